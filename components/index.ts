@@ -1,0 +1,9 @@
+export { SecuredRestApi, SecuredRestApiArgs } from "./securedRestApi";
+export { InvalidSecuredRestApiInput } from "./errors";
+export { EndpointType, InvokePolicyKind, resolveSettings } from "./settings";
+export { prepareSpec, PreparedSpec } from "./openapi/prepare";
+export { OpenApiSpecInput, MAX_DEFINITION_BYTES } from "./openapi/parse";
+export { SecuredOperation, SIGV4_SCHEME, SIGV4_SCHEME_NAME } from "./openapi/secure";
+export { listOperations, Operation, OpenApiDocument } from "./openapi/operations";
+export { scopedInvokePolicy, stageInvokeResource, INVOKE_ACTION, PolicyDocument } from "./policy";
+export { deploymentHash, DeploymentShape } from "./deploymentHash";

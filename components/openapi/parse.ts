@@ -1,0 +1,104 @@
+import * as YAML from "yaml";
+import { InvalidSecuredRestApiInput } from "../errors";
+import { isJsonObject, OpenApiDocument } from "./operations";
+
+/** An OpenAPI document as accepted by `SecuredRestApi`: parsed, or as JSON/YAML text. */
+export type OpenApiSpecInput = string | OpenApiDocument;
+
+/** API Gateway's documented limit for an imported API definition (ImportRestApi/PutRestApi body). */
+export const MAX_DEFINITION_BYTES = 6 * 1024 * 1024;
+
+/** Which of the two formats API Gateway imports the document is written in. */
+export type SpecVersion = "swagger2" | "openapi3";
+
+/**
+ * Turns the user's spec (text or object) into a private deep copy of the document, so that securing it
+ * never mutates what the caller passed. YAML 1.2 is a superset of JSON, so one parser reads both.
+ */
+export function parseSpec(spec: OpenApiSpecInput): OpenApiDocument {
+    if (typeof spec === "string") {
+        return parseSpecText(spec);
+    }
+    if (!isJsonObject(spec)) {
+        fail(`openApiSpec must be an OpenAPI document (object) or its JSON/YAML text; got ${describe(spec)}.`);
+    }
+    try {
+        // A JSON round trip both copies and proves the object is plain data API Gateway can receive.
+        return JSON.parse(JSON.stringify(spec)) as OpenApiDocument;
+    } catch (e) {
+        return fail(`openApiSpec object cannot be serialised to JSON (${(e as Error).message}); pass plain data only.`);
+    }
+}
+
+function parseSpecText(text: string): OpenApiDocument {
+    if (text.charCodeAt(0) === 0xfeff) {
+        fail(
+            "openApiSpec text starts with a byte order mark (U+FEFF); API Gateway rejects it. Save the file as UTF-8 without BOM.",
+        );
+    }
+    if (text.trim() === "") {
+        fail("openApiSpec text is empty; pass an OpenAPI 3.0 or Swagger 2.0 document.");
+    }
+    const bytes = Buffer.byteLength(text, "utf8");
+    if (bytes > MAX_DEFINITION_BYTES) {
+        fail(tooLarge(bytes, "openApiSpec text"));
+    }
+    let parsed: YAML.Document.Parsed;
+    try {
+        // uniqueKeys: a repeated path or operation silently overwriting another is how methods go missing.
+        parsed = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    } catch (e) {
+        return fail(`openApiSpec text is not valid JSON or YAML: ${(e as Error).message}`);
+    }
+    if (parsed.errors.length > 0) {
+        const first = parsed.errors[0];
+        fail(`openApiSpec text is not valid JSON or YAML: ${first.message.split("\n")[0]}. Fix the syntax at that line.`);
+    }
+    let value: unknown;
+    try {
+        value = parsed.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+        return fail(`openApiSpec text cannot be read as data: ${(e as Error).message}`);
+    }
+    if (!isJsonObject(value)) {
+        fail(`openApiSpec text must hold an OpenAPI document (a mapping at the top level); it holds ${describe(value)}.`);
+    }
+    return JSON.parse(JSON.stringify(value)) as OpenApiDocument;
+}
+
+/** Reads `swagger: "2.0"` or `openapi: 3.0.x`, the two versions API Gateway REST APIs import. */
+export function detectVersion(document: OpenApiDocument): SpecVersion {
+    if (document.swagger !== undefined) {
+        if (document.swagger === "2.0") return "swagger2";
+        fail(`Unsupported Swagger version ${JSON.stringify(document.swagger)}: API Gateway imports "2.0" only.`);
+    }
+    if (document.openapi !== undefined) {
+        if (typeof document.openapi === "string" && /^3\.0\.\d+$/.test(document.openapi)) return "openapi3";
+        fail(
+            `Unsupported OpenAPI version ${JSON.stringify(document.openapi)}: API Gateway REST APIs import OpenAPI 3.0.x and Swagger 2.0 only; convert the document to 3.0.`,
+        );
+    }
+    return fail('The document declares neither "openapi: 3.0.x" nor "swagger: \\"2.0\\""; add the version field at the top level.');
+}
+
+/** Fails when the final body would exceed what API Gateway accepts in one import. */
+export function checkBodySize(body: string): void {
+    const bytes = Buffer.byteLength(body, "utf8");
+    if (bytes > MAX_DEFINITION_BYTES) {
+        fail(tooLarge(bytes, "The secured API definition"));
+    }
+}
+
+function tooLarge(bytes: number, what: string): string {
+    return `${what} is ${bytes} bytes; API Gateway accepts at most ${MAX_DEFINITION_BYTES} bytes (6 MB) per API definition. Split the API or remove documentation and examples.`;
+}
+
+function describe(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "a list";
+    return `a ${typeof value}`;
+}
+
+function fail(problem: string): never {
+    throw new InvalidSecuredRestApiInput([problem]);
+}

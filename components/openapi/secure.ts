@@ -1,0 +1,191 @@
+import { InvalidSecuredRestApiInput } from "../errors";
+import {
+    isJsonObject,
+    JsonObject,
+    listOperations,
+    OpenApiDocument,
+    operationKey,
+    OPERATION_VERBS,
+    parseOperationKey,
+} from "./operations";
+import { SpecVersion } from "./parse";
+import { pointerToLocation } from "./validate";
+
+/** The name under which the SigV4 security scheme is declared in the secured document. */
+export const SIGV4_SCHEME_NAME = "sigv4";
+
+/** The scheme API Gateway exports for AWS_IAM methods; importing it (or the auth extension) sets AWS_IAM. */
+export const SIGV4_SCHEME: Readonly<JsonObject> = Object.freeze({
+    type: "apiKey",
+    name: "Authorization",
+    in: "header",
+    "x-amazon-apigateway-authtype": "awsSigv4",
+});
+
+const AUTH_EXTENSION = "x-amazon-apigateway-auth";
+const INTEGRATION_EXTENSION = "x-amazon-apigateway-integration";
+
+/** How one operation of the secured document is authorized. */
+export interface SecuredOperation {
+    /** API Gateway's verb (`GET`, …, `ANY`). */
+    readonly verb: string;
+    /** The path template, e.g. `/pets/{petId}`. */
+    readonly path: string;
+    /** `AWS_IAM` for every operation except those listed in `publicOperations` (`NONE`). */
+    readonly authorization: "AWS_IAM" | "NONE";
+    /** Whether an API key is required in addition to the signature (kept from the input). */
+    readonly apiKeyRequired: boolean;
+}
+
+/** What kind of authorization a security scheme of the input document stands for. */
+type SchemeKind = "sigv4" | "apiKey" | "lambdaAuthorizer" | "cognito" | "other";
+
+function classifyScheme(scheme: JsonObject): SchemeKind {
+    const authType = String(scheme["x-amazon-apigateway-authtype"] ?? "").toLowerCase();
+    const authorizer = scheme["x-amazon-apigateway-authorizer"];
+    const authorizerType = isJsonObject(authorizer) ? String(authorizer.type ?? "").toLowerCase() : "";
+    if (authType === "awssigv4") return "sigv4";
+    if (authType === "cognito_user_pools" || authorizerType === "cognito_user_pools") return "cognito";
+    if (authType === "custom" || authorizer !== undefined) return "lambdaAuthorizer";
+    const isApiKeyHeader =
+        scheme.type === "apiKey" && scheme.in === "header" && String(scheme.name).toLowerCase() === "x-api-key";
+    return isApiKeyHeader ? "apiKey" : "other";
+}
+
+/** The security schemes container of the document, created when missing. */
+function schemesOf(document: OpenApiDocument, version: SpecVersion, create: boolean): JsonObject | undefined {
+    if (version === "swagger2") {
+        if (!isJsonObject(document.securityDefinitions) && create) document.securityDefinitions = {};
+        return isJsonObject(document.securityDefinitions) ? document.securityDefinitions : undefined;
+    }
+    if (!isJsonObject(document.components) && create) document.components = {};
+    const components = document.components as JsonObject | undefined;
+    if (!components) return undefined;
+    if (!isJsonObject(components.securitySchemes) && create) components.securitySchemes = {};
+    return isJsonObject(components.securitySchemes) ? components.securitySchemes : undefined;
+}
+
+/**
+ * Makes every operation require AWS_IAM (SigV4), in place, and returns how each is authorized.
+ *
+ * Every operation gets `x-amazon-apigateway-auth: {type: AWS_IAM}` and `security: [{sigv4: []}]` (plus
+ * an API-key requirement it already had); operations named in `publicOperations` get `{type: NONE}` and
+ * `security: []`. Anything that would leave a method open or unusable by accident is refused, with every
+ * problem listed at once: a missing integration, an explicit NONE, a Lambda or Cognito authorizer, a
+ * `publicOperations` entry that matches nothing.
+ */
+export function secureDocument(
+    document: OpenApiDocument,
+    version: SpecVersion,
+    publicOperations: readonly string[],
+): SecuredOperation[] {
+    const problems: string[] = [];
+    const operations = listOperations(document);
+    const schemes = schemesOf(document, version, false) ?? {};
+
+    for (const [path, pathItem] of Object.entries(document.paths as JsonObject)) {
+        if (!isJsonObject(pathItem)) continue;
+        if (typeof pathItem.$ref === "string") {
+            problems.push(`Path ${path} is a $ref to a path item; API Gateway import does not follow it. Inline the path item.`);
+        }
+        if (pathItem.trace !== undefined) {
+            problems.push(`Operation TRACE ${path}: API Gateway has no TRACE method. Remove it.`);
+        }
+    }
+
+    const publicKeys = new Set<string>();
+    const definedKeys = new Set(operations.map((o) => operationKey(o.verb, o.path)));
+    for (const entry of publicOperations) {
+        const key = typeof entry === "string" ? parseOperationKey(entry) : undefined;
+        if (key === undefined) {
+            problems.push(
+                `publicOperations entry ${JSON.stringify(entry)} is not of the form "VERB /path" with VERB one of ${[...OPERATION_VERBS.values()].join(", ")}.`,
+            );
+        } else if (!definedKeys.has(key)) {
+            problems.push(
+                `publicOperations entry ${JSON.stringify(entry)} matches no operation of the document. Operations are: ${describeKeys(definedKeys)}.`,
+            );
+        } else {
+            publicKeys.add(key);
+        }
+    }
+
+    const rootSecurity = document.security;
+    const secured: SecuredOperation[] = [];
+    for (const { verb, path, methodKey, operation } of operations) {
+        const key = operationKey(verb, path);
+        const where = `Operation ${key} (${pointerToLocation(`/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}/${methodKey}`)})`;
+        const isPublic = publicKeys.has(key);
+
+        if (!isJsonObject(operation[INTEGRATION_EXTENSION])) {
+            problems.push(
+                `${where} has no ${INTEGRATION_EXTENSION}; API Gateway fails the deployment with "No integration defined for method". Add an integration (mock, http, http_proxy, aws or aws_proxy).`,
+            );
+        }
+
+        const auth = operation[AUTH_EXTENSION];
+        const authType = isJsonObject(auth) ? String(auth.type ?? "").toUpperCase() : undefined;
+        if (auth !== undefined && authType !== "AWS_IAM" && authType !== "NONE") {
+            problems.push(`${where} declares ${AUTH_EXTENSION} type ${JSON.stringify(isJsonObject(auth) ? auth.type : auth)}; only AWS_IAM or NONE exist.`);
+        } else if (authType === "NONE" && !isPublic) {
+            problems.push(
+                `${where} declares ${AUTH_EXTENSION} NONE, which would leave it open to anyone. Remove it, or list "${key}" in publicOperations if it must be public.`,
+            );
+        }
+
+        const requirements = operation.security ?? rootSecurity;
+        const inherited = operation.security === undefined ? " (inherited from the document's top-level security)" : "";
+        const apiKeySchemes = new Set<string>();
+        for (const requirement of Array.isArray(requirements) ? requirements : []) {
+            for (const schemeName of Object.keys(isJsonObject(requirement) ? requirement : {})) {
+                const scheme = schemes[schemeName];
+                if (!isJsonObject(scheme)) {
+                    problems.push(`${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`);
+                    continue;
+                }
+                const kind = classifyScheme(scheme);
+                if ((kind === "lambdaAuthorizer" || kind === "cognito") && !isPublic) {
+                    const what = kind === "cognito" ? "a Cognito user pool authorizer" : "a Lambda (custom) authorizer";
+                    problems.push(
+                        `${where} is authorized by ${what} through scheme "${schemeName}"${inherited}; a method has one authorization type, so it could not also require AWS_IAM. Remove the requirement, or list "${key}" in publicOperations to expose it without IAM.`,
+                    );
+                } else if (kind === "apiKey") {
+                    apiKeySchemes.add(schemeName);
+                }
+            }
+        }
+
+        if (isPublic) {
+            operation[AUTH_EXTENSION] = { type: "NONE" };
+            operation.security = [];
+        } else {
+            operation[AUTH_EXTENSION] = { type: "AWS_IAM" };
+            const requirement: JsonObject = { [SIGV4_SCHEME_NAME]: [] };
+            for (const name of apiKeySchemes) requirement[name] = [];
+            operation.security = [requirement];
+        }
+        secured.push({
+            verb,
+            path,
+            authorization: isPublic ? "NONE" : "AWS_IAM",
+            apiKeyRequired: !isPublic && apiKeySchemes.size > 0,
+        });
+    }
+
+    const existing = schemes[SIGV4_SCHEME_NAME];
+    if (existing !== undefined && !(isJsonObject(existing) && classifyScheme(existing) === "sigv4")) {
+        problems.push(
+            `The document already defines a security scheme named "${SIGV4_SCHEME_NAME}" that is not SigV4; rename it, since the secured document needs that name for AWS_IAM.`,
+        );
+    }
+    if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
+
+    schemesOf(document, version, true)![SIGV4_SCHEME_NAME] = { ...SIGV4_SCHEME };
+    return secured;
+}
+
+function describeKeys(keys: Set<string>): string {
+    const list = [...keys];
+    const shown = list.slice(0, 12).join(", ");
+    return list.length > 12 ? `${shown}, … (${list.length} in all)` : shown;
+}

@@ -1,0 +1,318 @@
+import { listOperations, OpenApiDocument } from "../../components/openapi/operations";
+import {
+    autoNameSuffix,
+    LOCAL_ACCOUNT_ID,
+    newAccessKeyId,
+    newDeploymentId,
+    newIamUniqueId,
+    newResourceId,
+    newRestApiId,
+    newSecretAccessKey,
+} from "./ids";
+
+/** AWS's managed policies that local mode knows, with their documents as AWS publishes them. */
+export const AWS_MANAGED_POLICIES: Readonly<Record<string, string>> = {
+    "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess": JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            { Effect: "Allow", Action: ["execute-api:Invoke", "execute-api:ManageConnections"], Resource: "arn:aws:execute-api:*:*:*" },
+        ],
+    }),
+};
+
+export interface RestApiRecord {
+    readonly id: string;
+    readonly name: string;
+    readonly body: string;
+    readonly endpointType: string;
+    readonly disableExecuteApiEndpoint: boolean;
+    readonly executionArn: string;
+    /** Base URL the gateway serves this API at (no stage), e.g. `http://127.0.0.1:8787`. */
+    readonly baseUrl: string;
+}
+
+/** A deployment freezes the API as it was when the deployment was made, exactly as in AWS. */
+export interface DeploymentRecord {
+    readonly id: string;
+    readonly restApiId: string;
+    readonly body: string;
+}
+
+export interface StageRecord {
+    readonly restApiId: string;
+    readonly stageName: string;
+    readonly deploymentId: string;
+    readonly invokeUrl: string;
+}
+
+export interface UserRecord {
+    readonly name: string;
+    readonly arn: string;
+}
+
+export interface AccessKeyRecord {
+    readonly id: string;
+    readonly secret: string;
+    readonly userName: string;
+    readonly status: "Active" | "Inactive";
+}
+
+/** A named IAM policy document attached to a user or group. */
+export interface AttachedPolicy {
+    readonly name: string;
+    readonly document: string;
+}
+
+export interface ProvisionResult {
+    readonly id: string;
+    readonly state: Record<string, unknown>;
+}
+
+type Inputs = Record<string, unknown>;
+
+/** Gives each REST API the base URL the gateway will serve it at. */
+export type EndpointAllocator = (restApiId: string) => Promise<string>;
+
+/** Raised for requests AWS itself would refuse (missing references, limits), worded like AWS. */
+export class LocalAwsError extends Error {
+    constructor(code: string, message: string) {
+        super(`${code}: ${message}`);
+        this.name = "LocalAwsError";
+    }
+}
+
+/**
+ * An in-memory model of one AWS account and region: the API Gateway and IAM resources the component
+ * uses, with AWS-shaped ids, ARNs and credentials. The Pulumi mock runtime provisions into it; the
+ * local gateway reads from it.
+ */
+export class LocalAwsAccount {
+    readonly accountId = LOCAL_ACCOUNT_ID;
+    readonly restApis = new Map<string, RestApiRecord>();
+    readonly deployments = new Map<string, DeploymentRecord>();
+    readonly stages = new Map<string, StageRecord>();
+    readonly users = new Map<string, UserRecord>();
+    readonly groups = new Map<string, { name: string; arn: string }>();
+    readonly policies = new Map<string, { arn: string; name: string; document: string }>();
+    readonly accessKeys = new Map<string, AccessKeyRecord>();
+    /** Managed policy ARNs attached per group or user name. */
+    readonly groupAttachments = new Map<string, Set<string>>();
+    readonly userAttachments = new Map<string, Set<string>>();
+    readonly groupInlinePolicies = new Map<string, AttachedPolicy[]>();
+    readonly userInlinePolicies = new Map<string, AttachedPolicy[]>();
+    readonly memberships = new Map<string, Set<string>>();
+
+    constructor(
+        readonly region: string,
+        private readonly allocateEndpoint: EndpointAllocator = async (id) =>
+            `https://${id}.execute-api.${region}.amazonaws.com`,
+    ) {}
+
+    /** The stage a gateway request reaches, looked up by REST API id and stage name. */
+    stage(restApiId: string, stageName: string): StageRecord | undefined {
+        return this.stages.get(`${restApiId}/${stageName}`);
+    }
+
+    /** Every policy that applies to a user: its own (attached and inline) and its groups'. */
+    policiesForUser(userName: string): AttachedPolicy[] {
+        const attached = (arns: Iterable<string>) => [...arns].map((arn) => ({ name: arn, document: this.policyDocument(arn) }));
+        const result = [...attached(this.userAttachments.get(userName) ?? []), ...(this.userInlinePolicies.get(userName) ?? [])];
+        for (const group of this.memberships.get(userName) ?? []) {
+            result.push(...attached(this.groupAttachments.get(group) ?? []), ...(this.groupInlinePolicies.get(group) ?? []));
+        }
+        return result;
+    }
+
+    /** Fails, naming the type, when local mode cannot provision a resource type. */
+    assertEmulated(type: string, name: string): void {
+        if (!this.handlers[type]) {
+            throw new Error(
+                `Local mode does not emulate resource type ${type} (resource "${name}"). It emulates: ${Object.keys(this.handlers).join(", ")}.`,
+            );
+        }
+    }
+
+    /** Provisions one resource the way its AWS API would, returning the provider state Pulumi sees. */
+    async provision(type: string, name: string, inputs: Inputs): Promise<ProvisionResult> {
+        this.assertEmulated(type, name);
+        return this.handlers[type](name, inputs);
+    }
+
+    private policyDocument(arn: string): string {
+        const document = AWS_MANAGED_POLICIES[arn] ?? this.policies.get(arn)?.document;
+        if (document === undefined) throw new LocalAwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
+        return document;
+    }
+
+    private iamArn(kind: string, name: string): string {
+        return `arn:aws:iam::${this.accountId}:${kind}/${name}`;
+    }
+
+    private requireGroup(name: unknown): string {
+        if (typeof name !== "string" || !this.groups.has(name)) {
+            throw new LocalAwsError("NoSuchEntity", `The group with name ${String(name)} cannot be found.`);
+        }
+        return name;
+    }
+
+    private requireUser(name: unknown): string {
+        if (typeof name !== "string" || !this.users.has(name)) {
+            throw new LocalAwsError("NoSuchEntity", `The user with name ${String(name)} cannot be found.`);
+        }
+        return name;
+    }
+
+    private readonly handlers: Record<string, (name: string, inputs: Inputs) => Promise<ProvisionResult>> = {
+        "aws:apigateway/restApi:RestApi": async (name, inputs) => {
+            const id = newRestApiId();
+            const body = String(inputs.body ?? "");
+            if (body !== "") {
+                try {
+                    JSON.parse(body);
+                } catch {
+                    throw new LocalAwsError("BadRequestException", "Invalid OpenAPI input.");
+                }
+            }
+            const endpoint = inputs.endpointConfiguration as { types?: string } | undefined;
+            const record: RestApiRecord = {
+                id,
+                name: String(inputs.name ?? `${name}-${autoNameSuffix()}`),
+                body,
+                endpointType: endpoint?.types ?? "EDGE",
+                disableExecuteApiEndpoint: inputs.disableExecuteApiEndpoint === true,
+                executionArn: `arn:aws:execute-api:${this.region}:${this.accountId}:${id}`,
+                baseUrl: await this.allocateEndpoint(id),
+            };
+            this.restApis.set(id, record);
+            return {
+                id,
+                state: {
+                    ...inputs,
+                    name: record.name,
+                    arn: `arn:aws:apigateway:${this.region}::/restapis/${id}`,
+                    executionArn: record.executionArn,
+                    rootResourceId: newResourceId(),
+                    region: this.region,
+                },
+            };
+        },
+        "aws:apigateway/deployment:Deployment": async (_name, inputs) => {
+            const api = this.restApis.get(String(inputs.restApi));
+            if (!api) throw new LocalAwsError("NotFoundException", `Invalid API identifier specified ${this.accountId}:${String(inputs.restApi)}`);
+            assertEveryMethodIntegrated(api.body);
+            const id = newDeploymentId();
+            this.deployments.set(id, { id, restApiId: api.id, body: api.body });
+            return { id, state: { ...inputs, createdDate: new Date().toISOString(), region: this.region } };
+        },
+        "aws:apigateway/stage:Stage": async (_name, inputs) => {
+            const api = this.restApis.get(String(inputs.restApi));
+            if (!api) throw new LocalAwsError("NotFoundException", `Invalid API identifier specified ${this.accountId}:${String(inputs.restApi)}`);
+            const deployment = this.deployments.get(String(inputs.deployment));
+            if (!deployment || deployment.restApiId !== api.id) {
+                throw new LocalAwsError("BadRequestException", `Invalid deployment identifier specified`);
+            }
+            const stageName = String(inputs.stageName);
+            if (this.stage(api.id, stageName)) throw new LocalAwsError("ConflictException", "Stage already exists");
+            const record: StageRecord = { restApiId: api.id, stageName, deploymentId: deployment.id, invokeUrl: `${api.baseUrl}/${stageName}` };
+            this.stages.set(`${api.id}/${stageName}`, record);
+            return {
+                id: `ags-${api.id}-${stageName}`,
+                state: {
+                    ...inputs,
+                    arn: `arn:aws:apigateway:${this.region}::/restapis/${api.id}/stages/${stageName}`,
+                    executionArn: `${api.executionArn}/${stageName}`,
+                    invokeUrl: record.invokeUrl,
+                    region: this.region,
+                },
+            };
+        },
+        "aws:iam/group:Group": async (name, inputs) => {
+            const groupName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+            const arn = this.iamArn("group", groupName);
+            this.groups.set(groupName, { name: groupName, arn });
+            return { id: groupName, state: { ...inputs, name: groupName, arn, path: "/", uniqueId: newIamUniqueId("AGPA") } };
+        },
+        "aws:iam/policy:Policy": async (name, inputs) => {
+            const policyName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+            const document = String(inputs.policy);
+            try {
+                JSON.parse(document);
+            } catch {
+                throw new LocalAwsError("MalformedPolicyDocument", "Syntax errors in policy.");
+            }
+            const arn = this.iamArn("policy", policyName);
+            this.policies.set(arn, { arn, name: policyName, document });
+            return { id: arn, state: { ...inputs, name: policyName, arn, policyId: newIamUniqueId("ANPA") } };
+        },
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": async (_name, inputs) => {
+            const group = this.requireGroup(inputs.group);
+            const policyArn = String(inputs.policyArn);
+            this.policyDocument(policyArn);
+            addTo(this.groupAttachments, group, policyArn);
+            return { id: `${group}-${autoNameSuffix()}`, state: { ...inputs } };
+        },
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment": async (_name, inputs) => {
+            const user = this.requireUser(inputs.user);
+            const policyArn = String(inputs.policyArn);
+            this.policyDocument(policyArn);
+            addTo(this.userAttachments, user, policyArn);
+            return { id: `${user}-${autoNameSuffix()}`, state: { ...inputs } };
+        },
+        "aws:iam/groupPolicy:GroupPolicy": async (name, inputs) => {
+            const group = this.requireGroup(inputs.group);
+            const policyName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+            pushTo(this.groupInlinePolicies, group, { name: policyName, document: String(inputs.policy) });
+            return { id: `${group}:${policyName}`, state: { ...inputs, name: policyName } };
+        },
+        "aws:iam/userPolicy:UserPolicy": async (name, inputs) => {
+            const user = this.requireUser(inputs.user);
+            const policyName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+            pushTo(this.userInlinePolicies, user, { name: policyName, document: String(inputs.policy) });
+            return { id: `${user}:${policyName}`, state: { ...inputs, name: policyName } };
+        },
+        "aws:iam/user:User": async (name, inputs) => {
+            const userName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+            const arn = this.iamArn("user", userName);
+            this.users.set(userName, { name: userName, arn });
+            return { id: userName, state: { ...inputs, name: userName, arn, path: "/", uniqueId: newIamUniqueId("AIDA") } };
+        },
+        "aws:iam/userGroupMembership:UserGroupMembership": async (_name, inputs) => {
+            const user = this.requireUser(inputs.user);
+            const groups = (inputs.groups as unknown[]).map((g) => this.requireGroup(g));
+            for (const group of groups) addTo(this.memberships, user, group);
+            return { id: `terraform-${autoNameSuffix()}`, state: { ...inputs } };
+        },
+        "aws:iam/accessKey:AccessKey": async (_name, inputs) => {
+            const user = this.requireUser(inputs.user);
+            const existing = [...this.accessKeys.values()].filter((k) => k.userName === user);
+            if (existing.length >= 2) {
+                throw new LocalAwsError("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
+            }
+            const key: AccessKeyRecord = { id: newAccessKeyId(), secret: newSecretAccessKey(), userName: user, status: "Active" };
+            this.accessKeys.set(key.id, key);
+            return {
+                id: key.id,
+                state: { ...inputs, secret: key.secret, status: key.status, createDate: new Date().toISOString() },
+            };
+        },
+    };
+}
+
+/** API Gateway refuses to deploy an API with a method that has no integration. */
+function assertEveryMethodIntegrated(body: string): void {
+    if (body === "") throw new LocalAwsError("BadRequestException", "The REST API doesn't contain any methods");
+    const operations = listOperations(JSON.parse(body) as OpenApiDocument);
+    if (operations.some((o) => o.operation["x-amazon-apigateway-integration"] === undefined)) {
+        throw new LocalAwsError("BadRequestException", "No integration defined for method");
+    }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+    const set = map.get(key) ?? new Set<string>();
+    set.add(value);
+    map.set(key, set);
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+    map.set(key, [...(map.get(key) ?? []), value]);
+}

@@ -1,0 +1,61 @@
+import * as pulumi from "@pulumi/pulumi";
+import { LocalAwsAccount } from "./account";
+
+/** One resource registration the program made, as the engine received it. */
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    readonly inputs: Record<string, unknown>;
+    readonly custom: boolean;
+}
+
+/**
+ * Pulumi's mock runtime hooks, provisioning into a {@link LocalAwsAccount}. In preview it provisions
+ * nothing and returns the inputs only, so every computed output is unknown, as in `pulumi preview`.
+ */
+export class LocalAwsMocks implements pulumi.runtime.Mocks {
+    readonly registrations: Registration[] = [];
+
+    constructor(
+        readonly account: LocalAwsAccount,
+        private readonly preview: boolean,
+    ) {}
+
+    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
+        const custom = args.custom !== false;
+        this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs, custom });
+        if (!custom) return { id: undefined, state: {} };
+        if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: args.inputs };
+        if (this.preview) {
+            this.account.assertEmulated(args.type, args.name);
+            return { id: undefined, state: args.inputs };
+        }
+        return this.account.provision(args.type, args.name, args.inputs);
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        const region = this.account.region;
+        switch (args.token) {
+            case "aws:index/getRegion:getRegion":
+                return { region, name: region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: this.account.accountId, arn: `arn:aws:iam::${this.account.accountId}:root`, userId: this.account.accountId, id: this.account.accountId };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            default:
+                throw new Error(`Local mode does not emulate the function ${args.token}.`);
+        }
+    }
+}
+
+/** Makes Pulumi's runtime use a fresh local account for the next program. */
+export async function useLocalAws(options: {
+    account: LocalAwsAccount;
+    project: string;
+    stack: string;
+    preview?: boolean;
+}): Promise<LocalAwsMocks> {
+    const mocks = new LocalAwsMocks(options.account, options.preview ?? false);
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
+    return mocks;
+}
