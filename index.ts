@@ -15,8 +15,8 @@ if (!fs.existsSync(specPath)) {
 const api = new SecuredRestApi("petstore", {
     openApiSpec: fs.readFileSync(specPath, "utf8"),
     stageName: config.require("stageName"),
-    invokePolicy: config.require("invokePolicy") as InvokePolicyKind,
-    endpointType: config.require("endpointType") as EndpointType,
+    invokePolicy: config.require<InvokePolicyKind>("invokePolicy"),
+    endpointType: config.require<EndpointType>("endpointType"),
 });
 
 export const invokeUrl = api.invokeUrl;

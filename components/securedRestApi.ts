@@ -214,7 +214,11 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             this.policyArn = pulumi.output(aws.iam.ManagedPolicy.AmazonAPIGatewayInvokeFullAccess);
         }
         // Permissions go to the group, never to the user: swapping or adding users keeps one policy.
-        new aws.iam.GroupPolicyAttachment(name, { group: this.group.name, policyArn: this.policyArn }, { parent: this });
+        new aws.iam.GroupPolicyAttachment(
+            name,
+            { group: this.group.name, policyArn: this.policyArn },
+            { parent: this },
+        );
 
         // No aws.iam.UserLoginProfile: the user gets programmatic keys only, never a console password.
         this.user = new aws.iam.User(name, { tags }, { parent: this });

@@ -54,7 +54,9 @@ export function resolveSettings(args: ShapingArgs | undefined): Settings {
     const publicOperations = args.publicOperations ?? [];
 
     if (args.openApiSpec === undefined || args.openApiSpec === null) {
-        problems.push("openApiSpec is required: pass an OpenAPI 3.0 or Swagger 2.0 document, as an object or as JSON/YAML text.");
+        problems.push(
+            "openApiSpec is required: pass an OpenAPI 3.0 or Swagger 2.0 document, as an object or as JSON/YAML text.",
+        );
     }
     if (typeof stageName !== "string" || !STAGE_NAME.test(stageName)) {
         problems.push(
@@ -67,7 +69,9 @@ export function resolveSettings(args: ShapingArgs | undefined): Settings {
         );
     }
     if (!ENDPOINT_TYPES.includes(endpointType)) {
-        problems.push(`endpointType ${JSON.stringify(endpointType)} is not supported: use one of ${ENDPOINT_TYPES.join(", ")}.`);
+        problems.push(
+            `endpointType ${JSON.stringify(endpointType)} is not supported: use one of ${ENDPOINT_TYPES.join(", ")}.`,
+        );
     }
     if (!Array.isArray(publicOperations)) {
         problems.push('publicOperations must be a list of operations such as ["OPTIONS /pets"].');

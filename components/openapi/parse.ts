@@ -52,7 +52,9 @@ function parseSpecText(text: string): OpenApiDocument {
     }
     if (parsed.errors.length > 0) {
         const first = parsed.errors[0];
-        fail(`openApiSpec text is not valid JSON or YAML: ${first.message.split("\n")[0]}. Fix the syntax at that line.`);
+        fail(
+            `openApiSpec text is not valid JSON or YAML: ${first.message.split("\n")[0]}. Fix the syntax at that line.`,
+        );
     }
     let value: unknown;
     try {
@@ -61,7 +63,9 @@ function parseSpecText(text: string): OpenApiDocument {
         return fail(`openApiSpec text cannot be read as data: ${(e as Error).message}`);
     }
     if (!isJsonObject(value)) {
-        fail(`openApiSpec text must hold an OpenAPI document (a mapping at the top level); it holds ${describe(value)}.`);
+        fail(
+            `openApiSpec text must hold an OpenAPI document (a mapping at the top level); it holds ${describe(value)}.`,
+        );
     }
     return JSON.parse(JSON.stringify(value)) as OpenApiDocument;
 }
@@ -78,7 +82,9 @@ export function detectVersion(document: OpenApiDocument): SpecVersion {
             `Unsupported OpenAPI version ${JSON.stringify(document.openapi)}: API Gateway REST APIs import OpenAPI 3.0.x and Swagger 2.0 only; convert the document to 3.0.`,
         );
     }
-    return fail('The document declares neither "openapi: 3.0.x" nor "swagger: \\"2.0\\""; add the version field at the top level.');
+    return fail(
+        'The document declares neither "openapi: 3.0.x" nor "swagger: \\"2.0\\""; add the version field at the top level.',
+    );
 }
 
 /** Fails when the final body would exceed what API Gateway accepts in one import. */

@@ -41,9 +41,9 @@ export interface SecuredOperation {
 type SchemeKind = "sigv4" | "apiKey" | "lambdaAuthorizer" | "cognito" | "other";
 
 function classifyScheme(scheme: JsonObject): SchemeKind {
-    const authType = String(scheme["x-amazon-apigateway-authtype"] ?? "").toLowerCase();
+    const authType = lowerText(scheme["x-amazon-apigateway-authtype"]);
     const authorizer = scheme["x-amazon-apigateway-authorizer"];
-    const authorizerType = isJsonObject(authorizer) ? String(authorizer.type ?? "").toLowerCase() : "";
+    const authorizerType = isJsonObject(authorizer) ? lowerText(authorizer.type) : "";
     if (authType === "awssigv4") return "sigv4";
     if (authType === "cognito_user_pools" || authorizerType === "cognito_user_pools") return "cognito";
     if (authType === "custom" || authorizer !== undefined) return "lambdaAuthorizer";
@@ -86,7 +86,9 @@ export function secureDocument(
     for (const [path, pathItem] of Object.entries(document.paths as JsonObject)) {
         if (!isJsonObject(pathItem)) continue;
         if (typeof pathItem.$ref === "string") {
-            problems.push(`Path ${path} is a $ref to a path item; API Gateway import does not follow it. Inline the path item.`);
+            problems.push(
+                `Path ${path} is a $ref to a path item; API Gateway import does not follow it. Inline the path item.`,
+            );
         }
         if (pathItem.trace !== undefined) {
             problems.push(`Operation TRACE ${path}: API Gateway has no TRACE method. Remove it.`);
@@ -124,9 +126,11 @@ export function secureDocument(
         }
 
         const auth = operation[AUTH_EXTENSION];
-        const authType = isJsonObject(auth) ? String(auth.type ?? "").toUpperCase() : undefined;
+        const authType = isJsonObject(auth) ? lowerText(auth.type).toUpperCase() : undefined;
         if (auth !== undefined && authType !== "AWS_IAM" && authType !== "NONE") {
-            problems.push(`${where} declares ${AUTH_EXTENSION} type ${JSON.stringify(isJsonObject(auth) ? auth.type : auth)}; only AWS_IAM or NONE exist.`);
+            problems.push(
+                `${where} declares ${AUTH_EXTENSION} type ${JSON.stringify(isJsonObject(auth) ? auth.type : auth)}; only AWS_IAM or NONE exist.`,
+            );
         } else if (authType === "NONE" && !isPublic) {
             problems.push(
                 `${where} declares ${AUTH_EXTENSION} NONE, which would leave it open to anyone. Remove it, or list "${key}" in publicOperations if it must be public.`,
@@ -140,7 +144,9 @@ export function secureDocument(
             for (const schemeName of Object.keys(isJsonObject(requirement) ? requirement : {})) {
                 const scheme = schemes[schemeName];
                 if (!isJsonObject(scheme)) {
-                    problems.push(`${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`);
+                    problems.push(
+                        `${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`,
+                    );
                     continue;
                 }
                 const kind = classifyScheme(scheme);
@@ -182,6 +188,11 @@ export function secureDocument(
 
     schemesOf(document, version, true)![SIGV4_SCHEME_NAME] = { ...SIGV4_SCHEME };
     return secured;
+}
+
+/** A string field compared case-insensitively, as API Gateway does; anything else reads as "". */
+function lowerText(value: unknown): string {
+    return typeof value === "string" ? value.toLowerCase() : "";
 }
 
 function describeKeys(keys: Set<string>): string {

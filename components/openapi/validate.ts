@@ -120,7 +120,9 @@ function checkReferences(document: OpenApiDocument): void {
                 `$ref ${JSON.stringify(target)} at ${pointerToLocation(at)} is not local: API Gateway resolves only references inside the document ("#/..."). Bundle the document first (for example with "redocly bundle").`,
             );
         } else if (resolvePointer(document, target) === undefined) {
-            problems.push(`$ref ${JSON.stringify(target)} at ${pointerToLocation(at)} points at nothing; define it or fix the reference.`);
+            problems.push(
+                `$ref ${JSON.stringify(target)} at ${pointerToLocation(at)} points at nothing; define it or fix the reference.`,
+            );
         }
     }
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);

@@ -15,7 +15,11 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<string, string>> = {
     "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess": JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-            { Effect: "Allow", Action: ["execute-api:Invoke", "execute-api:ManageConnections"], Resource: "arn:aws:execute-api:*:*:*" },
+            {
+                Effect: "Allow",
+                Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
+                Resource: "arn:aws:execute-api:*:*:*",
+            },
         ],
     }),
 };
@@ -104,8 +108,8 @@ export class LocalAwsAccount {
 
     constructor(
         readonly region: string,
-        private readonly allocateEndpoint: EndpointAllocator = async (id) =>
-            `https://${id}.execute-api.${region}.amazonaws.com`,
+        private readonly allocateEndpoint: EndpointAllocator = (id) =>
+            Promise.resolve(`https://${id}.execute-api.${region}.amazonaws.com`),
     ) {}
 
     /** The stage a gateway request reaches, looked up by REST API id and stage name. */
@@ -115,10 +119,17 @@ export class LocalAwsAccount {
 
     /** Every policy that applies to a user: its own (attached and inline) and its groups'. */
     policiesForUser(userName: string): AttachedPolicy[] {
-        const attached = (arns: Iterable<string>) => [...arns].map((arn) => ({ name: arn, document: this.policyDocument(arn) }));
-        const result = [...attached(this.userAttachments.get(userName) ?? []), ...(this.userInlinePolicies.get(userName) ?? [])];
+        const attached = (arns: Iterable<string>) =>
+            [...arns].map((arn) => ({ name: arn, document: this.policyDocument(arn) }));
+        const result = [
+            ...attached(this.userAttachments.get(userName) ?? []),
+            ...(this.userInlinePolicies.get(userName) ?? []),
+        ];
         for (const group of this.memberships.get(userName) ?? []) {
-            result.push(...attached(this.groupAttachments.get(group) ?? []), ...(this.groupInlinePolicies.get(group) ?? []));
+            result.push(
+                ...attached(this.groupAttachments.get(group) ?? []),
+                ...(this.groupInlinePolicies.get(group) ?? []),
+            );
         }
         return result;
     }
@@ -135,12 +146,13 @@ export class LocalAwsAccount {
     /** Provisions one resource the way its AWS API would, returning the provider state Pulumi sees. */
     async provision(type: string, name: string, inputs: Inputs): Promise<ProvisionResult> {
         this.assertEmulated(type, name);
-        return this.handlers[type](name, inputs);
+        return await this.handlers[type](name, inputs);
     }
 
     private policyDocument(arn: string): string {
         const document = AWS_MANAGED_POLICIES[arn] ?? this.policies.get(arn)?.document;
-        if (document === undefined) throw new LocalAwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
+        if (document === undefined)
+            throw new LocalAwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
         return document;
     }
 
@@ -162,10 +174,13 @@ export class LocalAwsAccount {
         return name;
     }
 
-    private readonly handlers: Record<string, (name: string, inputs: Inputs) => Promise<ProvisionResult>> = {
+    private readonly handlers: Record<
+        string,
+        (name: string, inputs: Inputs) => ProvisionResult | Promise<ProvisionResult>
+    > = {
         "aws:apigateway/restApi:RestApi": async (name, inputs) => {
             const id = newRestApiId();
-            const body = String(inputs.body ?? "");
+            const body = typeof inputs.body === "string" ? inputs.body : "";
             if (body !== "") {
                 try {
                     JSON.parse(body);
@@ -176,7 +191,7 @@ export class LocalAwsAccount {
             const endpoint = inputs.endpointConfiguration as { types?: string } | undefined;
             const record: RestApiRecord = {
                 id,
-                name: String(inputs.name ?? `${name}-${autoNameSuffix()}`),
+                name: nameOrAutoName(inputs.name, name),
                 body,
                 endpointType: endpoint?.types ?? "EDGE",
                 disableExecuteApiEndpoint: inputs.disableExecuteApiEndpoint === true,
@@ -196,24 +211,37 @@ export class LocalAwsAccount {
                 },
             };
         },
-        "aws:apigateway/deployment:Deployment": async (_name, inputs) => {
+        "aws:apigateway/deployment:Deployment": (_name, inputs) => {
             const api = this.restApis.get(String(inputs.restApi));
-            if (!api) throw new LocalAwsError("NotFoundException", `Invalid API identifier specified ${this.accountId}:${String(inputs.restApi)}`);
+            if (!api)
+                throw new LocalAwsError(
+                    "NotFoundException",
+                    `Invalid API identifier specified ${this.accountId}:${String(inputs.restApi)}`,
+                );
             assertEveryMethodIntegrated(api.body);
             const id = newDeploymentId();
             this.deployments.set(id, { id, restApiId: api.id, body: api.body });
             return { id, state: { ...inputs, createdDate: new Date().toISOString(), region: this.region } };
         },
-        "aws:apigateway/stage:Stage": async (_name, inputs) => {
+        "aws:apigateway/stage:Stage": (_name, inputs) => {
             const api = this.restApis.get(String(inputs.restApi));
-            if (!api) throw new LocalAwsError("NotFoundException", `Invalid API identifier specified ${this.accountId}:${String(inputs.restApi)}`);
+            if (!api)
+                throw new LocalAwsError(
+                    "NotFoundException",
+                    `Invalid API identifier specified ${this.accountId}:${String(inputs.restApi)}`,
+                );
             const deployment = this.deployments.get(String(inputs.deployment));
             if (!deployment || deployment.restApiId !== api.id) {
                 throw new LocalAwsError("BadRequestException", `Invalid deployment identifier specified`);
             }
             const stageName = String(inputs.stageName);
             if (this.stage(api.id, stageName)) throw new LocalAwsError("ConflictException", "Stage already exists");
-            const record: StageRecord = { restApiId: api.id, stageName, deploymentId: deployment.id, invokeUrl: `${api.baseUrl}/${stageName}` };
+            const record: StageRecord = {
+                restApiId: api.id,
+                stageName,
+                deploymentId: deployment.id,
+                invokeUrl: `${api.baseUrl}/${stageName}`,
+            };
             this.stages.set(`${api.id}/${stageName}`, record);
             return {
                 id: `ags-${api.id}-${stageName}`,
@@ -226,14 +254,17 @@ export class LocalAwsAccount {
                 },
             };
         },
-        "aws:iam/group:Group": async (name, inputs) => {
-            const groupName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+        "aws:iam/group:Group": (name, inputs) => {
+            const groupName = nameOrAutoName(inputs.name, name);
             const arn = this.iamArn("group", groupName);
             this.groups.set(groupName, { name: groupName, arn });
-            return { id: groupName, state: { ...inputs, name: groupName, arn, path: "/", uniqueId: newIamUniqueId("AGPA") } };
+            return {
+                id: groupName,
+                state: { ...inputs, name: groupName, arn, path: "/", uniqueId: newIamUniqueId("AGPA") },
+            };
         },
-        "aws:iam/policy:Policy": async (name, inputs) => {
-            const policyName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+        "aws:iam/policy:Policy": (name, inputs) => {
+            const policyName = nameOrAutoName(inputs.name, name);
             const document = String(inputs.policy);
             try {
                 JSON.parse(document);
@@ -244,51 +275,59 @@ export class LocalAwsAccount {
             this.policies.set(arn, { arn, name: policyName, document });
             return { id: arn, state: { ...inputs, name: policyName, arn, policyId: newIamUniqueId("ANPA") } };
         },
-        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": async (_name, inputs) => {
+        "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": (_name, inputs) => {
             const group = this.requireGroup(inputs.group);
             const policyArn = String(inputs.policyArn);
             this.policyDocument(policyArn);
             addTo(this.groupAttachments, group, policyArn);
             return { id: `${group}-${autoNameSuffix()}`, state: { ...inputs } };
         },
-        "aws:iam/userPolicyAttachment:UserPolicyAttachment": async (_name, inputs) => {
+        "aws:iam/userPolicyAttachment:UserPolicyAttachment": (_name, inputs) => {
             const user = this.requireUser(inputs.user);
             const policyArn = String(inputs.policyArn);
             this.policyDocument(policyArn);
             addTo(this.userAttachments, user, policyArn);
             return { id: `${user}-${autoNameSuffix()}`, state: { ...inputs } };
         },
-        "aws:iam/groupPolicy:GroupPolicy": async (name, inputs) => {
+        "aws:iam/groupPolicy:GroupPolicy": (name, inputs) => {
             const group = this.requireGroup(inputs.group);
-            const policyName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+            const policyName = nameOrAutoName(inputs.name, name);
             pushTo(this.groupInlinePolicies, group, { name: policyName, document: String(inputs.policy) });
             return { id: `${group}:${policyName}`, state: { ...inputs, name: policyName } };
         },
-        "aws:iam/userPolicy:UserPolicy": async (name, inputs) => {
+        "aws:iam/userPolicy:UserPolicy": (name, inputs) => {
             const user = this.requireUser(inputs.user);
-            const policyName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+            const policyName = nameOrAutoName(inputs.name, name);
             pushTo(this.userInlinePolicies, user, { name: policyName, document: String(inputs.policy) });
             return { id: `${user}:${policyName}`, state: { ...inputs, name: policyName } };
         },
-        "aws:iam/user:User": async (name, inputs) => {
-            const userName = String(inputs.name ?? `${name}-${autoNameSuffix()}`);
+        "aws:iam/user:User": (name, inputs) => {
+            const userName = nameOrAutoName(inputs.name, name);
             const arn = this.iamArn("user", userName);
             this.users.set(userName, { name: userName, arn });
-            return { id: userName, state: { ...inputs, name: userName, arn, path: "/", uniqueId: newIamUniqueId("AIDA") } };
+            return {
+                id: userName,
+                state: { ...inputs, name: userName, arn, path: "/", uniqueId: newIamUniqueId("AIDA") },
+            };
         },
-        "aws:iam/userGroupMembership:UserGroupMembership": async (_name, inputs) => {
+        "aws:iam/userGroupMembership:UserGroupMembership": (_name, inputs) => {
             const user = this.requireUser(inputs.user);
             const groups = (inputs.groups as unknown[]).map((g) => this.requireGroup(g));
             for (const group of groups) addTo(this.memberships, user, group);
             return { id: `terraform-${autoNameSuffix()}`, state: { ...inputs } };
         },
-        "aws:iam/accessKey:AccessKey": async (_name, inputs) => {
+        "aws:iam/accessKey:AccessKey": (_name, inputs) => {
             const user = this.requireUser(inputs.user);
             const existing = [...this.accessKeys.values()].filter((k) => k.userName === user);
             if (existing.length >= 2) {
                 throw new LocalAwsError("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
             }
-            const key: AccessKeyRecord = { id: newAccessKeyId(), secret: newSecretAccessKey(), userName: user, status: "Active" };
+            const key: AccessKeyRecord = {
+                id: newAccessKeyId(),
+                secret: newSecretAccessKey(),
+                userName: user,
+                status: "Active",
+            };
             this.accessKeys.set(key.id, key);
             return {
                 id: key.id,
@@ -305,6 +344,11 @@ function assertEveryMethodIntegrated(body: string): void {
     if (operations.some((o) => o.operation["x-amazon-apigateway-integration"] === undefined)) {
         throw new LocalAwsError("BadRequestException", "No integration defined for method");
     }
+}
+
+/** The name given, or what the AWS provider's auto-naming would make of the resource name. */
+function nameOrAutoName(given: unknown, resourceName: string): string {
+    return typeof given === "string" ? given : `${resourceName}-${autoNameSuffix()}`;
 }
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {

@@ -23,23 +23,35 @@ export class LocalAwsMocks implements pulumi.runtime.Mocks {
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const custom = args.custom !== false;
-        this.registrations.push({ type: args.type, name: args.name, inputs: args.inputs, custom });
+        const inputs = args.inputs as Record<string, unknown>;
+        this.registrations.push({ type: args.type, name: args.name, inputs, custom });
         if (!custom) return { id: undefined, state: {} };
-        if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: args.inputs };
+        if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: inputs };
         if (this.preview) {
             this.account.assertEmulated(args.type, args.name);
-            return { id: undefined, state: args.inputs };
+            return { id: undefined, state: inputs };
         }
-        return this.account.provision(args.type, args.name, args.inputs);
+        return this.account.provision(args.type, args.name, inputs);
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         const region = this.account.region;
         switch (args.token) {
             case "aws:index/getRegion:getRegion":
-                return { region, name: region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+                return {
+                    region,
+                    name: region,
+                    id: region,
+                    endpoint: `ec2.${region}.amazonaws.com`,
+                    description: region,
+                };
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { accountId: this.account.accountId, arn: `arn:aws:iam::${this.account.accountId}:root`, userId: this.account.accountId, id: this.account.accountId };
+                return {
+                    accountId: this.account.accountId,
+                    arn: `arn:aws:iam::${this.account.accountId}:root`,
+                    userId: this.account.accountId,
+                    id: this.account.accountId,
+                };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
             default:
@@ -58,4 +70,15 @@ export async function useLocalAws(options: {
     const mocks = new LocalAwsMocks(options.account, options.preview ?? false);
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
     return mocks;
+}
+
+/**
+ * Resolves once every resource registration the program started has finished (including those still
+ * waiting on another resource's outputs). Uses the SDK's own RPC queue, which `pulumi` drains the same
+ * way before a program exits; it is exported by the SDK but not in its public typings.
+ */
+export async function allRegistrationsSettled(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
 }

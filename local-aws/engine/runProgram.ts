@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EndpointAllocator, LocalAwsAccount } from "./account";
-import { LocalAwsMocks, useLocalAws } from "./mocks";
+import { allRegistrationsSettled, LocalAwsMocks, useLocalAws } from "./mocks";
 import { loadStackConfig } from "./stackConfig";
 
 /** A stack output after the program ran: its value and whether Pulumi holds it as a secret. */
@@ -52,11 +52,12 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
         const output = pulumi.output(value);
         outputs[name] = { value: await settle(output), secret: await pulumi.isSecret(output) };
     }
+    await allRegistrationsSettled();
     return { account, mocks, outputs };
 }
 
 /** The value of an Output, or the error that produced it (apply() would hang on a failed resource). */
-function settle<T>(output: pulumi.Output<T>): Promise<T | undefined> {
+export function settle<T>(output: pulumi.Output<T>): Promise<T | undefined> {
     // `promise()` is the SDK's own accessor; it is not in the public typings.
     return (output as unknown as { promise(): Promise<T | undefined> }).promise();
 }

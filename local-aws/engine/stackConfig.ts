@@ -20,7 +20,8 @@ type YamlMap = Record<string, unknown>;
 export function loadStackConfig(projectDir: string, stack: string): StackConfig {
     const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
     const projectName = project.name;
-    if (typeof projectName !== "string") throw new Error(`${path.join(projectDir, "Pulumi.yaml")} has no project name.`);
+    if (typeof projectName !== "string")
+        throw new Error(`${path.join(projectDir, "Pulumi.yaml")} has no project name.`);
     const qualify = (key: string) => (key.includes(":") ? key : `${projectName}:${key}`);
 
     const values: Record<string, string> = {};
@@ -31,7 +32,9 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
 
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
-        throw new Error(`Stack "${stack}" has no configuration file ${stackFile}; create it (for example with "aws:region").`);
+        throw new Error(
+            `Stack "${stack}" has no configuration file ${stackFile}; create it (for example with "aws:region").`,
+        );
     }
     for (const [key, value] of Object.entries((readYaml(stackFile).config ?? {}) as YamlMap)) {
         if (isMap(value) && "secure" in value) {
