@@ -195,6 +195,23 @@ function lowerText(value: unknown): string {
     return typeof value === "string" ? value.toLowerCase() : "";
 }
 
+/**
+ * Whether an operation of a secured document also requires an API key (API Gateway's
+ * `apiKeyRequired`): one of its security requirements names an `x-api-key` header scheme.
+ */
+export function requiresApiKey(document: OpenApiDocument, operation: JsonObject): boolean {
+    const schemes = schemesOf(document, document.swagger !== undefined ? "swagger2" : "openapi3", false) ?? {};
+    const requirements = Array.isArray(operation.security) ? (operation.security as unknown[]) : [];
+    return requirements.some(
+        (requirement) =>
+            isJsonObject(requirement) &&
+            Object.keys(requirement).some((name) => {
+                const scheme = schemes[name];
+                return isJsonObject(scheme) && classifyScheme(scheme) === "apiKey";
+            }),
+    );
+}
+
 function describeKeys(keys: Set<string>): string {
     const list = [...keys];
     const shown = list.slice(0, 12).join(", ");

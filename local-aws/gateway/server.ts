@@ -1,0 +1,209 @@
+import * as http from "http";
+import { AddressInfo } from "net";
+import { isJsonObject, OpenApiDocument } from "../../components/openapi/operations";
+import { requiresApiKey } from "../../components/openapi/secure";
+import { LocalAwsAccount } from "../engine/account";
+import { newRequestId } from "../engine/ids";
+import { authorizeInvoke, invokeResourceArn } from "./authorize";
+import { runIntegration } from "./integrations";
+import { accessDenied, forbidden, GatewayResponse, internalServerError, missingAuthenticationToken } from "./responses";
+import { matchRoute } from "./routing";
+import { headerValues, parseQuery, verifySigV4, WireRequest } from "./sigv4";
+
+/** API Gateway's payload limit for REST APIs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const LOOPBACK = "127.0.0.1";
+
+export interface GatewayOptions {
+    /** Port of the first REST API; each further API gets the next port. 0 picks free ports. @default 0 */
+    readonly port?: number;
+    /** The server's clock, for SigV4's ±5 minute window. @default () => new Date() */
+    readonly now?: () => Date;
+}
+
+/**
+ * The local stand-in for API Gateway's data plane. Each REST API of the local account gets its own
+ * loopback listener (its "execute-api host"), and every stage is served under `/<stage>`. A request
+ * goes through API Gateway's steps in API Gateway's order: route by the deployed OpenAPI document,
+ * SigV4 authentication, IAM authorization of `execute-api:Invoke`, API key, then the integration.
+ */
+export class LocalGateway {
+    private readonly servers: http.Server[] = [];
+    private account: LocalAwsAccount | undefined;
+    private readonly documents = new Map<string, OpenApiDocument>();
+
+    constructor(private readonly options: GatewayOptions = {}) {}
+
+    /** Opens a listener for a new REST API and returns its base URL; pass as the engine's allocator. */
+    readonly allocateEndpoint = async (restApiId: string): Promise<string> => {
+        const base = this.options.port ?? 0;
+        const port = base === 0 ? 0 : base + this.servers.length;
+        const server = http.createServer((req, res) => void this.handle(restApiId, req, res));
+        this.servers.push(server);
+        await new Promise<void>((resolve, reject) => {
+            server.once("error", (e: NodeJS.ErrnoException) =>
+                reject(
+                    new Error(
+                        e.code === "EADDRINUSE" ? `Port ${port} is in use; choose another with --port.` : e.message,
+                    ),
+                ),
+            );
+            server.listen(port, LOOPBACK, resolve);
+        });
+        return `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`;
+    };
+
+    /** Starts answering requests from the account's deployed stages. */
+    serve(account: LocalAwsAccount): void {
+        this.account = account;
+    }
+
+    async close(): Promise<void> {
+        await Promise.all(
+            this.servers.map(
+                (s) =>
+                    new Promise<void>((resolve) => {
+                        s.closeAllConnections();
+                        s.close(() => resolve());
+                    }),
+            ),
+        );
+    }
+
+    private async handle(restApiId: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const requestId = newRequestId();
+        let response: GatewayResponse;
+        try {
+            const body = await readBody(req);
+            response = body === undefined ? tooLarge() : await this.respond(restApiId, req, body, requestId);
+        } catch {
+            response = internalServerError();
+        }
+        res.writeHead(response.status, { ...response.headers, "x-amzn-RequestId": requestId });
+        res.end(response.body);
+    }
+
+    private async respond(
+        restApiId: string,
+        req: http.IncomingMessage,
+        body: Buffer,
+        requestId: string,
+    ): Promise<GatewayResponse> {
+        const account = this.account;
+        if (!account) return internalServerError("The local gateway is still starting.");
+        const url = req.url ?? "/";
+        const queryAt = url.indexOf("?");
+        const rawPath = queryAt < 0 ? url : url.slice(0, queryAt);
+        const rawQuery = queryAt < 0 ? "" : url.slice(queryAt + 1);
+        const method = req.method ?? "GET";
+
+        const stageMatch = /^\/([^/]+)(\/.*)?$/.exec(rawPath);
+        const stage = stageMatch ? account.stage(restApiId, stageMatch[1]) : undefined;
+        if (!stageMatch || !stage) return missingAuthenticationToken();
+        const resourcePath = stageMatch[2] ?? "/";
+        const document = this.deployedDocument(account, stage.deploymentId);
+        const route = matchRoute(document, method, resourcePath);
+        if (!route) return missingAuthenticationToken();
+
+        const wire: WireRequest = { method, rawPath, rawQuery, headers: headerPairs(req.rawHeaders), body };
+        const auth = route.operation["x-amazon-apigateway-auth"];
+        const authType = isJsonObject(auth) && typeof auth.type === "string" ? auth.type.toUpperCase() : "NONE";
+        let caller: { userArn: string; accessKey: string } | undefined;
+        if (authType === "AWS_IAM") {
+            const verification = await verifySigV4(wire, {
+                region: account.region,
+                service: "execute-api",
+                now: this.options.now,
+                lookup: (id) => {
+                    const key = account.accessKeys.get(id);
+                    return key && key.status === "Active" ? { secretAccessKey: key.secret } : undefined;
+                },
+            });
+            if (!verification.ok) return verification.response;
+            const user = account.users.get(account.accessKeys.get(verification.accessKeyId)!.userName)!;
+            const resourceArn = invokeResourceArn(
+                account.region,
+                account.accountId,
+                restApiId,
+                stage.stageName,
+                method.toUpperCase(),
+                resourcePath,
+            );
+            const decision = await authorizeInvoke(
+                user.arn,
+                account.accountId,
+                resourceArn,
+                account.policiesForUser(user.name),
+            );
+            if (decision !== "Allowed") return accessDenied(user.arn, resourceArn, decision === "ExplicitlyDenied");
+            caller = { userArn: user.arn, accessKey: verification.accessKeyId };
+        }
+        // Local mode has no API keys or usage plans, so a key-protected method refuses like AWS without a valid key.
+        if (requiresApiKey(document, route.operation)) return forbidden();
+
+        const query = parseQuery(rawQuery);
+        const headers: Record<string, string> = {};
+        for (const [name, value] of wire.headers) headers[name] = value;
+        return runIntegration(route, {
+            requestId,
+            accountId: account.accountId,
+            apiId: restApiId,
+            stage: stage.stageName,
+            httpMethod: method,
+            resourcePath: route.pathTemplate,
+            path: rawPath,
+            pathParams: route.pathParams,
+            query: Object.fromEntries(
+                Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v[v.length - 1] : (v ?? "")]),
+            ),
+            headers,
+            sourceIp: req.socket.remoteAddress ?? LOOPBACK,
+            userArn: caller?.userArn ?? null,
+            accessKey: caller?.accessKey ?? null,
+            requestTimeEpoch: Date.now(),
+            rawQuery,
+            rawHeaders: wire.headers,
+            body,
+            accept: headerValues(wire.headers, "accept")[0],
+            contentType: headerValues(wire.headers, "content-type")[0],
+        });
+    }
+
+    /** The document a deployment froze, parsed once. */
+    private deployedDocument(account: LocalAwsAccount, deploymentId: string): OpenApiDocument {
+        let document = this.documents.get(deploymentId);
+        if (!document) {
+            document = JSON.parse(account.deployments.get(deploymentId)!.body) as OpenApiDocument;
+            this.documents.set(deploymentId, document);
+        }
+        return document;
+    }
+}
+
+function headerPairs(raw: string[]): [string, string][] {
+    const pairs: [string, string][] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
+    return pairs;
+}
+
+/** The request body, or undefined past API Gateway's payload limit. */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        req.on("data", (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+        });
+        req.on("end", () => resolve(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
+        req.on("error", reject);
+    });
+}
+
+function tooLarge(): GatewayResponse {
+    return {
+        status: 413,
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ message: "Request Too Long" }),
+    };
+}

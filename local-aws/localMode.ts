@@ -1,0 +1,44 @@
+import { LocalAwsAccount } from "./engine/account";
+import { runProgramLocally, StackOutput } from "./engine/runProgram";
+import { LocalGateway } from "./gateway/server";
+
+export interface LocalModeOptions {
+    /** Folder holding `Pulumi.yaml` and the stack's config file. */
+    readonly projectDir: string;
+    /** The program, relative to `projectDir`. @default "index.ts" */
+    readonly program?: string;
+    /** @default "test" */
+    readonly stack?: string;
+    /** Port of the first REST API (each further API takes the next). @default 0 (free ports) */
+    readonly port?: number;
+    /** The gateway's clock. @default () => new Date() */
+    readonly now?: () => Date;
+}
+
+export interface LocalMode {
+    readonly outputs: Record<string, StackOutput>;
+    readonly account: LocalAwsAccount;
+    readonly gateway: LocalGateway;
+    close(): Promise<void>;
+}
+
+/**
+ * Runs a program that uses `SecuredRestApi` on the embedded local engine and serves every deployed
+ * stage on loopback: `npm start` and the tests both use this.
+ */
+export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
+    const gateway = new LocalGateway({ port: options.port, now: options.now });
+    try {
+        const run = await runProgramLocally({
+            projectDir: options.projectDir,
+            program: options.program,
+            stack: options.stack,
+            allocateEndpoint: gateway.allocateEndpoint,
+        });
+        gateway.serve(run.account);
+        return { outputs: run.outputs, account: run.account, gateway, close: () => gateway.close() };
+    } catch (e) {
+        await gateway.close();
+        throw e;
+    }
+}
