@@ -52,14 +52,18 @@ export function matchRoute(document: OpenApiDocument, method: string, resourcePa
     return { pathTemplate: best.template, operation, pathParams: best.params };
 }
 
-/** `/pets/42` → `["pets", "42"]` decoded; `/` → `[]`; empty or undecodable segments → undefined. */
+/**
+ * `/pets/42` → `["pets", "42"]` decoded; `/` → `[]`. Empty segments (`//`, a trailing `/`), dot
+ * segments (`.`, `..`, also encoded) and undecodable ones match nothing: routing and the IAM resource
+ * ARN then always see the same path, so no spelling of a path can reach another route's integration.
+ */
 function splitPath(resourcePath: string): string[] | undefined {
     if (resourcePath === "" || resourcePath === "/") return [];
     if (!resourcePath.startsWith("/")) return undefined;
     const raw = resourcePath.slice(1).split("/");
-    if (raw.some((s) => s === "")) return undefined;
     try {
-        return raw.map((s) => decodeURIComponent(s));
+        const segments = raw.map((s) => decodeURIComponent(s));
+        return segments.some((s) => s === "" || s === "." || s === "..") ? undefined : segments;
     } catch {
         return undefined;
     }

@@ -79,8 +79,13 @@ export class LocalGateway {
         } catch {
             response = internalServerError();
         }
-        res.writeHead(response.status, { ...response.headers, "x-amzn-RequestId": requestId });
-        res.end(response.body);
+        const body = typeof response.body === "string" ? Buffer.from(response.body) : response.body;
+        res.writeHead(response.status, {
+            ...response.headers,
+            "Content-Length": body.length,
+            "x-amzn-RequestId": requestId,
+        });
+        res.end(body);
     }
 
     private async respond(
@@ -97,6 +102,8 @@ export class LocalGateway {
         const rawQuery = queryAt < 0 ? "" : url.slice(queryAt + 1);
         const method = req.method ?? "GET";
 
+        // A disabled default endpoint answers everything with 403 Forbidden (custom domains only).
+        if (account.restApis.get(restApiId)?.disableExecuteApiEndpoint) return forbidden();
         const stageMatch = /^\/([^/]+)(\/.*)?$/.exec(rawPath);
         const stage = stageMatch ? account.stage(restApiId, stageMatch[1]) : undefined;
         if (!stageMatch || !stage) return missingAuthenticationToken();

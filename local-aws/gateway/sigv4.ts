@@ -89,29 +89,16 @@ function canonicalizer(region: string, service: string): CanonicalSigV4 {
  */
 export async function verifySigV4(request: WireRequest, options: VerifierOptions): Promise<Verification> {
     const refuse = (response: GatewayResponse): Verification => ({ ok: false, response });
-    const authorizations = headerValues(request.headers, "authorization");
-    if (authorizations.length === 0) return refuse(missingAuthenticationToken());
-    // Repeated headers are combined the way HTTP defines it, which breaks the header's own syntax.
-    const authorization = authorizations.join(",");
-
-    const parsed = parseAuthorization(authorization);
-    if ("badToken" in parsed) return refuse(missingEqualSign(parsed.badToken, authorization));
-    const amzDate = headerValues(request.headers, "x-amz-date")[0];
-    const httpDate = headerValues(request.headers, "date")[0];
-    const missing: IncompletePart[] = [];
-    if (parsed.fields.Credential === undefined) missing.push("Credential");
-    if (parsed.fields.Signature === undefined) missing.push("Signature");
-    if (parsed.fields.SignedHeaders === undefined) missing.push("SignedHeaders");
-    if (amzDate === undefined && httpDate === undefined) missing.push("Date");
-    if (missing.length > 0) return refuse(incompleteSignature(missing, authorization));
-    const {
-        Credential: credential,
-        Signature: signature,
-        SignedHeaders: signedHeaderList,
-    } = parsed.fields as Record<"Credential" | "Signature" | "SignedHeaders", string>;
+    const query = parseQuery(request.rawQuery);
+    const parts =
+        headerValues(request.headers, "authorization").length > 0
+            ? fromAuthorizationHeader(request)
+            : fromQueryString(query);
+    if ("status" in parts) return refuse(parts);
+    const { accessKeyId, credential, signedHeaders, signature, requestDate } = parts;
 
     // Inferred wording: AWS lists each scope sentence that applies, each followed by a space.
-    const [accessKeyId, scopeDate, scopeRegion, scopeService, terminator, ...extra] = credential.split("/");
+    const [, scopeDate, scopeRegion, scopeService, terminator, ...extra] = credential.split("/");
     const scopeProblems: string[] = [];
     if (scopeRegion !== options.region) scopeProblems.push("Credential should be scoped to a valid region.");
     if (scopeService !== options.service)
@@ -119,10 +106,9 @@ export async function verifySigV4(request: WireRequest, options: VerifierOptions
     if (terminator !== "aws4_request" || extra.length > 0)
         scopeProblems.push("Credential should be scoped with a valid terminator: 'aws4_request'.");
     if (scopeProblems.length > 0) return refuse(invalidSignature(scopeProblems.map((s) => `${s} `).join("")));
-    if (parsed.algorithm !== ALGORITHM)
-        return refuse(invalidSignature(`Unsupported AWS 'algorithm': '${parsed.algorithm}'.`));
+    if (parts.algorithm !== ALGORITHM)
+        return refuse(invalidSignature(`Unsupported AWS 'algorithm': '${parts.algorithm}'.`));
 
-    const requestDate = amzDate ?? toAmzDate(new Date(httpDate));
     const requestTime = parseAmzDate(requestDate);
     if (requestTime === undefined) {
         return refuse(invalidSignature(`Date must be in ISO-8601 'basic format'. Got '${requestDate}'.`));
@@ -135,7 +121,10 @@ export async function verifySigV4(request: WireRequest, options: VerifierOptions
         );
     }
     const now = (options.now ?? (() => new Date()))();
-    if (requestTime < now.getTime() - CLOCK_SKEW_MS) {
+    if (parts.expiresSeconds !== undefined && requestTime + parts.expiresSeconds * 1000 < now.getTime()) {
+        return refuse(invalidSignature("Request has expired"));
+    }
+    if (parts.expiresSeconds === undefined && requestTime < now.getTime() - CLOCK_SKEW_MS) {
         const earliest = toAmzDate(new Date(now.getTime() - CLOCK_SKEW_MS));
         return refuse(
             invalidSignature(
@@ -152,22 +141,16 @@ export async function verifySigV4(request: WireRequest, options: VerifierOptions
         );
     }
 
-    const signedHeaders = signedHeaderList.split(";");
     if (!signedHeaders.includes("host")) {
         return refuse(invalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."));
     }
-    const dateHeader = amzDate !== undefined ? "x-amz-date" : "date";
-    if (!signedHeaders.includes(dateHeader)) {
-        return refuse(
-            invalidSignature(
-                `'${amzDate !== undefined ? "X-Amz-Date" : "Date"}' must be a 'SignedHeader' in the AWS Authorization.`,
-            ),
-        );
+    if (parts.dateHeader !== undefined && !signedHeaders.includes(parts.dateHeader)) {
+        const shown = parts.dateHeader === "x-amz-date" ? "X-Amz-Date" : "Date";
+        return refuse(invalidSignature(`'${shown}' must be a 'SignedHeader' in the AWS Authorization.`));
     }
 
     const known = options.lookup(accessKeyId);
-    const token = headerValues(request.headers, "x-amz-security-token")[0];
-    if (!known || token !== known.sessionToken) return refuse(unrecognizedClient());
+    if (!known || parts.sessionToken !== known.sessionToken) return refuse(unrecognizedClient());
 
     const canonical = canonicalizer(options.region, options.service);
     const canonicalHeaders: HeaderBag = {};
@@ -177,7 +160,7 @@ export async function verifySigV4(request: WireRequest, options: VerifierOptions
         protocol: "https:",
         hostname: "",
         path: request.rawPath,
-        query: parseQuery(request.rawQuery),
+        query,
         headers: {},
     };
     const payloadHash = await sha256Hex(request.body);
@@ -196,6 +179,99 @@ export async function verifySigV4(request: WireRequest, options: VerifierOptions
     return { ok: true, accessKeyId };
 }
 
+/** The signature's parts, wherever the request carried them. */
+interface SignatureParts {
+    readonly algorithm: string;
+    readonly accessKeyId: string;
+    /** The whole credential, `AKID/date/region/service/aws4_request`. */
+    readonly credential: string;
+    readonly signedHeaders: readonly string[];
+    readonly signature: string;
+    readonly requestDate: string;
+    /** The header the date came from, which must then be signed; undefined for a presigned query. */
+    readonly dateHeader: "x-amz-date" | "date" | undefined;
+    readonly sessionToken: string | undefined;
+    /** A presigned URL's own lifetime (`X-Amz-Expires`), which replaces the ±5 minute window. */
+    readonly expiresSeconds: number | undefined;
+}
+
+/** `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` with `X-Amz-Date` or `Date`. */
+function fromAuthorizationHeader(request: WireRequest): SignatureParts | GatewayResponse {
+    // Repeated headers are combined the way HTTP defines it, which breaks the header's own syntax.
+    const authorization = headerValues(request.headers, "authorization").join(",");
+    const parsed = parseAuthorization(authorization);
+    if ("badToken" in parsed) return missingEqualSign(parsed.badToken, authorization);
+    const amzDate = headerValues(request.headers, "x-amz-date")[0];
+    const httpDate = headerValues(request.headers, "date")[0];
+    const missing: IncompletePart[] = [];
+    if (parsed.fields.Credential === undefined) missing.push("Credential");
+    if (parsed.fields.Signature === undefined) missing.push("Signature");
+    if (parsed.fields.SignedHeaders === undefined) missing.push("SignedHeaders");
+    if (amzDate === undefined && httpDate === undefined) missing.push("Date");
+    if (missing.length > 0) return incompleteSignature(missing, authorization);
+    const credential = parsed.fields.Credential!;
+    return {
+        algorithm: parsed.algorithm,
+        accessKeyId: credential.split("/")[0],
+        credential,
+        signedHeaders: parsed.fields.SignedHeaders!.split(";"),
+        signature: parsed.fields.Signature!,
+        requestDate: amzDate ?? toAmzDate(new Date(httpDate ?? "")),
+        dateHeader: amzDate !== undefined ? "x-amz-date" : "date",
+        sessionToken: headerValues(request.headers, "x-amz-security-token")[0],
+        expiresSeconds: undefined,
+    };
+}
+
+/**
+ * A presigned URL: `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`,
+ * `X-Amz-Signature` (and `X-Amz-Expires`, `X-Amz-Security-Token`) in the query. API Gateway's
+ * handling of these is inferred from SigV4's generic query-string rules; no capture was found.
+ */
+function fromQueryString(query: QueryParameterBag): SignatureParts | GatewayResponse {
+    const single = (name: string): string | undefined => {
+        const value = query[name];
+        return Array.isArray(value) ? undefined : (value ?? undefined);
+    };
+    const signature = single("X-Amz-Signature");
+    const credential = single("X-Amz-Credential");
+    const signedHeaders = single("X-Amz-SignedHeaders");
+    const requestDate = single("X-Amz-Date");
+    const algorithm = single("X-Amz-Algorithm");
+    if (signature === undefined && credential === undefined && algorithm === undefined)
+        return missingAuthenticationToken();
+    if (
+        signature === undefined ||
+        credential === undefined ||
+        signedHeaders === undefined ||
+        requestDate === undefined ||
+        algorithm === undefined
+    ) {
+        return invalidSignature(
+            "AWS query-string parameters must include 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'. Re-examine the query-string parameters.",
+        );
+    }
+    const expires = single("X-Amz-Expires");
+    const expiresSeconds = expires === undefined ? undefined : Number(expires);
+    if (
+        expiresSeconds !== undefined &&
+        !(Number.isInteger(expiresSeconds) && expiresSeconds > 0 && expiresSeconds <= 604800)
+    ) {
+        return invalidSignature("X-Amz-Expires must be a whole number of seconds from 1 to 604800.");
+    }
+    return {
+        algorithm,
+        accessKeyId: credential.split("/")[0],
+        credential,
+        signedHeaders: signedHeaders.split(";"),
+        signature,
+        requestDate,
+        dateHeader: undefined,
+        sessionToken: single("X-Amz-Security-Token"),
+        expiresSeconds,
+    };
+}
+
 type ParsedAuthorization = { algorithm: string; fields: Partial<Record<string, string>> } | { badToken: string };
 
 /** `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` into its algorithm and fields. */
@@ -210,8 +286,10 @@ function parseAuthorization(authorization: string): ParsedAuthorization {
         .map((t) => t.trim())
         .filter((t) => t !== "")) {
         const equals = token.indexOf("=");
-        if (equals < 0) return { badToken: token };
-        fields[token.slice(0, equals).trim()] = token.slice(equals + 1).trim();
+        const key = equals < 0 ? "" : token.slice(0, equals).trim();
+        // A repeated or odd key means the header was duplicated or spliced: not a key=value pair of SigV4.
+        if (!/^[A-Za-z]+$/.test(key) || key in fields) return { badToken: token };
+        fields[key] = token.slice(equals + 1).trim();
     }
     return { algorithm, fields };
 }
