@@ -11,46 +11,205 @@ const lambdaScheme = {
     "x-amazon-apigateway-authorizer": { type: "request", authorizerUri: "arn:aws:apigateway:us-west-2:lambda:path/x" },
 };
 const withSchemas = (schemas: Record<string, unknown>) =>
-    openApi3({ "/pets": { get: operation({ responses: { "200": { description: "ok", content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } } } } }) } }, { components: { schemas } });
+    openApi3(
+        {
+            "/pets": {
+                get: operation({
+                    responses: {
+                        "200": {
+                            description: "ok",
+                            content: { "application/json": { schema: { $ref: "#/components/schemas/A" } } },
+                        },
+                    },
+                }),
+            },
+        },
+        { components: { schemas } },
+    );
 const hugeDescription = "x".repeat(6 * 1024 * 1024);
 
 /** Malformed specs and arguments: each must fail at preview, naming the problem, with nothing registered. */
 const CASES: { name: string; args: Partial<SecuredRestApiArgs> & Record<string, unknown>; error: RegExp }[] = [
-    { name: "bad YAML", args: { openApiSpec: "openapi: 3.0.3\npaths:\n  /pets: [\n" }, error: /openApiSpec text is not valid JSON or YAML/ },
-    { name: "JSON with a byte order mark", args: { openApiSpec: "\uFEFF" + JSON.stringify(openApi3()) }, error: /byte order mark.*without BOM/ },
-    { name: "duplicate paths (YAML)", args: { openApiSpec: PETSTORE_OPENAPI.replace("  /pets/{petId}:", "  /pets:") }, error: /not valid JSON or YAML: Map keys must be unique/ },
-    { name: "duplicate paths (JSON)", args: { openApiSpec: '{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{},"/a":{}}}' }, error: /Map keys must be unique/ },
-    { name: "$ref cycle", args: { openApiSpec: withSchemas({ A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } }) }, error: /\$ref cycle #\/components\/schemas\/A → #\/components\/schemas\/B → #\/components\/schemas\/A/ },
-    { name: "self-referencing model", args: { openApiSpec: withSchemas({ A: { type: "object", properties: { child: { $ref: "#/components/schemas/A" } } } }) }, error: /\$ref cycle/ },
-    { name: "remote $ref", args: { openApiSpec: withSchemas({ A: { $ref: "https://example.com/pet.json#/Pet" } }) }, error: /\$ref "https:\/\/example\.com\/pet\.json#\/Pet" .* is not local/ },
-    { name: "relative file $ref", args: { openApiSpec: withSchemas({ A: { $ref: "./pet.yaml" } }) }, error: /is not local/ },
-    { name: "dangling $ref", args: { openApiSpec: withSchemas({ B: { type: "object" } }) }, error: /\$ref "#\/components\/schemas\/A" .* points at nothing/ },
-    { name: "stage name with a space", args: { openApiSpec: PETSTORE_OPENAPI, stageName: "my stage" }, error: /stageName "my stage" is not a valid API Gateway stage name/ },
-    { name: "stage name with a slash", args: { openApiSpec: PETSTORE_OPENAPI, stageName: "v1/beta" }, error: /stageName "v1\/beta"/ },
-    { name: "stage name over 128 characters", args: { openApiSpec: PETSTORE_OPENAPI, stageName: "s".repeat(129) }, error: /is not a valid API Gateway stage name: use 1 to 128/ },
+    {
+        name: "bad YAML",
+        args: { openApiSpec: "openapi: 3.0.3\npaths:\n  /pets: [\n" },
+        error: /openApiSpec text is not valid JSON or YAML/,
+    },
+    {
+        name: "JSON with a byte order mark",
+        args: { openApiSpec: "\uFEFF" + JSON.stringify(openApi3()) },
+        error: /byte order mark.*without BOM/,
+    },
+    {
+        name: "duplicate paths (YAML)",
+        args: { openApiSpec: PETSTORE_OPENAPI.replace("  /pets/{petId}:", "  /pets:") },
+        error: /not valid JSON or YAML: Map keys must be unique/,
+    },
+    {
+        name: "duplicate paths (JSON)",
+        args: { openApiSpec: '{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{},"/a":{}}}' },
+        error: /Map keys must be unique/,
+    },
+    {
+        name: "$ref cycle",
+        args: {
+            openApiSpec: withSchemas({ A: { $ref: "#/components/schemas/B" }, B: { $ref: "#/components/schemas/A" } }),
+        },
+        error: /\$ref cycle #\/components\/schemas\/A → #\/components\/schemas\/B → #\/components\/schemas\/A/,
+    },
+    {
+        name: "self-referencing model",
+        args: {
+            openApiSpec: withSchemas({
+                A: { type: "object", properties: { child: { $ref: "#/components/schemas/A" } } },
+            }),
+        },
+        error: /\$ref cycle/,
+    },
+    {
+        name: "remote $ref",
+        args: { openApiSpec: withSchemas({ A: { $ref: "https://example.com/pet.json#/Pet" } }) },
+        error: /\$ref "https:\/\/example\.com\/pet\.json#\/Pet" .* is not local/,
+    },
+    {
+        name: "relative file $ref",
+        args: { openApiSpec: withSchemas({ A: { $ref: "./pet.yaml" } }) },
+        error: /is not local/,
+    },
+    {
+        name: "dangling $ref",
+        args: { openApiSpec: withSchemas({ B: { type: "object" } }) },
+        error: /\$ref "#\/components\/schemas\/A" .* points at nothing/,
+    },
+    {
+        name: "stage name with a space",
+        args: { openApiSpec: PETSTORE_OPENAPI, stageName: "my stage" },
+        error: /stageName "my stage" is not a valid API Gateway stage name/,
+    },
+    {
+        name: "stage name with a slash",
+        args: { openApiSpec: PETSTORE_OPENAPI, stageName: "v1/beta" },
+        error: /stageName "v1\/beta"/,
+    },
+    {
+        name: "stage name over 128 characters",
+        args: { openApiSpec: PETSTORE_OPENAPI, stageName: "s".repeat(129) },
+        error: /is not a valid API Gateway stage name: use 1 to 128/,
+    },
     { name: "empty stage name", args: { openApiSpec: PETSTORE_OPENAPI, stageName: "" }, error: /stageName ""/ },
     { name: "empty document", args: { openApiSpec: "" }, error: /openApiSpec text is empty/ },
     { name: "whitespace-only document", args: { openApiSpec: " \n\t\n" }, error: /openApiSpec text is empty/ },
-    { name: "a list instead of a document", args: { openApiSpec: "- a\n- b\n" }, error: /must hold an OpenAPI document \(a mapping at the top level\); it holds a list/ },
-    { name: "document over API Gateway's 6 MB import limit (text)", args: { openApiSpec: JSON.stringify(openApi3(undefined, { info: { title: "t", version: "1", description: hugeDescription } })) }, error: /bytes; API Gateway accepts at most 6291456 bytes/ },
-    { name: "document over the limit (object)", args: { openApiSpec: openApi3(undefined, { info: { title: "t", version: "1", description: hugeDescription } }) }, error: /The secured API definition is \d+ bytes; API Gateway accepts at most 6291456/ },
-    { name: "misspelled publicOperations entry", args: { openApiSpec: PETSTORE_OPENAPI, publicOperations: ["GET /pet"] }, error: /publicOperations entry "GET \/pet" matches no operation/ },
-    { name: "publicOperations entry without a verb", args: { openApiSpec: PETSTORE_OPENAPI, publicOperations: ["/pets"] }, error: /is not of the form "VERB \/path"/ },
-    { name: "publicOperations entry with an unknown verb", args: { openApiSpec: PETSTORE_OPENAPI, publicOperations: ["FETCH /pets"] }, error: /"FETCH \/pets" is not of the form/ },
-    { name: "unknown invokePolicy", args: { openApiSpec: PETSTORE_OPENAPI, invokePolicy: "admin" }, error: /invokePolicy "admin" is not supported: use "scoped".* or "managed"/ },
-    { name: "unknown endpointType", args: { openApiSpec: PETSTORE_OPENAPI, endpointType: "GLOBAL" }, error: /endpointType "GLOBAL" is not supported: use one of REGIONAL, EDGE, PRIVATE/ },
-    { name: "PRIVATE endpoint without a resource policy", args: { openApiSpec: PETSTORE_OPENAPI, endpointType: "PRIVATE" }, error: /endpointType "PRIVATE" needs a resource policy/ },
+    {
+        name: "a list instead of a document",
+        args: { openApiSpec: "- a\n- b\n" },
+        error: /must hold an OpenAPI document \(a mapping at the top level\); it holds a list/,
+    },
+    {
+        name: "document over API Gateway's 6 MB import limit (text)",
+        args: {
+            openApiSpec: JSON.stringify(
+                openApi3(undefined, { info: { title: "t", version: "1", description: hugeDescription } }),
+            ),
+        },
+        error: /bytes; API Gateway accepts at most 6291456 bytes/,
+    },
+    {
+        name: "document over the limit (object)",
+        args: {
+            openApiSpec: openApi3(undefined, { info: { title: "t", version: "1", description: hugeDescription } }),
+        },
+        error: /The secured API definition is \d+ bytes; API Gateway accepts at most 6291456/,
+    },
+    {
+        name: "misspelled publicOperations entry",
+        args: { openApiSpec: PETSTORE_OPENAPI, publicOperations: ["GET /pet"] },
+        error: /publicOperations entry "GET \/pet" matches no operation/,
+    },
+    {
+        name: "publicOperations entry without a verb",
+        args: { openApiSpec: PETSTORE_OPENAPI, publicOperations: ["/pets"] },
+        error: /is not of the form "VERB \/path"/,
+    },
+    {
+        name: "publicOperations entry with an unknown verb",
+        args: { openApiSpec: PETSTORE_OPENAPI, publicOperations: ["FETCH /pets"] },
+        error: /"FETCH \/pets" is not of the form/,
+    },
+    {
+        name: "unknown invokePolicy",
+        args: { openApiSpec: PETSTORE_OPENAPI, invokePolicy: "admin" },
+        error: /invokePolicy "admin" is not supported: use "scoped".* or "managed"/,
+    },
+    {
+        name: "unknown endpointType",
+        args: { openApiSpec: PETSTORE_OPENAPI, endpointType: "GLOBAL" },
+        error: /endpointType "GLOBAL" is not supported: use one of REGIONAL, EDGE, PRIVATE/,
+    },
+    {
+        name: "PRIVATE endpoint without a resource policy",
+        args: { openApiSpec: PETSTORE_OPENAPI, endpointType: "PRIVATE" },
+        error: /endpointType "PRIVATE" needs a resource policy/,
+    },
     { name: "missing openApiSpec", args: {}, error: /openApiSpec is required/ },
-    { name: "OpenAPI 3.1", args: { openApiSpec: openApi3(undefined, { openapi: "3.1.0" }) }, error: /Unsupported OpenAPI version "3\.1\.0"/ },
+    {
+        name: "OpenAPI 3.1",
+        args: { openApiSpec: openApi3(undefined, { openapi: "3.1.0" }) },
+        error: /Unsupported OpenAPI version "3\.1\.0"/,
+    },
     { name: "no paths", args: { openApiSpec: swagger2({}) }, error: /no paths/ },
-    { name: "schema violation", args: { openApiSpec: openApi3({ "/pets": { get: { "x-amazon-apigateway-integration": mockIntegration() } } }) }, error: /does not follow the OpenAPI 3\.0 schema at paths\["\/pets"\]\.get/ },
-    { name: "TRACE operation", args: { openApiSpec: openApi3({ "/pets": { get: operation(), trace: operation() } }) }, error: /Operation TRACE \/pets: API Gateway has no TRACE method/ },
-    { name: "operation without integration", args: { openApiSpec: openApi3({ "/pets": { get: { responses: { "200": { description: "ok" } } } } }) }, error: /has no x-amazon-apigateway-integration/ },
-    { name: "auth NONE not listed as public", args: { openApiSpec: openApi3({ "/pets": { get: operation({ "x-amazon-apigateway-auth": { type: "NONE" } }) } }) }, error: /declares x-amazon-apigateway-auth NONE/ },
-    { name: "unknown auth type", args: { openApiSpec: openApi3({ "/pets": { get: operation({ "x-amazon-apigateway-auth": { type: "COGNITO" } }) } }) }, error: /declares x-amazon-apigateway-auth type "COGNITO"; only AWS_IAM or NONE exist/ },
-    { name: "Lambda authorizer", args: { openApiSpec: openApi3({ "/pets": { get: operation({ security: [{ custom: [] }] }) } }, { components: { securitySchemes: { custom: lambdaScheme } } }) }, error: /Lambda \(custom\) authorizer through scheme "custom"/ },
-    { name: "undefined security scheme", args: { openApiSpec: openApi3({ "/pets": { get: operation({ security: [{ oauth: [] }] }) } }) }, error: /requires security scheme "oauth", which the document does not define/ },
-    { name: "a different scheme already named sigv4", args: { openApiSpec: openApi3(undefined, { components: { securitySchemes: { sigv4: { type: "http", scheme: "basic" } } } }) }, error: /already defines a security scheme named "sigv4" that is not SigV4/ },
+    {
+        name: "schema violation",
+        args: { openApiSpec: openApi3({ "/pets": { get: { "x-amazon-apigateway-integration": mockIntegration() } } }) },
+        error: /does not follow the OpenAPI 3\.0 schema at paths\["\/pets"\]\.get/,
+    },
+    {
+        name: "TRACE operation",
+        args: { openApiSpec: openApi3({ "/pets": { get: operation(), trace: operation() } }) },
+        error: /Operation TRACE \/pets: API Gateway has no TRACE method/,
+    },
+    {
+        name: "operation without integration",
+        args: { openApiSpec: openApi3({ "/pets": { get: { responses: { "200": { description: "ok" } } } } }) },
+        error: /has no x-amazon-apigateway-integration/,
+    },
+    {
+        name: "auth NONE not listed as public",
+        args: {
+            openApiSpec: openApi3({ "/pets": { get: operation({ "x-amazon-apigateway-auth": { type: "NONE" } }) } }),
+        },
+        error: /declares x-amazon-apigateway-auth NONE/,
+    },
+    {
+        name: "unknown auth type",
+        args: {
+            openApiSpec: openApi3({ "/pets": { get: operation({ "x-amazon-apigateway-auth": { type: "COGNITO" } }) } }),
+        },
+        error: /declares x-amazon-apigateway-auth type "COGNITO"; only AWS_IAM or NONE exist/,
+    },
+    {
+        name: "Lambda authorizer",
+        args: {
+            openApiSpec: openApi3(
+                { "/pets": { get: operation({ security: [{ custom: [] }] }) } },
+                { components: { securitySchemes: { custom: lambdaScheme } } },
+            ),
+        },
+        error: /Lambda \(custom\) authorizer through scheme "custom"/,
+    },
+    {
+        name: "undefined security scheme",
+        args: { openApiSpec: openApi3({ "/pets": { get: operation({ security: [{ oauth: [] }] }) } }) },
+        error: /requires security scheme "oauth", which the document does not define/,
+    },
+    {
+        name: "a different scheme already named sigv4",
+        args: {
+            openApiSpec: openApi3(undefined, {
+                components: { securitySchemes: { sigv4: { type: "http", scheme: "basic" } } },
+            }),
+        },
+        error: /already defines a security scheme named "sigv4" that is not SigV4/,
+    },
 ];
 
 describe("bad specs and arguments fail at preview, naming the problem, with nothing registered", () => {

@@ -38,7 +38,9 @@ const arbitraryCase: fc.Arbitrary<Case> = fc.record({
         fc.constantFrom("/", "/pets", "/pets/1", "/pets/2", "/pets/3", "/pets/9"),
         fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => `/${s.join("/")}`),
     ),
-    query: fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,5}$/), fc.stringMatching(/^[A-Za-z0-9%+]{0,6}$/)), { maxLength: 3 }),
+    query: fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,5}$/), fc.stringMatching(/^[A-Za-z0-9%+]{0,6}$/)), {
+        maxLength: 3,
+    }),
     body: fc.oneof(fc.constant(""), fc.json(), fc.string({ maxLength: 40 })),
     contentType: fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", ""),
     garbage: fc.string({ maxLength: 60 }).map((s) => s.replace(/[^\x20-\x7e]/g, "")),
@@ -71,10 +73,13 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
         // The real length always: a stale one would make the server read the rest as another request.
         const framed = { ...headers, "Content-Length": String(Buffer.byteLength(body)) };
         return new Promise((resolve, reject) => {
-            const request = http.request({ host: "127.0.0.1", port, method, path: target, headers: framed, agent }, (response) => {
-                response.resume();
-                response.on("end", () => resolve(response.statusCode ?? 0));
-            });
+            const request = http.request(
+                { host: "127.0.0.1", port, method, path: target, headers: framed, agent },
+                (response) => {
+                    response.resume();
+                    response.on("end", () => resolve(response.statusCode ?? 0));
+                },
+            );
             request.on("error", reject);
             request.end(body);
         });
@@ -88,15 +93,21 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
         if (c.contentType) base["Content-Type"] = c.contentType;
         const body = c.body;
         if (c.mode === "unsigned") return { method: c.method, target, headers: base, body };
-        if (c.mode === "garbage") return { method: c.method, target, headers: { ...base, Authorization: c.garbage }, body };
+        if (c.mode === "garbage")
+            return { method: c.method, target, headers: { ...base, Authorization: c.garbage }, body };
         const who =
             c.mode === "wrongSecret"
-                ? { ...credentials, secretAccessKey: credentials.secretAccessKey.replace(/.$/, (ch) => (ch === "A" ? "B" : "A")) }
+                ? {
+                      ...credentials,
+                      secretAccessKey: credentials.secretAccessKey.replace(/.$/, (ch) => (ch === "A" ? "B" : "A")),
+                  }
                 : c.mode === "unknownKey"
                   ? { ...credentials, accessKeyId: "AKIA" + "Z".repeat(16) }
                   : credentials;
         const extra: Record<string, string> = c.contentType ? { "Content-Type": c.contentType } : {};
-        const headers = Object.fromEntries(signedHeaders(host, region, who, { method: c.method, target, headers: extra, body: c.body }));
+        const headers = Object.fromEntries(
+            signedHeaders(host, region, who, { method: c.method, target, headers: extra, body: c.body }),
+        );
         if (c.mode !== "mutated") return { method: c.method, target, headers, body };
         switch (c.mutation) {
             case "method":
@@ -107,8 +118,18 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
                 return { method: c.method, target: `${target}${query ? "&" : "?"}injected=1`, headers, body };
             case "date": {
                 const d = headers["X-Amz-Date"];
-                const time = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(9, 11), +d.slice(11, 13), +d.slice(13, 15));
-                const shifted = new Date(time + c.shiftSeconds * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+                const time = Date.UTC(
+                    +d.slice(0, 4),
+                    +d.slice(4, 6) - 1,
+                    +d.slice(6, 8),
+                    +d.slice(9, 11),
+                    +d.slice(11, 13),
+                    +d.slice(13, 15),
+                );
+                const shifted = new Date(time + c.shiftSeconds * 1000)
+                    .toISOString()
+                    .replace(/[-:]/g, "")
+                    .replace(/\.\d{3}/, "");
                 return { method: c.method, target, headers: { ...headers, "X-Amz-Date": shifted }, body };
             }
             case "body":
@@ -119,7 +140,12 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
                 const auth = headers.Authorization;
                 const at = auth.length - 64 + c.flipAt;
                 const flipped = auth[at] === "0" ? "1" : "0";
-                return { method: c.method, target, headers: { ...headers, Authorization: auth.slice(0, at) + flipped + auth.slice(at + 1) }, body };
+                return {
+                    method: c.method,
+                    target,
+                    headers: { ...headers, Authorization: auth.slice(0, at) + flipped + auth.slice(at + 1) },
+                    body,
+                };
             }
         }
     }
@@ -132,14 +158,20 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
                 const status = await send(request.method, request.target, request.headers, request.body);
                 statuses.set(status, (statuses.get(status) ?? 0) + 1);
                 if (status >= 500) throw new Error(`5xx (${status}) for ${JSON.stringify(c)}`);
-                if (c.mode !== "valid" && status < 300) throw new Error(`${status} for a ${c.mode} request: ${JSON.stringify(c)}`);
+                if (c.mode !== "valid" && status < 300)
+                    throw new Error(`${status} for a ${c.mode} request: ${JSON.stringify(c)}`);
             }),
             { numRuns: RUNS, seed: SEED },
         );
         const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-        console.log(`      fuzz: ${total} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+        console.log(
+            `      fuzz: ${total} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+        );
         expect(total).to.equal(RUNS);
-        expect(statuses.get(200) ?? 0, "some valid requests must succeed, or the property proves nothing").to.be.greaterThan(0);
+        expect(
+            statuses.get(200) ?? 0,
+            "some valid requests must succeed, or the property proves nothing",
+        ).to.be.greaterThan(0);
         // Still alive and still serving after the run.
         const control = signedHeaders(host, region, credentials, { method: "GET", target: `${stage}/pets` });
         expect(await send("GET", `${stage}/pets`, Object.fromEntries(control), "")).to.equal(200);
