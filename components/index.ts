@@ -1,6 +1,23 @@
-export { SecuredRestApi, SecuredRestApiArgs } from "./securedRestApi";
+export { AccessLogArgs, SecuredRestApi, SecuredRestApiArgs } from "./securedRestApi";
 export { InvalidSecuredRestApiInput } from "./errors";
-export { EndpointType, InvokePolicyKind, resolveSettings } from "./settings";
+export {
+    DEFAULT_THROTTLE,
+    EndpointType,
+    ExecutionLoggingLevel,
+    InvokePolicyKind,
+    resolveSettings,
+    ThrottleSettings,
+} from "./settings";
+export {
+    allowAccountThroughVpcEndpoints,
+    denyOutsideAccounts,
+    denyOutsideSourceIps,
+    denyOutsideSourceVpcs,
+    denyOutsideVpcEndpoints,
+    ResourcePolicyStatement,
+    THIS_API,
+} from "./resourcePolicy";
+export { DEFAULT_ACCESS_LOG_FORMAT } from "./accessLog";
 export { prepareSpec, PreparedSpec } from "./openapi/prepare";
 export { OpenApiSpecInput, MAX_DEFINITION_BYTES } from "./openapi/parse";
 export { SecuredOperation, SIGV4_SCHEME, SIGV4_SCHEME_NAME } from "./openapi/secure";

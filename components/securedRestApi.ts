@@ -1,10 +1,46 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./accessLog";
 import { deploymentHash } from "./deploymentHash";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { OpenApiSpecInput } from "./openapi/parse";
 import { scopedInvokePolicy } from "./policy";
-import { EndpointType, InvokePolicyKind, resolveSettings, Settings } from "./settings";
+import { ResourcePolicyStatement } from "./resourcePolicy";
+import {
+    EndpointType,
+    ExecutionLoggingLevel,
+    InvokePolicyKind,
+    resolveSettings,
+    Settings,
+    ThrottleSettings,
+} from "./settings";
+
+/** Opt-in access logging for the stage. */
+export interface AccessLogArgs {
+    /**
+     * ARN of the CloudWatch Logs log group (or `amazon-apigateway-*` Firehose stream) to write to.
+     * @default a log group the component creates, kept `retentionInDays`
+     */
+    destinationArn?: pulumi.Input<string>;
+    /**
+     * The log line format; must contain `$context.requestId`.
+     * @default JSON with requestId, requestTime, sourceIp, userArn, caller, httpMethod, resourcePath, path, status, protocol, responseLength, errorMessage
+     */
+    format?: string;
+    /**
+     * Retention of the log group the component creates, in days (a CloudWatch Logs retention value).
+     * @default 365
+     */
+    retentionInDays?: number;
+    /**
+     * API Gateway writes logs with one IAM role per account and region (`aws.apigateway.Account`), a
+     * singleton shared by every API there. Leave this unset when the role is already configured (the
+     * usual case: set it once per region, outside this stack). Set it to make this stack manage that
+     * singleton, knowing it overrides whatever another stack set.
+     * @default undefined: the account's existing role is used
+     */
+    accountCloudWatchRoleArn?: pulumi.Input<string>;
+}
 
 /**
  * The arguments of {@link SecuredRestApi}.
@@ -75,6 +111,51 @@ export interface SecuredRestApiArgs {
     restApiName?: string;
 
     /**
+     * Resource policy statements, kept inside the body as `x-amazon-apigateway-policy` so a body update
+     * never wipes them. Build them with `denyOutsideAccounts`, `denyOutsideSourceIps`,
+     * `denyOutsideSourceVpcs`, `denyOutsideVpcEndpoints` and `allowAccountThroughVpcEndpoints`. An Allow to
+     * `Principal: "*"` is refused: with IAM authorization it would admit every principal of the account.
+     * @default [] (no resource policy: only IAM principals of this account with an invoke permission)
+     */
+    resourcePolicy?: ResourcePolicyStatement[];
+
+    /**
+     * Stage-wide throttling (every method). `-1` for both leaves the account-level limits (10,000 requests
+     * per second, burst 5,000, shared by all APIs of the account in the region).
+     * @default { rateLimit: 100, burstLimit: 200 }
+     */
+    throttle?: ThrottleSettings;
+
+    /**
+     * Execution logging (`ERROR` or `INFO`) for every method. Needs the account's CloudWatch role (see
+     * `accessLog.accountCloudWatchRoleArn`). Full request/response data tracing is always off, so
+     * payloads and headers never land in logs.
+     * @default "OFF"
+     */
+    executionLoggingLevel?: ExecutionLoggingLevel;
+
+    /**
+     * Enable AWS X-Ray tracing on the stage.
+     * @default false
+     */
+    tracingEnabled?: boolean;
+
+    /**
+     * Access logging for the stage, recording `$context.identity.userArn` for each request. Needs the
+     * account's CloudWatch role (see {@link AccessLogArgs.accountCloudWatchRoleArn}).
+     * @default undefined (off)
+     */
+    accessLog?: AccessLogArgs;
+
+    /**
+     * Labels of the user's access keys. IAM allows two per user, which is what rotation without downtime
+     * needs: go from `["1"]` to `["1", "2"]` (outputs now give key 2, key 1 still works), move clients to
+     * the new key, then to `["2"]` (key 1 is deleted).
+     * @default ["1"]
+     */
+    accessKeys?: string[];
+
+    /**
      * Description of the REST API.
      * @default the document's `info.description`, if any
      */
@@ -129,8 +210,14 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly invokePolicy: aws.iam.Policy | undefined;
     /** The IAM user whose access key is handed to clients. */
     public readonly user: aws.iam.User;
-    /** The user's access key. */
+    /** The user's newest access key (the last of `accessKeys`), whose pair the outputs give. */
     public readonly accessKey: aws.iam.AccessKey;
+    /** Every access key of the user, in the order of `accessKeys`. */
+    public readonly accessKeys: aws.iam.AccessKey[];
+    /** The stage's method settings (throttling, execution logging). */
+    public readonly methodSettings: aws.apigateway.MethodSettings;
+    /** The access log group the component created, if any. */
+    public readonly accessLogGroup: aws.cloudwatch.LogGroup | undefined;
     /** The secured document sent as the REST API body (compact JSON). */
     public readonly securedBody: string;
 
@@ -192,10 +279,59 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             { parent: this, deleteBeforeReplace: false },
         );
 
+        const accessLog = args.accessLog;
+        const cloudWatchAccount =
+            accessLog?.accountCloudWatchRoleArn === undefined
+                ? undefined
+                : new aws.apigateway.Account(
+                      name,
+                      { cloudwatchRoleArn: accessLog.accountCloudWatchRoleArn },
+                      { parent: this },
+                  );
+        this.accessLogGroup =
+            accessLog === undefined || accessLog.destinationArn !== undefined
+                ? undefined
+                : new aws.cloudwatch.LogGroup(
+                      name,
+                      { retentionInDays: accessLog.retentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS, tags },
+                      { parent: this },
+                  );
+        const loggingReady = { parent: this, dependsOn: cloudWatchAccount ? [cloudWatchAccount] : [] };
+
         this.stage = new aws.apigateway.Stage(
             name,
-            { restApi: this.restApi.id, deployment: this.deployment.id, stageName: settings.stageName, tags },
-            { parent: this },
+            {
+                restApi: this.restApi.id,
+                deployment: this.deployment.id,
+                stageName: settings.stageName,
+                xrayTracingEnabled: args.tracingEnabled ?? false,
+                accessLogSettings:
+                    accessLog === undefined
+                        ? undefined
+                        : {
+                              destinationArn: accessLog.destinationArn ?? this.accessLogGroup!.arn,
+                              format: accessLog.format ?? DEFAULT_ACCESS_LOG_FORMAT,
+                          },
+                tags,
+            },
+            loggingReady,
+        );
+
+        this.methodSettings = new aws.apigateway.MethodSettings(
+            name,
+            {
+                restApi: this.restApi.id,
+                stageName: this.stage.stageName,
+                methodPath: "*/*",
+                settings: {
+                    throttlingRateLimit: settings.throttle.rateLimit,
+                    throttlingBurstLimit: settings.throttle.burstLimit,
+                    loggingLevel: settings.executionLoggingLevel,
+                    // Data tracing logs whole requests and responses, credentials' effects included: never.
+                    dataTraceEnabled: false,
+                },
+            },
+            loggingReady,
         );
 
         this.group = new aws.iam.Group(name, {}, { parent: this });
@@ -223,7 +359,10 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         // No aws.iam.UserLoginProfile: the user gets programmatic keys only, never a console password.
         this.user = new aws.iam.User(name, { tags }, { parent: this });
         new aws.iam.UserGroupMembership(name, { user: this.user.name, groups: [this.group.name] }, { parent: this });
-        this.accessKey = new aws.iam.AccessKey(name, { user: this.user.name }, { parent: this });
+        this.accessKeys = settings.accessKeys.map(
+            (label) => new aws.iam.AccessKey(`${name}-${label}`, { user: this.user.name }, { parent: this }),
+        );
+        this.accessKey = this.accessKeys[this.accessKeys.length - 1];
 
         this.restApiId = this.restApi.id;
         this.stageName = this.stage.stageName;

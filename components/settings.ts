@@ -1,7 +1,8 @@
 import { InvalidSecuredRestApiInput } from "./errors";
 import { isJsonObject } from "./openapi/operations";
 import { OpenApiSpecInput } from "./openapi/parse";
-import { prepareSpec, PreparedSpec } from "./openapi/prepare";
+import { POLICY_EXTENSION, prepareSpec, PreparedSpec } from "./openapi/prepare";
+import { ResourcePolicyStatement, resourcePolicyProblems } from "./resourcePolicy";
 
 /** Which IAM policy lets the component's group invoke the API. */
 export type InvokePolicyKind = "scoped" | "managed";
@@ -11,8 +12,27 @@ export const INVOKE_POLICY_KINDS: readonly InvokePolicyKind[] = ["scoped", "mana
 export type EndpointType = "REGIONAL" | "EDGE" | "PRIVATE";
 export const ENDPOINT_TYPES: readonly EndpointType[] = ["REGIONAL", "EDGE", "PRIVATE"];
 
+/** API Gateway's execution logging levels for a stage. */
+export type ExecutionLoggingLevel = "OFF" | "ERROR" | "INFO";
+export const EXECUTION_LOGGING_LEVELS: readonly ExecutionLoggingLevel[] = ["OFF", "ERROR", "INFO"];
+
+/** Stage-wide throttling: steady requests per second and the burst above it. */
+export interface ThrottleSettings {
+    /** Steady-state requests per second; -1 leaves the account's default. */
+    rateLimit: number;
+    /** Burst capacity (token bucket size); -1 leaves the account's default. */
+    burstLimit: number;
+}
+
+/** Secure by default: a stage answers at most this much unless told otherwise (AWS's account default is 10,000/5,000). */
+export const DEFAULT_THROTTLE: Readonly<ThrottleSettings> = { rateLimit: 100, burstLimit: 200 };
+
 /** API Gateway's rule for stage names (CreateStage): letters, digits, `-` and `_`, 1 to 128 of them. */
 const STAGE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+/** Labels of access keys become part of resource names. */
+const KEY_LABEL = /^[A-Za-z0-9_-]{1,32}$/;
+/** IAM allows two access keys per user: enough to rotate without downtime. */
+const MAX_ACCESS_KEYS = 2;
 
 /** The arguments whose values shape the API; validated before anything is registered. */
 export interface ShapingArgs {
@@ -24,6 +44,11 @@ export interface ShapingArgs {
     disableExecuteApiEndpoint?: boolean;
     failOnWarnings?: boolean;
     restApiName?: string;
+    resourcePolicy?: ResourcePolicyStatement[];
+    throttle?: ThrottleSettings;
+    executionLoggingLevel?: ExecutionLoggingLevel;
+    accessKeys?: string[];
+    accessLog?: { format?: string; retentionInDays?: number };
 }
 
 /** Every shaping argument with its default applied, and the secured spec. */
@@ -36,6 +61,9 @@ export interface Settings {
     readonly disableExecuteApiEndpoint: boolean;
     readonly failOnWarnings: boolean;
     readonly restApiName: string | undefined;
+    readonly throttle: Readonly<ThrottleSettings>;
+    readonly executionLoggingLevel: ExecutionLoggingLevel;
+    readonly accessKeys: readonly string[];
 }
 
 /**
@@ -79,12 +107,63 @@ export function resolveSettings(args: ShapingArgs | undefined): Settings {
     if (args.restApiName !== undefined && (typeof args.restApiName !== "string" || args.restApiName.trim() === "")) {
         problems.push("restApiName must be a non-empty string when given.");
     }
+    const throttle = args.throttle ?? DEFAULT_THROTTLE;
+    for (const key of ["rateLimit", "burstLimit"] as const) {
+        const value = (throttle as Partial<ThrottleSettings>)[key];
+        if (
+            typeof value !== "number" ||
+            !(value >= 0 || value === -1) ||
+            (key === "burstLimit" && !Number.isInteger(value))
+        ) {
+            problems.push(
+                `throttle.${key} ${JSON.stringify(value)} must be a number of at least 0 (a whole number for burstLimit), or -1 for the account's default.`,
+            );
+        }
+    }
+    const executionLoggingLevel = args.executionLoggingLevel ?? "OFF";
+    if (!EXECUTION_LOGGING_LEVELS.includes(executionLoggingLevel)) {
+        problems.push(
+            `executionLoggingLevel ${JSON.stringify(executionLoggingLevel)} is not supported: use OFF, ERROR or INFO.`,
+        );
+    }
+    const accessKeys = args.accessKeys ?? ["1"];
+    if (!Array.isArray(accessKeys) || accessKeys.length < 1 || accessKeys.length > MAX_ACCESS_KEYS) {
+        problems.push(
+            `accessKeys must list 1 or ${MAX_ACCESS_KEYS} key labels (IAM allows ${MAX_ACCESS_KEYS} keys per user); got ${JSON.stringify(accessKeys)}.`,
+        );
+    } else {
+        for (const label of accessKeys) {
+            if (typeof label !== "string" || !KEY_LABEL.test(label))
+                problems.push(`accessKeys label ${JSON.stringify(label)} must be 1 to 32 letters, digits, "-" or "_".`);
+        }
+        if (new Set(accessKeys).size !== accessKeys.length)
+            problems.push(`accessKeys labels must differ; got ${JSON.stringify(accessKeys)}.`);
+    }
+    const format = args.accessLog?.format;
+    if (format !== undefined && !/\$context\.(requestId|extendedRequestId)\b/.test(format)) {
+        problems.push(
+            "accessLog.format must include $context.requestId or $context.extendedRequestId; API Gateway refuses access log formats without one.",
+        );
+    }
+    const retention = args.accessLog?.retentionInDays;
+    if (retention !== undefined && !RETENTION_DAYS.includes(retention)) {
+        problems.push(
+            `accessLog.retentionInDays ${retention} is not a CloudWatch Logs retention: use one of ${RETENTION_DAYS.join(", ")}.`,
+        );
+    }
+    if (args.resourcePolicy !== undefined) {
+        if (!Array.isArray(args.resourcePolicy))
+            problems.push(
+                "resourcePolicy must be a list of statements (see denyOutsideSourceIps and the other helpers).",
+            );
+        else problems.push(...resourcePolicyProblems(args.resourcePolicy));
+    }
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
 
-    const spec = prepareSpec(args.openApiSpec, publicOperations);
-    if (endpointType === "PRIVATE" && spec.document["x-amazon-apigateway-policy"] === undefined) {
+    const spec = prepareSpec(args.openApiSpec, { publicOperations, resourcePolicy: args.resourcePolicy });
+    if (endpointType === "PRIVATE" && spec.document[POLICY_EXTENSION] === undefined) {
         throw new InvalidSecuredRestApiInput([
-            'endpointType "PRIVATE" needs a resource policy that allows your VPC endpoint; API Gateway refuses to deploy a private API without one. Add x-amazon-apigateway-policy to the document.',
+            'endpointType "PRIVATE" needs a resource policy that allows your VPC endpoint; API Gateway refuses to deploy a private API without one. Pass resourcePolicy: allowAccountThroughVpcEndpoints(<account>, [<vpce>]) or add x-amazon-apigateway-policy to the document.',
         ]);
     }
     return {
@@ -96,5 +175,13 @@ export function resolveSettings(args: ShapingArgs | undefined): Settings {
         disableExecuteApiEndpoint: args.disableExecuteApiEndpoint ?? false,
         failOnWarnings: args.failOnWarnings ?? true,
         restApiName: args.restApiName,
+        throttle,
+        executionLoggingLevel,
+        accessKeys,
     };
 }
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const RETENTION_DAYS: readonly number[] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];

@@ -1,12 +1,12 @@
 import { LocalAwsAccount } from "./engine/account";
-import { runProgramLocally, StackOutput } from "./engine/runProgram";
+import { RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
 import { LocalGateway } from "./gateway/server";
 
 export interface LocalModeOptions {
     /** Folder holding `Pulumi.yaml` and the stack's config file. */
     readonly projectDir: string;
-    /** The program, relative to `projectDir`. @default "index.ts" */
-    readonly program?: string;
+    /** The program: a file relative to `projectDir`, or a function returning its exports. @default "index.ts" */
+    readonly program?: RunOptions["program"];
     /** @default "test" */
     readonly stack?: string;
     /** Port of the first REST API (each further API takes the next). @default 0 (free ports) */

@@ -73,7 +73,11 @@ function exampleCall(local: LocalMode): string | undefined {
     return undefined;
 }
 
-main().catch((e: Error) => {
-    console.error(`start: ${e.message}`);
+function fail(e: unknown): never {
+    console.error(`start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
-});
+}
+
+// The SDK also reports a refused resource as an unhandled rejection; one clear line is enough.
+process.on("unhandledRejection", fail);
+main().catch(fail);

@@ -29,7 +29,7 @@ const withSchemas = (schemas: Record<string, unknown>) =>
 const hugeDescription = "x".repeat(6 * 1024 * 1024);
 
 /** Malformed specs and arguments: each must fail at preview, naming the problem, with nothing registered. */
-const CASES: { name: string; args: Partial<SecuredRestApiArgs> & Record<string, unknown>; error: RegExp }[] = [
+const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = [
     {
         name: "bad YAML",
         args: { openApiSpec: "openapi: 3.0.3\npaths:\n  /pets: [\n" },
@@ -218,7 +218,7 @@ describe("bad specs and arguments fail at preview, naming the problem, with noth
     for (const { name, args, error } of CASES) {
         it(name, async () => {
             const { mocks } = await freshLocalAws(true);
-            expect(() => new SecuredRestApi("api", args as SecuredRestApiArgs)).to.throw(error);
+            expect(() => new SecuredRestApi("api", args as unknown as SecuredRestApiArgs)).to.throw(error);
             expect(mocks.registrations, "registered resources").to.deep.equal([]);
         });
     }

@@ -16,6 +16,7 @@ const T = {
     restApi: "aws:apigateway/restApi:RestApi",
     deployment: "aws:apigateway/deployment:Deployment",
     stage: "aws:apigateway/stage:Stage",
+    methodSettings: "aws:apigateway/methodSettings:MethodSettings",
     group: "aws:iam/group:Group",
     policy: "aws:iam/policy:Policy",
     attachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",

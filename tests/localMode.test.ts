@@ -132,6 +132,21 @@ describe("two APIs in one local account", () => {
 });
 
 describe("npm start", () => {
+    it("names a resource type local mode does not emulate, and exits 1", async () => {
+        const failed = await run(
+            path.join(PROJECT_DIR, "node_modules/.bin/tsx"),
+            ["local-aws/start.ts", "--port", "0", "--program", "tests/fixtures/programs/unemulated.ts"],
+            { cwd: PROJECT_DIR },
+        ).then(
+            () => undefined,
+            (e: { code: number; stderr: string }) => e,
+        );
+        expect(failed?.code).to.equal(1);
+        expect(failed?.stderr).to.match(
+            /^start: Local mode does not emulate resource type aws:s3\/bucket:Bucket \(resource "assets"\)/m,
+        );
+    });
+
     let child: ChildProcess | undefined;
     afterEach(() => child?.kill("SIGKILL"));
 

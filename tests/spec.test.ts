@@ -51,7 +51,7 @@ describe("spec intake and securing (pure)", () => {
         });
 
         it("leaves exactly the publicOperations without IAM, explicitly", () => {
-            const { document, operations } = prepareSpec(PETSTORE_SWAGGER, ["options /pets"]);
+            const { document, operations } = prepareSpec(PETSTORE_SWAGGER, { publicOperations: ["options /pets"] });
             const options = listOperations(document).find((o) => o.verb === "OPTIONS")!;
             expect(options.operation["x-amazon-apigateway-auth"]).to.deep.equal({ type: "NONE" });
             expect(options.operation.security).to.deep.equal([]);
@@ -132,7 +132,9 @@ describe("spec intake and securing (pure)", () => {
                 () => prepareSpec(spec),
                 /Operation GET \/health .*declares x-amazon-apigateway-auth NONE.*publicOperations/,
             );
-            expect(prepareSpec(spec, ["GET /health"]).operations[0].authorization).to.equal("NONE");
+            expect(prepareSpec(spec, { publicOperations: ["GET /health"] }).operations[0].authorization).to.equal(
+                "NONE",
+            );
         });
 
         it("a Lambda authorizer on the operation's security requirement", () => {
@@ -156,7 +158,7 @@ describe("spec intake and securing (pure)", () => {
                 () => prepareSpec(spec),
                 /Operation GET \/pets .*Lambda \(custom\) authorizer through scheme "lambda"/,
             );
-            expect(prepareSpec(spec, ["GET /pets"]).operations[0].authorization).to.equal("NONE");
+            expect(prepareSpec(spec, { publicOperations: ["GET /pets"] }).operations[0].authorization).to.equal("NONE");
         });
 
         it("a Cognito authorizer inherited from the top-level security", () => {
@@ -183,11 +185,11 @@ describe("spec intake and securing (pure)", () => {
 
         it("a publicOperations entry that matches no operation, or is malformed", () => {
             expectRefused(
-                () => prepareSpec(openApi3(), ["GET /pet"]),
+                () => prepareSpec(openApi3(), { publicOperations: ["GET /pet"] }),
                 /publicOperations entry "GET \/pet" matches no operation.*Operations are: GET \/pets/,
             );
             expectRefused(
-                () => prepareSpec(openApi3(), ["/pets"]),
+                () => prepareSpec(openApi3(), { publicOperations: ["/pets"] }),
                 /publicOperations entry "\/pets" is not of the form "VERB \/path"/,
             );
         });
@@ -199,7 +201,7 @@ describe("spec intake and securing (pure)", () => {
                     post: { responses: { "200": { description: "ok" } } },
                 },
             });
-            const error = expectRefused(() => prepareSpec(spec, ["GET /nowhere"]), /3 problems/);
+            const error = expectRefused(() => prepareSpec(spec, { publicOperations: ["GET /nowhere"] }), /3 problems/);
             expect(error.problems).to.have.length(3);
         });
     });

@@ -1,7 +1,11 @@
-import { OpenApiDocument } from "./operations";
+import { isJsonObject, JsonObject, OpenApiDocument } from "./operations";
 import { checkBodySize, detectVersion, OpenApiSpecInput, parseSpec, SpecVersion } from "./parse";
 import { secureDocument, SecuredOperation } from "./secure";
 import { validateDocument } from "./validate";
+import { policyStatementsForBody, ResourcePolicyStatement } from "../resourcePolicy";
+
+/** The extension that carries the API's resource policy inside the body. */
+export const POLICY_EXTENSION = "x-amazon-apigateway-policy";
 
 /** The outcome of taking in a user's spec: the document API Gateway will import, secured. */
 export interface PreparedSpec {
@@ -15,17 +19,38 @@ export interface PreparedSpec {
     readonly operations: readonly SecuredOperation[];
 }
 
+export interface PrepareOptions {
+    /** Operations left without IAM, as `"VERB /path"`. */
+    readonly publicOperations?: readonly string[];
+    /** Statements added to the document's resource policy (`x-amazon-apigateway-policy`). */
+    readonly resourcePolicy?: readonly ResourcePolicyStatement[];
+}
+
 /**
- * Parses, validates and secures an OpenAPI 3.0 / Swagger 2.0 document (object or JSON/YAML text).
- * Pure and synchronous, so it can run before any resource is registered; throws
- * `InvalidSecuredRestApiInput` listing every problem found.
+ * Parses, validates and secures an OpenAPI 3.0 / Swagger 2.0 document (object or JSON/YAML text), and
+ * adds the resource policy statements to its `x-amazon-apigateway-policy`. Pure and synchronous, so it
+ * can run before any resource is registered; throws `InvalidSecuredRestApiInput` listing every problem.
  */
-export function prepareSpec(spec: OpenApiSpecInput, publicOperations: readonly string[] = []): PreparedSpec {
+export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}): PreparedSpec {
     const document = parseSpec(spec);
     const version = detectVersion(document);
     validateDocument(document, version);
-    const operations = secureDocument(document, version, publicOperations);
+    const operations = secureDocument(document, version, options.publicOperations ?? []);
+    if (options.resourcePolicy && options.resourcePolicy.length > 0)
+        addPolicyStatements(document, policyStatementsForBody(options.resourcePolicy));
     const body = JSON.stringify(document);
     checkBodySize(body);
     return { version, document, body, operations };
+}
+
+/**
+ * Kept inside the body, the policy is part of every import: a body update can never wipe it, as it can
+ * wipe a policy managed as a separate resource. Statements already in the document are kept first.
+ */
+function addPolicyStatements(document: OpenApiDocument, statements: readonly ResourcePolicyStatement[]): void {
+    const existing = document[POLICY_EXTENSION];
+    const policy: JsonObject = isJsonObject(existing) ? existing : { Version: "2012-10-17" };
+    const current =
+        policy.Statement === undefined ? [] : Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    document[POLICY_EXTENSION] = { ...policy, Statement: [...(current as unknown[]), ...statements] };
 }

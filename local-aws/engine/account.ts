@@ -105,6 +105,10 @@ export class LocalAwsAccount {
     readonly groupInlinePolicies = new Map<string, AttachedPolicy[]>();
     readonly userInlinePolicies = new Map<string, AttachedPolicy[]>();
     readonly memberships = new Map<string, Set<string>>();
+    /** Stage-wide method settings per `apiId/stage`, as set by MethodSettings `*\/*`. */
+    readonly methodSettings = new Map<string, Record<string, unknown>>();
+    /** The region's API Gateway CloudWatch role (`aws.apigateway.Account`); logging needs it. */
+    cloudWatchRoleArn: string | undefined;
 
     constructor(
         readonly region: string,
@@ -154,6 +158,15 @@ export class LocalAwsAccount {
         if (document === undefined)
             throw new LocalAwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
         return document;
+    }
+
+    private requireCloudWatchRole(): void {
+        if (this.cloudWatchRoleArn === undefined) {
+            throw new LocalAwsError(
+                "BadRequestException",
+                "CloudWatch Logs role ARN must be set in account settings to enable logging",
+            );
+        }
     }
 
     private iamArn(kind: string, name: string): string {
@@ -236,6 +249,7 @@ export class LocalAwsAccount {
             }
             const stageName = String(inputs.stageName);
             if (this.stage(api.id, stageName)) throw new LocalAwsError("ConflictException", "Stage already exists");
+            if (inputs.accessLogSettings !== undefined) this.requireCloudWatchRole();
             const record: StageRecord = {
                 restApiId: api.id,
                 stageName,
@@ -253,6 +267,27 @@ export class LocalAwsAccount {
                     region: this.region,
                 },
             };
+        },
+        "aws:apigateway/methodSettings:MethodSettings": (_name, inputs) => {
+            const key = `${String(inputs.restApi)}/${String(inputs.stageName)}`;
+            if (!this.stages.has(key))
+                throw new LocalAwsError("NotFoundException", `Invalid stage identifier specified`);
+            const settings = (inputs.settings ?? {}) as Record<string, unknown>;
+            if (settings.loggingLevel !== undefined && settings.loggingLevel !== "OFF") this.requireCloudWatchRole();
+            this.methodSettings.set(key, settings);
+            return { id: `${key}-${String(inputs.methodPath)}`, state: { ...inputs } };
+        },
+        "aws:apigateway/account:Account": (_name, inputs) => {
+            this.cloudWatchRoleArn = String(inputs.cloudwatchRoleArn);
+            return {
+                id: "api-gateway-account",
+                state: { ...inputs, throttleSettings: [{ burstLimit: 5000, rateLimit: 10000 }] },
+            };
+        },
+        "aws:cloudwatch/logGroup:LogGroup": (name, inputs) => {
+            const groupName = nameOrAutoName(inputs.name, name);
+            const arn = `arn:aws:logs:${this.region}:${this.accountId}:log-group:${groupName}`;
+            return { id: groupName, state: { ...inputs, name: groupName, arn } };
         },
         "aws:iam/group:Group": (name, inputs) => {
             const groupName = nameOrAutoName(inputs.name, name);

@@ -15,11 +15,17 @@ export interface Registration {
  */
 export class LocalAwsMocks implements pulumi.runtime.Mocks {
     readonly registrations: Registration[] = [];
+    /** Rejects with the first resource AWS (locally) refused, so a run fails instead of waiting forever. */
+    readonly failed: Promise<never>;
+    private fail: (error: Error) => void = () => undefined;
 
     constructor(
         readonly account: LocalAwsAccount,
         private readonly preview: boolean,
-    ) {}
+    ) {
+        this.failed = new Promise<never>((_, reject) => (this.fail = reject));
+        this.failed.catch(() => undefined);
+    }
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const custom = args.custom !== false;
@@ -27,11 +33,16 @@ export class LocalAwsMocks implements pulumi.runtime.Mocks {
         this.registrations.push({ type: args.type, name: args.name, inputs, custom });
         if (!custom) return { id: undefined, state: {} };
         if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: inputs };
-        if (this.preview) {
-            this.account.assertEmulated(args.type, args.name);
-            return { id: undefined, state: inputs };
+        try {
+            if (this.preview) {
+                this.account.assertEmulated(args.type, args.name);
+                return { id: undefined, state: inputs };
+            }
+            return await this.account.provision(args.type, args.name, inputs);
+        } catch (e) {
+            this.fail(e as Error);
+            throw e;
         }
-        return this.account.provision(args.type, args.name, inputs);
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {

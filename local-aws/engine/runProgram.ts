@@ -19,8 +19,11 @@ export interface LocalRun {
 export interface RunOptions {
     /** Folder holding `Pulumi.yaml` and `Pulumi.<stack>.yaml`. */
     readonly projectDir: string;
-    /** The program to run, relative to `projectDir`. @default "index.ts" */
-    readonly program?: string;
+    /**
+     * The program: a file relative to `projectDir`, or a function (for tests) whose returned object
+     * stands for the module's exports. @default "index.ts"
+     */
+    readonly program?: string | (() => Record<string, unknown>);
     /** @default "test" */
     readonly stack?: string;
     /** Run as `pulumi preview` (nothing provisioned, computed outputs unknown). @default false */
@@ -42,18 +45,29 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     const mocks = await useLocalAws({ account, project: config.project, stack, preview: options.preview });
     pulumi.runtime.setAllConfig(config.values);
 
-    const programPath = require.resolve(path.resolve(options.projectDir, options.program ?? "index.ts"));
-    delete require.cache[programPath];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exported = require(programPath) as Record<string, unknown>;
+    const exported =
+        typeof options.program === "function"
+            ? options.program()
+            : loadProgram(options.projectDir, options.program ?? "index.ts");
 
     const outputs: Record<string, StackOutput> = {};
-    for (const [name, value] of Object.entries(exported)) {
-        const output = pulumi.output(value);
-        outputs[name] = { value: await settle(output), secret: await pulumi.isSecret(output) };
-    }
-    await allRegistrationsSettled();
+    const collect = async () => {
+        for (const [name, value] of Object.entries(exported)) {
+            const output = pulumi.output(value);
+            outputs[name] = { value: await settle(output), secret: await pulumi.isSecret(output) };
+        }
+        await allRegistrationsSettled();
+    };
+    await Promise.race([collect(), mocks.failed]);
     return { account, mocks, outputs };
+}
+
+/** Loads a program file afresh, as the language host would; its exports are the stack outputs. */
+function loadProgram(projectDir: string, program: string): Record<string, unknown> {
+    const programPath = require.resolve(path.resolve(projectDir, program));
+    delete require.cache[programPath];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(programPath) as Record<string, unknown>;
 }
 
 /** The value of an Output, or the error that produced it (apply() would hang on a failed resource). */

@@ -4,6 +4,11 @@ import { AttachedPolicy } from "../engine/account";
 
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 
+/** What the request carries that policies can test. */
+export interface RequestContext {
+    readonly sourceIp: string;
+}
+
 /**
  * `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<VERB>/<path>` for the concrete request
  * (the path as called, not its template, without its leading slash: `…/test/GET/pets/42`).
@@ -20,28 +25,31 @@ export function invokeResourceArn(
 }
 
 /**
- * Evaluates the caller's identity policies (its own and its groups') for `execute-api:Invoke` on the
- * request's resource with `@cloud-copilot/iam-simulate`: an explicit Deny wins, else an Allow must match.
+ * Evaluates `execute-api:Invoke` on the request's resource with `@cloud-copilot/iam-simulate`: the
+ * caller's identity policies (its own and its groups') and the API's resource policy, as IAM does for a
+ * caller of the same account: an explicit Deny anywhere wins, else an Allow from either must match.
  */
 export async function authorizeInvoke(
     principalArn: string,
     accountId: string,
     resourceArn: string,
     policies: readonly AttachedPolicy[],
+    resourcePolicy: unknown,
+    context: RequestContext,
 ): Promise<Decision> {
-    if (policies.length === 0) return "ImplicitlyDenied";
     const result = await runSimulation(
         {
             request: {
                 principal: principalArn,
                 action: INVOKE_ACTION,
                 resource: { resource: resourceArn, accountId },
-                contextVariables: {},
+                contextVariables: { "aws:SourceIp": context.sourceIp, "aws:PrincipalAccount": accountId },
             },
             identityPolicies: policies.map((p, i) => ({
                 name: `${i}:${p.name}`,
                 policy: JSON.parse(p.document) as unknown,
             })),
+            resourcePolicy,
             serviceControlPolicies: [],
             resourceControlPolicies: [],
         },

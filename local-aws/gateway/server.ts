@@ -1,6 +1,7 @@
 import * as http from "http";
 import { AddressInfo } from "net";
 import { isJsonObject, OpenApiDocument } from "../../components/openapi/operations";
+import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount } from "../engine/account";
 import { newRequestId } from "../engine/ids";
@@ -136,11 +137,15 @@ export class LocalGateway {
                 method.toUpperCase(),
                 resourcePath,
             );
+            const resourcePolicy = deployedResourcePolicy(document, account.restApis.get(restApiId)!.executionArn);
+            const sourceIp = (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, "");
             const decision = await authorizeInvoke(
                 user.arn,
                 account.accountId,
                 resourceArn,
                 account.policiesForUser(user.name),
+                resourcePolicy,
+                { sourceIp },
             );
             if (decision !== "Allowed") return accessDenied(user.arn, resourceArn, decision === "ExplicitlyDenied");
             caller = { userArn: user.arn, accessKey: verification.accessKeyId };
@@ -185,6 +190,26 @@ export class LocalGateway {
         }
         return document;
     }
+}
+
+/**
+ * The resource policy the deployment carries, with `execute-api:` resources rewritten to this API's
+ * ARN as API Gateway does on import; undefined when there is none.
+ */
+function deployedResourcePolicy(document: OpenApiDocument, executionArn: string): unknown {
+    const policy = document[POLICY_EXTENSION];
+    if (!isJsonObject(policy)) return undefined;
+    const rewrite = (resource: unknown) =>
+        typeof resource === "string" ? resource.replace(/^execute-api:/, executionArn) : resource;
+    const statements: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+    return {
+        ...policy,
+        Statement: statements.map((statement): unknown => {
+            if (!isJsonObject(statement)) return statement;
+            const resource = statement.Resource;
+            return { ...statement, Resource: Array.isArray(resource) ? resource.map(rewrite) : rewrite(resource) };
+        }),
+    };
 }
 
 function headerPairs(raw: string[]): [string, string][] {

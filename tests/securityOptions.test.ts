@@ -1,0 +1,249 @@
+import { expect } from "chai";
+import {
+    DEFAULT_ACCESS_LOG_FORMAT,
+    denyOutsideAccounts,
+    denyOutsideSourceIps,
+    denyOutsideVpcEndpoints,
+    allowAccountThroughVpcEndpoints,
+    prepareSpec,
+    SecuredRestApi,
+    SecuredRestApiArgs,
+} from "../components";
+import { LocalAwsAccount } from "../local-aws/engine/account";
+import { allRegistrationsSettled } from "../local-aws/engine/mocks";
+import { outputsAsJson } from "../local-aws/engine/runProgram";
+import { startLocalMode } from "../local-aws/localMode";
+import { freshLocalAws, inputsOf } from "./helpers/localAws";
+import { rawRequest, signedHeaders } from "./helpers/rawHttp";
+import { PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
+
+/** Deploys one SecuredRestApi with these args on a local account and gateway; returns how to call it. */
+async function serve(args: Partial<SecuredRestApiArgs>) {
+    const local = await startLocalMode({
+        projectDir: PROJECT_DIR,
+        program: () => {
+            const api = new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args });
+            return {
+                invokeUrl: api.invokeUrl,
+                region: api.region,
+                keys: api.accessKeys.map((k) => ({ id: k.id, secret: k.secret })),
+                accessKeyId: api.accessKeyId,
+            };
+        },
+    });
+    const o = outputsAsJson(local.outputs) as {
+        invokeUrl: string;
+        region: string;
+        keys: { id: string; secret: string }[];
+        accessKeyId: string;
+    };
+    const url = new URL(o.invokeUrl);
+    const get = (path: string, key = o.keys[o.keys.length - 1]) => {
+        const target = `${url.pathname}${path}`;
+        const headers = signedHeaders(
+            url.host,
+            o.region,
+            { accessKeyId: key.id, secretAccessKey: key.secret },
+            { method: "GET", target },
+        );
+        return rawRequest(Number(url.port), { method: "GET", target, headers });
+    };
+    return { local, outputs: o, get };
+}
+
+describe("security options, secure by default", () => {
+    describe("resource policy kept inside the body", () => {
+        it("goes into x-amazon-apigateway-policy, after the document's own statements, and into the deployment hash", () => {
+            const spec = PETSTORE_OPENAPI.replace(
+                "paths:",
+                'x-amazon-apigateway-policy:\n  Version: "2012-10-17"\n  Statement:\n    - Effect: Deny\n      Principal: "*"\n      Action: execute-api:Invoke\n      Resource: execute-api:/*/DELETE/*\npaths:',
+            );
+            const { document } = prepareSpec(spec, { resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] });
+            const policy = document["x-amazon-apigateway-policy"] as {
+                Statement: { Sid?: string; Condition?: unknown; Resource?: string }[];
+            };
+            expect(policy.Statement).to.have.length(2);
+            expect(policy.Statement[1]).to.deep.equal({
+                Sid: "DenyOutsideSourceIps",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "execute-api:Invoke",
+                Resource: "execute-api:/*",
+                Condition: { NotIpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } },
+            });
+            expect(prepareSpec(PETSTORE_OPENAPI).body).not.to.equal(
+                prepareSpec(PETSTORE_OPENAPI, { resourcePolicy: [denyOutsideAccounts(["123456789012"])] }).body,
+            );
+        });
+
+        it("helpers restrict to accounts, VPCs and VPC endpoints; an Allow to everyone is refused", async () => {
+            expect(denyOutsideAccounts(["111122223333"]).Condition).to.deep.equal({
+                StringNotEquals: { "aws:PrincipalAccount": ["111122223333"] },
+            });
+            expect(denyOutsideVpcEndpoints(["vpce-1"]).Condition).to.deep.equal({
+                StringNotEquals: { "aws:SourceVpce": ["vpce-1"] },
+            });
+            expect(allowAccountThroughVpcEndpoints("111122223333", ["vpce-1"])[0].Principal).to.deep.equal({
+                AWS: "arn:aws:iam::111122223333:root",
+            });
+            const { mocks } = await freshLocalAws(true);
+            const open = { Effect: "Allow" as const, Principal: "*" as const, Action: "execute-api:Invoke" };
+            expect(() => new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, resourcePolicy: [open] })).to.throw(
+                /resourcePolicy\[0\] allows Principal "\*"/,
+            );
+            expect(mocks.registrations).to.deep.equal([]);
+            new SecuredRestApi("private", {
+                openApiSpec: PETSTORE_OPENAPI,
+                endpointType: "PRIVATE",
+                resourcePolicy: allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]),
+            });
+            await allRegistrationsSettled();
+            expect(inputsOf(mocks, "aws:apigateway/restApi:RestApi").endpointConfiguration).to.deep.equal({
+                types: "PRIVATE",
+            });
+        });
+
+        it("is enforced by the local gateway: a source IP outside the ranges is denied explicitly, inside passes", async () => {
+            const outside = await serve({ resourcePolicy: [denyOutsideSourceIps(["10.0.0.0/8"])] });
+            try {
+                const answer = await outside.get("/pets");
+                expect(answer.status).to.equal(403);
+                expect(answer.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
+                expect(answer.body).to.match(
+                    /is not authorized to perform: execute-api:Invoke on resource: .* with an explicit deny"}$/,
+                );
+            } finally {
+                await outside.local.close();
+            }
+            const inside = await serve({
+                resourcePolicy: [denyOutsideSourceIps(["127.0.0.0/8"]), denyOutsideAccounts(["123456789012"])],
+            });
+            try {
+                expect((await inside.get("/pets")).status).to.equal(200);
+            } finally {
+                await inside.local.close();
+            }
+        });
+    });
+
+    it("disableExecuteApiEndpoint turns the default endpoint off (403 Forbidden) and redeploys", async () => {
+        const served = await serve({ disableExecuteApiEndpoint: true });
+        try {
+            const answer = await served.get("/pets");
+            expect(answer.status).to.equal(403);
+            expect(answer.body).to.equal('{"message":"Forbidden"}');
+        } finally {
+            await served.local.close();
+        }
+    });
+
+    describe("stage settings", () => {
+        it("throttles the stage by default, never traces data, logs execution only when asked", async () => {
+            const { mocks } = await freshLocalAws(true);
+            new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI });
+            await allRegistrationsSettled();
+            const settings = inputsOf(mocks, "aws:apigateway/methodSettings:MethodSettings");
+            expect(settings.methodPath).to.equal("*/*");
+            expect(settings.settings).to.deep.equal({
+                throttlingRateLimit: 100,
+                throttlingBurstLimit: 200,
+                loggingLevel: "OFF",
+                dataTraceEnabled: false,
+            });
+            expect(inputsOf(mocks, "aws:apigateway/stage:Stage")).not.to.have.property("accessLogSettings");
+            expect(
+                () =>
+                    new SecuredRestApi("bad", {
+                        openApiSpec: PETSTORE_OPENAPI,
+                        throttle: { rateLimit: -5, burstLimit: 1.5 },
+                    }),
+            ).to.throw(/throttle\.rateLimit -5.*\n.*throttle\.burstLimit 1\.5/);
+        });
+
+        it("access logging is opt-in, records the caller's userArn, and needs the account's CloudWatch role", async () => {
+            const { mocks } = await freshLocalAws(true);
+            new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, accessLog: {} });
+            await allRegistrationsSettled();
+            const stage = inputsOf(mocks, "aws:apigateway/stage:Stage");
+            expect((stage.accessLogSettings as { format: string }).format).to.equal(DEFAULT_ACCESS_LOG_FORMAT);
+            expect(DEFAULT_ACCESS_LOG_FORMAT).to.include('"userArn":"$context.identity.userArn"');
+            expect(inputsOf(mocks, "aws:cloudwatch/logGroup:LogGroup").retentionInDays).to.equal(365);
+            expect(
+                mocks.registrations.some((r) => r.type === "aws:apigateway/account:Account"),
+                "never takes over the regional singleton unasked",
+            ).to.equal(false);
+            expect(
+                () =>
+                    new SecuredRestApi("bad", {
+                        openApiSpec: PETSTORE_OPENAPI,
+                        accessLog: { format: "$context.identity.userArn" },
+                    }),
+            ).to.throw(/must include \$context\.requestId/);
+
+            // As in AWS, a stage cannot log before the account has a CloudWatch role.
+            const account = new LocalAwsAccount("us-west-2");
+            const api = await account.provision("aws:apigateway/restApi:RestApi", "a", {
+                body: prepareSpec(PETSTORE_OPENAPI).body,
+            });
+            const deployment = await account.provision("aws:apigateway/deployment:Deployment", "a", {
+                restApi: api.id,
+            });
+            const loggedStage = {
+                restApi: api.id,
+                deployment: deployment.id,
+                stageName: "test",
+                accessLogSettings: { destinationArn: "arn", format: DEFAULT_ACCESS_LOG_FORMAT },
+            };
+            let refusal: unknown;
+            await account
+                .provision("aws:apigateway/stage:Stage", "a", loggedStage)
+                .catch((e: unknown) => (refusal = e));
+            expect(String(refusal)).to.include(
+                "BadRequestException: CloudWatch Logs role ARN must be set in account settings to enable logging",
+            );
+            await account.provision("aws:apigateway/account:Account", "a", {
+                cloudwatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs",
+            });
+            expect((await account.provision("aws:apigateway/stage:Stage", "a", loggedStage)).state.invokeUrl).to.match(
+                /\/test$/,
+            );
+
+            const { mocks: withRole } = await freshLocalAws(false);
+            new SecuredRestApi("log", {
+                openApiSpec: PETSTORE_OPENAPI,
+                accessLog: { accountCloudWatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" },
+            });
+            await allRegistrationsSettled();
+            expect(inputsOf(withRole, "aws:apigateway/account:Account").cloudwatchRoleArn).to.equal(
+                "arn:aws:iam::123456789012:role/apigw-logs",
+            );
+        });
+    });
+
+    describe("key rotation without downtime", () => {
+        it("two keys work side by side; the outputs give the newer one", async () => {
+            const served = await serve({ accessKeys: ["1", "2"] });
+            try {
+                expect(served.outputs.keys).to.have.length(2);
+                expect(served.outputs.accessKeyId).to.equal(served.outputs.keys[1].id);
+                expect((await served.get("/pets", served.outputs.keys[0])).status).to.equal(200);
+                expect((await served.get("/pets", served.outputs.keys[1])).status).to.equal(200);
+            } finally {
+                await served.local.close();
+            }
+        });
+
+        it("at most two labels, distinct and name-safe", async () => {
+            await freshLocalAws(true);
+            expect(
+                () => new SecuredRestApi("a", { openApiSpec: PETSTORE_OPENAPI, accessKeys: ["1", "2", "3"] }),
+            ).to.throw(/IAM allows 2 keys per user/);
+            expect(() => new SecuredRestApi("b", { openApiSpec: PETSTORE_OPENAPI, accessKeys: ["1", "1"] })).to.throw(
+                /labels must differ/,
+            );
+            expect(() => new SecuredRestApi("c", { openApiSpec: PETSTORE_OPENAPI, accessKeys: ["a b"] })).to.throw(
+                /label "a b"/,
+            );
+        });
+    });
+});
