@@ -4,7 +4,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/**/node_modules/"] },
+    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

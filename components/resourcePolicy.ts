@@ -1,17 +1,33 @@
 import { INVOKE_ACTION } from "./policy";
 
+/** Whether a statement allows or denies. */
+export const PolicyEffect = { Allow: "Allow", Deny: "Deny" } as const;
+export type PolicyEffect = (typeof PolicyEffect)[keyof typeof PolicyEffect];
+
+/** The principals a statement applies to: account roots or IAM ARNs, or `"*"` for everyone. */
+export interface PolicyPrincipal {
+    AWS: string[];
+}
+
 /**
- * A statement of the API's resource policy. `Resource` defaults to `execute-api:/*`, which API Gateway
- * rewrites to this API's ARN on import.
+ * A statement of the API's resource policy, in IAM's JSON shape. `Resource` defaults to
+ * `execute-api:/*`, which API Gateway rewrites to this API's ARN on import. (Lists rather than
+ * "string or list", so Pulumi's schema can express it for every language.)
  */
 export interface ResourcePolicyStatement {
-    readonly Sid?: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal: "*" | { readonly AWS: string | readonly string[] };
-    readonly Action: string | readonly string[];
-    readonly Resource?: string | readonly string[];
-    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+    /** An identifier for the statement. */
+    Sid?: string;
+    Effect: PolicyEffect;
+    Principal: PolicyPrincipal;
+    /** Actions, e.g. `["execute-api:Invoke"]`. */
+    Action: string[];
+    /** @default ["execute-api:/*"] (this whole API) */
+    Resource?: string[];
+    /** IAM conditions: operator → condition key → values. */
+    Condition?: Record<string, Record<string, string[]>>;
 }
+
+const EVERYONE: PolicyPrincipal = { AWS: ["*"] };
 
 /** Every method of every stage of this API, in the form API Gateway rewrites on import. */
 export const THIS_API = "execute-api:/*";
@@ -21,9 +37,9 @@ function denyUnless(sid: string, operator: string, key: string, values: readonly
     return {
         Sid: sid,
         Effect: "Deny",
-        Principal: "*",
-        Action: INVOKE_ACTION,
-        Resource: THIS_API,
+        Principal: EVERYONE,
+        Action: [INVOKE_ACTION],
+        Resource: [THIS_API],
         Condition: { [operator]: { [key]: [...values] } },
     };
 }
@@ -71,9 +87,9 @@ export function allowAccountThroughVpcEndpoints(
         {
             Sid: "AllowAccountPrincipals",
             Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-            Action: INVOKE_ACTION,
-            Resource: THIS_API,
+            Principal: { AWS: [`arn:aws:iam::${accountId}:root`] },
+            Action: [INVOKE_ACTION],
+            Resource: [THIS_API],
         },
         denyOutsideVpcEndpoints(vpceIds),
     ];
@@ -90,7 +106,7 @@ export function resourcePolicyProblems(statements: readonly ResourcePolicyStatem
             problems.push(
                 `resourcePolicy[${i}] has Effect ${JSON.stringify(statement.Effect)}; use "Allow" or "Deny".`,
             );
-        } else if (statement.Effect === "Allow" && statement.Principal === "*") {
+        } else if (statement.Effect === "Allow" && (statement.Principal?.AWS ?? []).includes("*")) {
             problems.push(
                 `resourcePolicy[${i}] allows Principal "*": with IAM authorization that lets any principal of the account call the API without its own permission. Name the account root ({ AWS: "arn:aws:iam::<account>:root" }) or use a Deny.`,
             );
@@ -101,5 +117,5 @@ export function resourcePolicyProblems(statements: readonly ResourcePolicyStatem
 
 /** The statements with `Resource` defaulted, as the body's `x-amazon-apigateway-policy` carries them. */
 export function policyStatementsForBody(statements: readonly ResourcePolicyStatement[]): ResourcePolicyStatement[] {
-    return statements.map((s) => ({ ...s, Resource: s.Resource ?? THIS_API }));
+    return statements.map((s) => ({ ...s, Resource: s.Resource ?? [THIS_API] }));
 }

@@ -197,6 +197,8 @@ export interface SecuredRestApiArgs {
 export class SecuredRestApi extends pulumi.ComponentResource {
     /** The Pulumi type token of this component. */
     public static readonly typeToken = "secured-rest-api:index:SecuredRestApi";
+    /** Outputs that hold credentials: always `pulumi.secret`, and marked secret in the package schema. */
+    public static readonly secretOutputs: readonly string[] = ["accessKeyId", "secretAccessKey"];
 
     /** The REST API, with the secured OpenAPI document as its body. */
     public readonly restApi: aws.apigateway.RestApi;

@@ -4,17 +4,42 @@ import { OpenApiSpecInput } from "./openapi/parse";
 import { POLICY_EXTENSION, prepareSpec, PreparedSpec } from "./openapi/prepare";
 import { ResourcePolicyStatement, resourcePolicyProblems } from "./resourcePolicy";
 
+// Enumerations are `as const` objects plus a type of their values: TypeScript users write plain strings,
+// and Pulumi's schema analyzer turns them into enums for other languages.
+
 /** Which IAM policy lets the component's group invoke the API. */
-export type InvokePolicyKind = "scoped" | "managed";
-export const INVOKE_POLICY_KINDS: readonly InvokePolicyKind[] = ["scoped", "managed"];
+export const InvokePolicyKind = {
+    /** A customer-managed policy allowing `execute-api:Invoke` on this API's stage only. */
+    Scoped: "scoped",
+    /** AWS's `AmazonAPIGatewayInvokeFullAccess`: every API the account can reach. */
+    Managed: "managed",
+} as const;
+export type InvokePolicyKind = (typeof InvokePolicyKind)[keyof typeof InvokePolicyKind];
+export const INVOKE_POLICY_KINDS: readonly InvokePolicyKind[] = Object.values(InvokePolicyKind);
 
 /** API Gateway's endpoint types for a REST API. */
-export type EndpointType = "REGIONAL" | "EDGE" | "PRIVATE";
-export const ENDPOINT_TYPES: readonly EndpointType[] = ["REGIONAL", "EDGE", "PRIVATE"];
+export const EndpointType = {
+    /** Served from the API's region. */
+    Regional: "REGIONAL",
+    /** Served through CloudFront's edge locations. */
+    Edge: "EDGE",
+    /** Reachable only from VPCs through interface endpoints. */
+    Private: "PRIVATE",
+} as const;
+export type EndpointType = (typeof EndpointType)[keyof typeof EndpointType];
+export const ENDPOINT_TYPES: readonly EndpointType[] = Object.values(EndpointType);
 
 /** API Gateway's execution logging levels for a stage. */
-export type ExecutionLoggingLevel = "OFF" | "ERROR" | "INFO";
-export const EXECUTION_LOGGING_LEVELS: readonly ExecutionLoggingLevel[] = ["OFF", "ERROR", "INFO"];
+export const ExecutionLoggingLevel = {
+    /** No execution logs. */
+    Off: "OFF",
+    /** Errors only. */
+    Error: "ERROR",
+    /** Errors and informational events. */
+    Info: "INFO",
+} as const;
+export type ExecutionLoggingLevel = (typeof ExecutionLoggingLevel)[keyof typeof ExecutionLoggingLevel];
+export const EXECUTION_LOGGING_LEVELS: readonly ExecutionLoggingLevel[] = Object.values(ExecutionLoggingLevel);
 
 /** Stage-wide throttling: steady requests per second and the burst above it. */
 export interface ThrottleSettings {

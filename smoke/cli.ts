@@ -1,5 +1,5 @@
 import { parseArgs } from "util";
-import { readStackOutputs } from "./outputs";
+import { readStackOutputs } from "../clients/cli/stackOutputs";
 import { formatTable, runSmokeTest, SmokeOutputs } from "./smokeTest";
 
 /** How long signed checks retry against real AWS while new access keys propagate. */

@@ -66,9 +66,9 @@ describe("security options, secure by default", () => {
             expect(policy.Statement[1]).to.deep.equal({
                 Sid: "DenyOutsideSourceIps",
                 Effect: "Deny",
-                Principal: "*",
-                Action: "execute-api:Invoke",
-                Resource: "execute-api:/*",
+                Principal: { AWS: ["*"] },
+                Action: ["execute-api:Invoke"],
+                Resource: ["execute-api:/*"],
                 Condition: { NotIpAddress: { "aws:SourceIp": ["203.0.113.0/24"] } },
             });
             expect(prepareSpec(PETSTORE_OPENAPI).body).not.to.equal(
@@ -84,10 +84,10 @@ describe("security options, secure by default", () => {
                 StringNotEquals: { "aws:SourceVpce": ["vpce-1"] },
             });
             expect(allowAccountThroughVpcEndpoints("111122223333", ["vpce-1"])[0].Principal).to.deep.equal({
-                AWS: "arn:aws:iam::111122223333:root",
+                AWS: ["arn:aws:iam::111122223333:root"],
             });
             const { mocks } = await freshLocalAws(true);
-            const open = { Effect: "Allow" as const, Principal: "*" as const, Action: "execute-api:Invoke" };
+            const open = { Effect: "Allow" as const, Principal: { AWS: ["*"] }, Action: ["execute-api:Invoke"] };
             expect(() => new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, resourcePolicy: [open] })).to.throw(
                 /resourcePolicy\[0\] allows Principal "\*"/,
             );

@@ -2,8 +2,13 @@ import * as YAML from "yaml";
 import { InvalidSecuredRestApiInput } from "../errors";
 import { isJsonObject, OpenApiDocument } from "./operations";
 
-/** An OpenAPI document as accepted by `SecuredRestApi`: parsed, or as JSON/YAML text. */
-export type OpenApiSpecInput = string | OpenApiDocument;
+/**
+ * An OpenAPI document as accepted by `SecuredRestApi`: its JSON/YAML text, or the parsed object.
+ * Typed `any` on purpose: Pulumi's package schema (what Python, Go and YAML programs see) has no
+ * "string or object" union, only "any"; `parseSpec` checks the value at run time.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OpenApiSpecInput = any;
 
 /** API Gateway's documented limit for an imported API definition (ImportRestApi/PutRestApi body). */
 export const MAX_DEFINITION_BYTES = 6 * 1024 * 1024;
@@ -16,15 +21,17 @@ export type SpecVersion = "swagger2" | "openapi3";
  * never mutates what the caller passed. YAML 1.2 is a superset of JSON, so one parser reads both.
  */
 export function parseSpec(spec: OpenApiSpecInput): OpenApiDocument {
-    if (typeof spec === "string") {
-        return parseSpecText(spec);
+    // The input is `any` for the schema's sake; from here on it is checked, not trusted.
+    const input: unknown = spec;
+    if (typeof input === "string") {
+        return parseSpecText(input);
     }
-    if (!isJsonObject(spec)) {
-        fail(`openApiSpec must be an OpenAPI document (object) or its JSON/YAML text; got ${describe(spec)}.`);
+    if (!isJsonObject(input)) {
+        fail(`openApiSpec must be an OpenAPI document (object) or its JSON/YAML text; got ${describe(input)}.`);
     }
     try {
         // A JSON round trip both copies and proves the object is plain data API Gateway can receive.
-        return JSON.parse(JSON.stringify(spec)) as OpenApiDocument;
+        return JSON.parse(JSON.stringify(input)) as OpenApiDocument;
     } catch (e) {
         return fail(`openApiSpec object cannot be serialised to JSON (${(e as Error).message}); pass plain data only.`);
     }

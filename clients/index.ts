@@ -1,0 +1,2 @@
+export { ApiCredentials, createSignedFetch, SignedFetch, SignedRequestInit } from "./signedFetch";
+export { postmanEnvironment, PostmanEnvironment } from "./postman";
