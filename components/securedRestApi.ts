@@ -4,7 +4,8 @@ import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./
 import { deploymentHash } from "./deploymentHash";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { OpenApiSpecInput } from "./openapi/parse";
-import { scopedInvokePolicy } from "./policy";
+import { bindStageArn } from "./operationPolicy";
+import { PolicyDocument, scopedInvokePolicy } from "./policy";
 import { ResourcePolicyStatement } from "./resourcePolicy";
 import {
     EndpointType,
@@ -74,6 +75,15 @@ export interface SecuredRestApiArgs {
      * @default "scoped"
      */
     invokePolicy?: InvokePolicyKind;
+
+    /**
+     * Least privilege per operation: the caller group may invoke only these operations (written like
+     * `publicOperations`), instead of the whole stage. The policy is compacted into as few managed
+     * policies as IAM's limits allow (6,144 characters each, 10 per group) and refused at preview when
+     * it cannot fit. Only with `invokePolicy: "scoped"`.
+     * @default undefined (every operation of the stage)
+     */
+    invokeOperations?: string[];
 
     /**
      * Operations deliberately left without IAM authorization, written `"VERB /path"` exactly as in the
@@ -208,8 +218,10 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly stage: aws.apigateway.Stage;
     /** The IAM group whose members may invoke the API. */
     public readonly group: aws.iam.Group;
-    /** The customer-managed invoke policy (`invokePolicy: "scoped"`), or undefined for `"managed"`. */
+    /** The (first) customer-managed invoke policy (`invokePolicy: "scoped"`), or undefined for `"managed"`. */
     public readonly invokePolicy: aws.iam.Policy | undefined;
+    /** Every customer-managed invoke policy: one, or several when `invokeOperations` needs them. */
+    public readonly invokePolicies: aws.iam.Policy[];
     /** The IAM user whose access key is handed to clients. */
     public readonly user: aws.iam.User;
     /** The user's newest access key (the last of `accessKeys`), whose pair the outputs give. */
@@ -337,25 +349,41 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         );
 
         this.group = new aws.iam.Group(name, {}, { parent: this });
-        if (settings.invokePolicy === "scoped") {
-            this.invokePolicy = new aws.iam.Policy(
-                name,
-                {
-                    description: `Invoke only stage ${settings.stageName} of the API Gateway REST API ${name}`,
-                    policy: this.stage.executionArn.apply((arn) => JSON.stringify(scopedInvokePolicy(arn))),
-                    tags,
-                },
-                { parent: this },
-            );
-            this.policyArn = this.invokePolicy.arn;
-        } else {
-            this.policyArn = pulumi.output(aws.iam.ManagedPolicy.AmazonAPIGatewayInvokeFullAccess);
-        }
+        const stageName = settings.stageName;
+        const documents: pulumi.Output<PolicyDocument>[] =
+            settings.invokePolicy === "managed"
+                ? []
+                : settings.operationPolicies === undefined
+                  ? [this.stage.executionArn.apply((arn) => scopedInvokePolicy(arn))]
+                  : settings.operationPolicies.map((doc) =>
+                        this.stage.executionArn.apply((arn) => bindStageArn(doc, stageName, arn)),
+                    );
+        this.invokePolicies = documents.map(
+            (document, i) =>
+                new aws.iam.Policy(
+                    i === 0 ? name : `${name}-${i + 1}`,
+                    {
+                        description: `Invoke ${settings.operationPolicies ? "granted operations of" : "only"} stage ${stageName} of the API Gateway REST API ${name}`,
+                        policy: document.apply((d) => JSON.stringify(d)),
+                        tags,
+                    },
+                    { parent: this },
+                ),
+        );
+        this.invokePolicy = this.invokePolicies[0];
+        const policyArns =
+            settings.invokePolicy === "managed"
+                ? [pulumi.output(aws.iam.ManagedPolicy.AmazonAPIGatewayInvokeFullAccess)]
+                : this.invokePolicies.map((p) => p.arn);
+        this.policyArn = policyArns[0];
         // Permissions go to the group, never to the user: swapping or adding users keeps one policy.
-        new aws.iam.GroupPolicyAttachment(
-            name,
-            { group: this.group.name, policyArn: this.policyArn },
-            { parent: this },
+        policyArns.forEach(
+            (policyArn, i) =>
+                new aws.iam.GroupPolicyAttachment(
+                    i === 0 ? name : `${name}-${i + 1}`,
+                    { group: this.group.name, policyArn },
+                    { parent: this },
+                ),
         );
 
         // No aws.iam.UserLoginProfile: the user gets programmatic keys only, never a console password.

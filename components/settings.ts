@@ -2,6 +2,8 @@ import { InvalidSecuredRestApiInput } from "./errors";
 import { isJsonObject } from "./openapi/operations";
 import { OpenApiSpecInput } from "./openapi/parse";
 import { POLICY_EXTENSION, prepareSpec, PreparedSpec } from "./openapi/prepare";
+import { operationGrants, operationPolicyDocuments } from "./operationPolicy";
+import { PolicyDocument } from "./policy";
 import { ResourcePolicyStatement, resourcePolicyProblems } from "./resourcePolicy";
 
 // Enumerations are `as const` objects plus a type of their values: TypeScript users write plain strings,
@@ -74,6 +76,7 @@ export interface ShapingArgs {
     executionLoggingLevel?: ExecutionLoggingLevel;
     accessKeys?: string[];
     accessLog?: { format?: string; retentionInDays?: number };
+    invokeOperations?: string[];
 }
 
 /** Every shaping argument with its default applied, and the secured spec. */
@@ -89,6 +92,11 @@ export interface Settings {
     readonly throttle: Readonly<ThrottleSettings>;
     readonly executionLoggingLevel: ExecutionLoggingLevel;
     readonly accessKeys: readonly string[];
+    /**
+     * With `invokeOperations`: the operation-scoped invoke policies, sized for IAM's limits, with a
+     * placeholder stage ARN (see `bindStageArn`). Undefined for the stage-wide or managed policy.
+     */
+    readonly operationPolicies: readonly PolicyDocument[] | undefined;
 }
 
 /**
@@ -183,6 +191,17 @@ export function resolveSettings(args: ShapingArgs | undefined): Settings {
             );
         else problems.push(...resourcePolicyProblems(args.resourcePolicy));
     }
+    if (args.invokeOperations !== undefined && invokePolicy === "managed") {
+        problems.push(
+            'invokeOperations narrows the "scoped" policy; with invokePolicy "managed" every API is allowed anyway. Drop one of them.',
+        );
+    }
+    if (
+        args.invokeOperations !== undefined &&
+        (!Array.isArray(args.invokeOperations) || args.invokeOperations.length === 0)
+    ) {
+        problems.push('invokeOperations must list at least one operation, such as ["GET /pets"].');
+    }
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
 
     const spec = prepareSpec(args.openApiSpec, { publicOperations, resourcePolicy: args.resourcePolicy });
@@ -203,6 +222,10 @@ export function resolveSettings(args: ShapingArgs | undefined): Settings {
         throttle,
         executionLoggingLevel,
         accessKeys,
+        operationPolicies:
+            args.invokeOperations === undefined
+                ? undefined
+                : operationPolicyDocuments(operationGrants(spec.operations, args.invokeOperations), stageName),
     };
 }
 

@@ -47,6 +47,7 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             stageName: "string",
             invokePolicy: "#/types/secured-rest-api:index:InvokePolicyKind",
             publicOperations: "array",
+            invokeOperations: "array",
             endpointType: "#/types/secured-rest-api:index:EndpointType",
             resourcePolicy: "array",
             disableExecuteApiEndpoint: "boolean",

@@ -1,0 +1,156 @@
+import { InvalidSecuredRestApiInput } from "./errors";
+import { operationKey, parseOperationKey } from "./openapi/operations";
+import { SecuredOperation } from "./openapi/secure";
+import { INVOKE_ACTION, PolicyDocument, PolicyStatement } from "./policy";
+
+/** IAM's limit for one customer managed policy, in characters not counting whitespace. */
+export const MAX_POLICY_CHARS = 6144;
+/** IAM's default limit of managed policies attached to one group. */
+export const MAX_POLICIES_PER_GROUP = 10;
+
+/**
+ * The longest a stage's execution ARN prefix can be before the stage name (partition `aws-us-gov`, the
+ * longest region names, a 12-digit account, a 10-character API id). Policies are split with it at
+ * preview, when the real ARN is not known yet, so the real (shorter) ones always fit.
+ */
+const WORST_CASE_STAGE_ARN_PREFIX = "arn:aws-us-gov:execute-api:ap-southeast-7:123456789012:abcdefghij/";
+
+/**
+ * `GET /pets/{petId}` as the tail of an `execute-api:Invoke` resource: `GET/pets/*`. A path parameter
+ * becomes `*`, the only wildcard IAM has for it (it also spans `/`, which `checkSeparable` accounts for).
+ */
+export function operationPattern(verb: string, path: string): string {
+    const segments = path === "/" ? [] : path.slice(1).split("/");
+    return `${verb === "ANY" ? "*" : verb}/${segments.map((s) => (/^\{.+\}$/.test(s) ? "*" : s)).join("/")}`;
+}
+
+/** IAM's ARN matching: `*` any run of characters (including `/`), `?` one character. */
+function iamMatches(pattern: string, value: string): boolean {
+    const regex = new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        "s",
+    );
+    return regex.test(value);
+}
+
+/** A concrete request path that reaches this operation: each parameter becomes a value no literal uses. */
+function sampleRequest(verb: string, path: string): string {
+    const concrete = path === "/" ? "" : path.slice(1).replace(/\{[^}]+\}/g, "⋯");
+    return `${verb === "ANY" ? "GET" : verb}/${concrete}`;
+}
+
+/** What an operation-scoped invoke policy grants and refuses, before it is split into documents. */
+export interface OperationGrants {
+    /** Resource tails allowed, e.g. `GET/pets/*`. */
+    readonly allow: readonly string[];
+    /** Resource tails denied because an allowed pattern would also reach them. */
+    readonly deny: readonly string[];
+}
+
+/**
+ * Resolves `invokeOperations` entries to the resource patterns that grant exactly those operations.
+ * Because IAM's `*` spans `/`, `GET/pets/*` (for `GET /pets/{id}`) would also grant `GET /pets/{id}/secret`;
+ * such an operation is denied explicitly, unless that Deny would in turn hit a granted operation, in
+ * which case the two cannot be told apart by IAM and it is an error.
+ */
+export function operationGrants(
+    operations: readonly SecuredOperation[],
+    invokeOperations: readonly string[],
+): OperationGrants {
+    const secured = operations.filter((o) => o.authorization === "AWS_IAM");
+    const byKey = new Map(secured.map((o) => [operationKey(o.verb, o.path), o]));
+    const problems: string[] = [];
+    const granted = new Set<string>();
+    for (const entry of invokeOperations) {
+        const key = parseOperationKey(entry);
+        if (key === undefined || !byKey.has(key)) {
+            problems.push(
+                `invokeOperations entry ${JSON.stringify(entry)} is not an IAM-secured operation of the document ("VERB /path", e.g. "GET /pets/{petId}").`,
+            );
+        } else {
+            granted.add(key);
+        }
+    }
+    if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
+    const allowed = secured.filter((o) => granted.has(operationKey(o.verb, o.path)));
+    const others = secured.filter((o) => !granted.has(operationKey(o.verb, o.path)));
+    const allow = [...new Set(allowed.map((o) => operationPattern(o.verb, o.path)))];
+    const deny = new Set<string>();
+    for (const other of others) {
+        const sample = sampleRequest(other.verb, other.path);
+        if (!allow.some((pattern) => iamMatches(pattern, sample))) continue;
+        const denied = operationPattern(other.verb, other.path);
+        const hurt = allowed.find((o) => iamMatches(denied, sampleRequest(o.verb, o.path)));
+        if (hurt) {
+            problems.push(
+                `${operationKey(other.verb, other.path)} cannot be kept out while granting ${operationKey(hurt.verb, hurt.path)}: IAM's "*" spans "/", so no resource pattern separates them. Grant both or neither.`,
+            );
+        }
+        deny.add(denied);
+    }
+    if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
+    return { allow, deny: [...deny] };
+}
+
+function placeholderPrefix(stageName: string): string {
+    return `${WORST_CASE_STAGE_ARN_PREFIX}${stageName}/`;
+}
+
+/** A document from `operationPolicyDocuments` with the stage's real execution ARN in its resources. */
+export function bindStageArn(document: PolicyDocument, stageName: string, stageExecutionArn: string): PolicyDocument {
+    return JSON.parse(
+        JSON.stringify(document).split(placeholderPrefix(stageName)).join(`${stageExecutionArn}/`),
+    ) as PolicyDocument;
+}
+
+/** Characters IAM counts for a policy document (whitespace excluded). */
+export function policyChars(document: PolicyDocument): number {
+    return JSON.stringify(document).replace(/\s/g, "").length;
+}
+
+/**
+ * Packs the grants into as few managed policy documents as IAM's 6,144-character limit allows, each
+ * one compact: a single Allow statement listing its resources (statements share one Action), and the
+ * Denies in the first document. Sized with the longest possible stage ARN (the real one is known only
+ * after deployment; `bindStageArn` puts it in), so the number of policies is fixed at preview, and it
+ * fails there, naming the numbers, when more than 10 documents would be needed.
+ */
+export function operationPolicyDocuments(grants: OperationGrants, stageName: string): PolicyDocument[] {
+    const prefix = placeholderPrefix(stageName);
+    const statement = (sid: string, effect: "Allow" | "Deny", tails: readonly string[]): PolicyStatement => ({
+        Sid: sid,
+        Effect: effect,
+        Action: INVOKE_ACTION,
+        Resource: tails.map((t) => prefix + t),
+    });
+    const documents: PolicyDocument[] = [];
+    let current: string[] = [];
+    const build = (tails: string[], first: boolean): PolicyDocument => ({
+        Version: "2012-10-17",
+        Statement: [
+            ...(first && grants.deny.length > 0 ? [statement("DenyOperationsNotGranted", "Deny", grants.deny)] : []),
+            statement("InvokeGrantedOperations", "Allow", tails),
+        ],
+    });
+    for (const tail of grants.allow) {
+        const candidate = [...current, tail];
+        if (current.length > 0 && policyChars(build(candidate, documents.length === 0)) > MAX_POLICY_CHARS) {
+            documents.push(build(current, documents.length === 0));
+            current = [tail];
+        } else {
+            current = candidate;
+        }
+    }
+    documents.push(build(current, documents.length === 0));
+    const oversize = documents.find((d) => policyChars(d) > MAX_POLICY_CHARS);
+    if (documents.length > MAX_POLICIES_PER_GROUP || oversize) {
+        const total = documents.reduce((sum, d) => sum + policyChars(d), 0);
+        throw new InvalidSecuredRestApiInput([
+            `invokeOperations grants ${grants.allow.length} resource patterns (${grants.deny.length} denied), which need ${documents.length} managed policies (${total} characters); IAM allows ${MAX_POLICIES_PER_GROUP} policies of ${MAX_POLICY_CHARS} characters per group. Grant fewer operations, or use invokePolicy "scoped" (the whole stage) without invokeOperations.`,
+        ]);
+    }
+    return documents;
+}

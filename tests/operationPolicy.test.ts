@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { prepareSpec, SecuredRestApi } from "../components";
+import {
+    bindStageArn,
+    MAX_POLICIES_PER_GROUP,
+    MAX_POLICY_CHARS,
+    operationGrants,
+    operationPattern,
+    operationPolicyDocuments,
+    policyChars,
+} from "../components/operationPolicy";
+import { allRegistrationsSettled } from "../local-aws/engine/mocks";
+import { outputsAsJson } from "../local-aws/engine/runProgram";
+import { startLocalMode } from "../local-aws/localMode";
+import { freshLocalAws } from "./helpers/localAws";
+import { rawRequest, signedHeaders } from "./helpers/rawHttp";
+import { openApi3, operation, PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
+
+/** A document with `count` resources, each with GET and POST, and GET/DELETE on an item. */
+function manyOperations(resources: number) {
+    const paths: Record<string, unknown> = {};
+    for (let i = 0; i < resources; i++) {
+        paths[`/resource${i}`] = { get: operation(), post: operation() };
+        paths[`/resource${i}/{id}`] = { get: operation(), delete: operation() };
+    }
+    return prepareSpec(openApi3(paths));
+}
+
+describe("per-operation invoke policies (invokeOperations)", () => {
+    it("turn operations into resource patterns, path parameters into *", () => {
+        expect(operationPattern("GET", "/")).to.equal("GET/");
+        expect(operationPattern("GET", "/pets/{petId}")).to.equal("GET/pets/*");
+        expect(operationPattern("ANY", "/files/{proxy+}")).to.equal("*/files/*");
+    });
+
+    it("grant exactly the listed operations of the pet store", () => {
+        const { operations } = prepareSpec(PETSTORE_OPENAPI);
+        expect(operationGrants(operations, ["GET /pets", "GET /pets/{petId}"])).to.deep.equal({
+            allow: ["GET/pets", "GET/pets/*"],
+            deny: [],
+        });
+        expect(() => operationGrants(operations, ["GET /pet"])).to.throw(
+            /invokeOperations entry "GET \/pet" is not an IAM-secured operation/,
+        );
+    });
+
+    it("deny an operation a granted pattern would also reach, since IAM's * spans /", () => {
+        const { operations } = prepareSpec(
+            openApi3({ "/pets/{id}": { get: operation() }, "/pets/{id}/secret": { get: operation() } }),
+        );
+        expect(operationGrants(operations, ["GET /pets/{id}"])).to.deep.equal({
+            allow: ["GET/pets/*"],
+            deny: ["GET/pets/*/secret"],
+        });
+        const { operations: nested } = prepareSpec(
+            openApi3({ "/a/{x}": { get: operation() }, "/a/{x}/{y}": { get: operation() } }),
+        );
+        expect(operationGrants(nested, ["GET /a/{x}/{y}"])).to.deep.equal({ allow: ["GET/a/*/*"], deny: [] });
+        const { operations: inseparable } = prepareSpec(
+            openApi3({ "/pets": { get: operation(), "x-amazon-apigateway-any-method": operation() } }),
+        );
+        expect(() => operationGrants(inseparable, ["GET /pets"])).to.throw(
+            /ANY \/pets cannot be kept out while granting GET \/pets/,
+        );
+    });
+
+    it("pack into as few policies as IAM's limits allow, and refuse what cannot fit, at preview", async () => {
+        const fits = manyOperations(50);
+        const all = fits.operations.map((o) => `${o.verb} ${o.path}`);
+        const documents = operationPolicyDocuments(operationGrants(fits.operations, all), "test");
+        expect(documents.length).to.be.greaterThan(1).and.at.most(MAX_POLICIES_PER_GROUP);
+        for (const d of documents) expect(policyChars(d)).to.be.at.most(MAX_POLICY_CHARS);
+        const bound = bindStageArn(documents[0], "test", "arn:aws:execute-api:us-west-2:123456789012:abc123defg/test");
+        expect((bound.Statement[0].Resource as string[])[0]).to.equal(
+            "arn:aws:execute-api:us-west-2:123456789012:abc123defg/test/GET/resource0",
+        );
+
+        const tooMany = manyOperations(400);
+        const { mocks } = await freshLocalAws(true);
+        expect(
+            () =>
+                new SecuredRestApi("huge", {
+                    openApiSpec: tooMany.document,
+                    invokeOperations: tooMany.operations.map((o) => `${o.verb} ${o.path}`),
+                }),
+        ).to.throw(/need \d+ managed policies \(\d+ characters\); IAM allows 10 policies of 6144 characters per group/);
+        expect(mocks.registrations).to.deep.equal([]);
+        expect(
+            () =>
+                new SecuredRestApi("m", {
+                    openApiSpec: PETSTORE_OPENAPI,
+                    invokePolicy: "managed",
+                    invokeOperations: ["GET /pets"],
+                }),
+        ).to.throw(/invokeOperations narrows the "scoped" policy/);
+    });
+
+    it("create one policy and attachment per document", async () => {
+        const spec = manyOperations(50);
+        const { mocks } = await freshLocalAws(false);
+        const api = new SecuredRestApi("many", {
+            openApiSpec: spec.document,
+            invokeOperations: spec.operations.map((o) => `${o.verb} ${o.path}`),
+        });
+        await allRegistrationsSettled();
+        const count = mocks.registrations.filter((r) => r.type === "aws:iam/policy:Policy").length;
+        expect(count).to.be.greaterThan(1);
+        expect(api.invokePolicies).to.have.length(count);
+        expect(
+            mocks.registrations.filter((r) => r.type === "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"),
+        ).to.have.length(count);
+    });
+
+    it("are enforced by the local gateway: a granted operation passes, another is denied", async () => {
+        const local = await startLocalMode({
+            projectDir: PROJECT_DIR,
+            program: () => {
+                const api = new SecuredRestApi("narrow", {
+                    openApiSpec: PETSTORE_OPENAPI,
+                    invokeOperations: ["GET /pets"],
+                });
+                return {
+                    invokeUrl: api.invokeUrl,
+                    region: api.region,
+                    accessKeyId: api.accessKeyId,
+                    secretAccessKey: api.secretAccessKey,
+                };
+            },
+        });
+        try {
+            const o = outputsAsJson(local.outputs) as Record<string, string>;
+            const url = new URL(o.invokeUrl);
+            const get = (path: string) => {
+                const target = url.pathname + path;
+                const headers = signedHeaders(
+                    url.host,
+                    o.region,
+                    { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
+                    { method: "GET", target },
+                );
+                return rawRequest(Number(url.port), { method: "GET", target, headers });
+            };
+            expect((await get("/pets")).status).to.equal(200);
+            const denied = await get("/pets/1");
+            expect(denied.status).to.equal(403);
+            expect(denied.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
+        } finally {
+            await local.close();
+        }
+    });
+});
