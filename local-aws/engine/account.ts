@@ -109,6 +109,8 @@ export class LocalAwsAccount {
     readonly methodSettings = new Map<string, Record<string, unknown>>();
     /** The region's API Gateway CloudWatch role (`aws.apigateway.Account`); logging needs it. */
     cloudWatchRoleArn: string | undefined;
+    /** Grows with every change to the account, so caches of decisions know when they are stale. */
+    revision = 0;
 
     constructor(
         readonly region: string,
@@ -150,6 +152,7 @@ export class LocalAwsAccount {
     /** Provisions one resource the way its AWS API would, returning the provider state Pulumi sees. */
     async provision(type: string, name: string, inputs: Inputs): Promise<ProvisionResult> {
         this.assertEmulated(type, name);
+        this.revision++;
         return await this.handlers[type](name, inputs);
     }
 

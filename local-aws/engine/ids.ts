@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from "crypto";
+import { randomBytes, randomInt, randomUUID } from "crypto";
 
 /** The account every local run lives in, as in AWS's documentation examples. */
 export const LOCAL_ACCOUNT_ID = "123456789012";
@@ -27,8 +27,5 @@ export const newSecretAccessKey = (): string => randomBytes(30).toString("base64
 /** The suffix Pulumi's AWS provider appends when it auto-names a resource. */
 export const autoNameSuffix = (): string => randomString(LOWER_ALNUM, 7);
 /** A request id in the UUID form API Gateway puts in `x-amzn-RequestId`. */
-export const newRequestId = (): string => {
-    const hex = randomBytes(16).toString("hex");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-};
+export const newRequestId = (): string => randomUUID();
 export const newResourceId = (): string => randomString(UPPER_ALNUM, 10).toLowerCase();

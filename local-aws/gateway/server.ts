@@ -5,7 +5,7 @@ import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount } from "../engine/account";
 import { newRequestId } from "../engine/ids";
-import { authorizeInvoke, invokeResourceArn } from "./authorize";
+import { authorizeInvoke, Decision, invokeResourceArn } from "./authorize";
 import { runIntegration } from "./integrations";
 import { accessDenied, forbidden, GatewayResponse, internalServerError, missingAuthenticationToken } from "./responses";
 import { matchRoute } from "./routing";
@@ -14,6 +14,7 @@ import { headerValues, parseQuery, verifySigV4, WireRequest } from "./sigv4";
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const LOOPBACK = "127.0.0.1";
+const MAX_CACHED_DECISIONS = 10_000;
 
 export interface GatewayOptions {
     /** Port of the first REST API; each further API gets the next port. 0 picks free ports. @default 0 */
@@ -32,6 +33,8 @@ export class LocalGateway {
     private readonly servers: http.Server[] = [];
     private account: LocalAwsAccount | undefined;
     private readonly documents = new Map<string, OpenApiDocument>();
+    /** IAM decisions by caller, resource, source and account revision, as AWS caches policy evaluations. */
+    private readonly decisions = new Map<string, Decision>();
 
     constructor(private readonly options: GatewayOptions = {}) {}
 
@@ -137,16 +140,22 @@ export class LocalGateway {
                 method.toUpperCase(),
                 resourcePath,
             );
-            const resourcePolicy = deployedResourcePolicy(document, account.restApis.get(restApiId)!.executionArn);
             const sourceIp = (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, "");
-            const decision = await authorizeInvoke(
-                user.arn,
-                account.accountId,
-                resourceArn,
-                account.policiesForUser(user.name),
-                resourcePolicy,
-                { sourceIp },
-            );
+            const decisionKey = `${account.revision}|${stage.deploymentId}|${user.arn}|${resourceArn}|${sourceIp}`;
+            let decision = this.decisions.get(decisionKey);
+            if (decision === undefined) {
+                const resourcePolicy = deployedResourcePolicy(document, account.restApis.get(restApiId)!.executionArn);
+                decision = await authorizeInvoke(
+                    user.arn,
+                    account.accountId,
+                    resourceArn,
+                    account.policiesForUser(user.name),
+                    resourcePolicy,
+                    { sourceIp },
+                );
+                if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear();
+                this.decisions.set(decisionKey, decision);
+            }
             if (decision !== "Allowed") return accessDenied(user.arn, resourceArn, decision === "ExplicitlyDenied");
             caller = { userArn: user.arn, accessKey: verification.accessKeyId };
         }

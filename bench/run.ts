@@ -1,0 +1,285 @@
+// `npm run bench`: measures what the program and the local gateway cost and how the cost grows with the
+// API; writes bench/results.json and bench/results.md and refreshes the table in the README. Every
+// figure is a median over repeated runs; every comparison is a ratio measured in the same run.
+// Benchmarks report; they never fail on a number.
+import { execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import { AddressInfo } from "net";
+import * as os from "os";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import * as prettier from "prettier";
+import { promisify } from "util";
+import { operationGrants, operationPolicyDocuments, policyChars } from "../components/operationPolicy";
+import { prepareSpec, SecuredRestApi } from "../components";
+import { outputsAsJson, runProgramLocally } from "../local-aws/engine/runProgram";
+import { startLocalMode } from "../local-aws/localMode";
+import { signedHeaders } from "../tests/helpers/rawHttp";
+import { openApi3, operation } from "../tests/helpers/specs";
+
+const ROOT = path.resolve(__dirname, "..");
+const TSX = path.join(ROOT, "node_modules/.bin/tsx");
+const AUTOCANNON = path.join(ROOT, "node_modules/.bin/autocannon");
+const run = promisify(execFile);
+const quick = process.argv.includes("--quick");
+const RUNS = { evaluation: quick ? 3 : 7, scale: quick ? 2 : 5, npmTest: quick ? 1 : 3 };
+const LOAD = { connections: 10, seconds: quick ? 3 : 10 };
+
+const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+/** 1. index.ts under the mock runtime against the same resources declared with raw @pulumi/aws. */
+async function programEvaluation() {
+    const samples: Record<"component" | "baseline", { ms: number[]; rssMb: number[] }> = {
+        component: { ms: [], rssMb: [] },
+        baseline: { ms: [], rssMb: [] },
+    };
+    for (let i = 0; i < RUNS.evaluation; i++) {
+        // Interleaved, so drift in the machine's load hits both alike.
+        for (const [kind, program] of [
+            ["component", "index.ts"],
+            ["baseline", "bench/baseline/index.ts"],
+        ] as const) {
+            const { stdout } = await run(TSX, ["bench/evaluate.ts", program], { cwd: ROOT, encoding: "utf8" });
+            const result = JSON.parse(stdout) as { resolvedMs: number; maxRssKb: number };
+            samples[kind].ms.push(result.resolvedMs);
+            samples[kind].rssMb.push(result.maxRssKb / 1024);
+        }
+    }
+    const component = {
+        wallMs: round(median(samples.component.ms)),
+        peakRssMb: round(median(samples.component.rssMb), 1),
+    };
+    const baseline = {
+        wallMs: round(median(samples.baseline.ms)),
+        peakRssMb: round(median(samples.baseline.rssMb), 1),
+    };
+    log(`program evaluation: component ${component.wallMs} ms, baseline ${baseline.wallMs} ms`);
+    return {
+        runs: RUNS.evaluation,
+        component,
+        baseline,
+        timeRatio: round(component.wallMs / baseline.wallMs, 2),
+        memoryRatio: round(component.peakRssMb / baseline.peakRssMb, 2),
+        target: "time ratio <= 1.2",
+    };
+}
+
+/** A generated API of `count` operations: resources with GET and POST, and GET/DELETE on an item. */
+function generatedSpec(count: number): string {
+    const paths: Record<string, Record<string, unknown>> = {};
+    const slots = [
+        ["", "get"],
+        ["", "post"],
+        ["/{id}", "get"],
+        ["/{id}", "delete"],
+    ] as const;
+    for (let n = 0; n < count; n++) {
+        const [suffix, verb] = slots[n % slots.length];
+        (paths[`/resource${Math.floor(n / slots.length)}${suffix}`] ??= {})[verb] = operation();
+    }
+    return JSON.stringify(openApi3(paths));
+}
+
+/** 2. How evaluation time, body size and policy size grow with the number of operations. */
+async function scale() {
+    const rows = [];
+    for (const count of [10, 100, 1000, 3000]) {
+        const text = generatedSpec(count);
+        const ms: number[] = [];
+        for (let i = 0; i < RUNS.scale; i++) {
+            const started = performance.now();
+            await runProgramLocally({
+                projectDir: ROOT,
+                program: () => ({ url: new SecuredRestApi("generated", { openApiSpec: text }).invokeUrl }),
+            });
+            ms.push(performance.now() - started);
+        }
+        const spec = prepareSpec(text);
+        const keys = spec.operations.map((o) => `${o.verb} ${o.path}`);
+        let perOperation: { policies: number; chars: number; charsPerOperation: number } | { refused: string };
+        try {
+            const documents = operationPolicyDocuments(operationGrants(spec.operations, keys), "test");
+            const chars = documents.reduce((sum, d) => sum + policyChars(d), 0);
+            perOperation = { policies: documents.length, chars, charsPerOperation: round(chars / keys.length, 1) };
+        } catch (e) {
+            perOperation = { refused: (e as Error).message.replace(/^SecuredRestApi "[^"]+": /, "") };
+        }
+        const row = {
+            operations: spec.operations.length,
+            evaluationMs: round(median(ms)),
+            specBytes: Buffer.byteLength(text),
+            bodyBytes: Buffer.byteLength(spec.body),
+            scopedPolicyChars: policyChars({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "InvokeThisApiStage",
+                        Effect: "Allow",
+                        Action: "execute-api:Invoke",
+                        Resource: "arn:aws:execute-api:us-west-2:123456789012:abcdefghij/test/*/*",
+                    },
+                ],
+            }),
+            perOperationPolicy: perOperation,
+        };
+        log(`scale ${row.operations} operations: ${row.evaluationMs} ms`);
+        rows.push(row);
+    }
+    return { runs: RUNS.scale, rows, target: "3,000 operations evaluate in <= 2,000 ms" };
+}
+
+interface LoadResult {
+    requestsPerSecond: number;
+    p50Ms: number;
+    p99Ms: number;
+    non2xx: number;
+}
+
+/** autocannon in its own process (the server keeps this one), JSON out. */
+async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
+    const args = ["--json", "-c", String(LOAD.connections), "-d", String(LOAD.seconds)];
+    for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}=${value}`);
+    const child = spawn(AUTOCANNON, [...args, url], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    await new Promise((resolve) => child.on("exit", resolve));
+    const result = JSON.parse(out) as {
+        requests: { average: number };
+        latency: { p50: number; p99: number };
+        non2xx: number;
+    };
+    return {
+        requestsPerSecond: round(result.requests.average),
+        p50Ms: result.latency.p50,
+        p99Ms: result.latency.p99,
+        non2xx: result.non2xx,
+    };
+}
+
+/** 3. Signed GET /pets through the local gateway against a plain Node server answering the same body. */
+async function gateway() {
+    const local = await startLocalMode({ projectDir: ROOT });
+    const o = outputsAsJson(local.outputs) as Record<string, string>;
+    const url = new URL(`${o.invokeUrl}/pets`);
+    // One signature for the whole run: it stays valid for 5 minutes, as on AWS.
+    const headers = Object.fromEntries(
+        signedHeaders(
+            url.host,
+            o.region,
+            { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
+            { method: "GET", target: url.pathname },
+        ),
+    );
+    const body = await new Promise<string>((resolve) =>
+        http.get(url, { headers }, (r) => {
+            let b = "";
+            r.on("data", (c: Buffer) => (b += c.toString()));
+            r.on("end", () => resolve(b));
+        }),
+    );
+    const plain = http.createServer((_req, res) => {
+        res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+        res.end(body);
+    });
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    const plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/test/pets`;
+    const gatewayResult = await load(url.toString(), headers);
+    const plainResult = await load(plainUrl, {});
+    await local.close();
+    plain.close();
+    log(`gateway ${gatewayResult.requestsPerSecond} req/s, plain ${plainResult.requestsPerSecond} req/s`);
+    return {
+        connections: LOAD.connections,
+        seconds: LOAD.seconds,
+        gateway: gatewayResult,
+        plainServer: plainResult,
+        throughputRatio: round(gatewayResult.requestsPerSecond / plainResult.requestsPerSecond, 2),
+        target: "throughput ratio >= 0.7",
+    };
+}
+
+/** 4. `npm test` wall time. */
+async function testSuite() {
+    const ms: number[] = [];
+    for (let i = 0; i < RUNS.npmTest; i++) {
+        const started = performance.now();
+        await run("npm", ["test", "--silent"], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+        ms.push(performance.now() - started);
+    }
+    log(`npm test ${round(median(ms) / 1000, 1)} s`);
+    return { runs: RUNS.npmTest, wallSeconds: round(median(ms) / 1000, 1), target: "< 60 s" };
+}
+
+function machine() {
+    const cpus = os.cpus();
+    return {
+        cpu: cpus[0]?.model.trim() ?? "unknown",
+        cores: cpus.length,
+        memoryGiB: round(os.totalmem() / 1024 ** 3, 1),
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+        date: new Date().toISOString(),
+    };
+}
+
+function markdown(results: Awaited<ReturnType<typeof collect>>): string {
+    const { program, scaling, gateway: g, tests, machine: m } = results;
+    const perOperation = (row: (typeof scaling.rows)[number]) =>
+        "refused" in row.perOperationPolicy
+            ? "refused at preview (over IAM's 10 × 6,144)"
+            : `${row.perOperationPolicy.policies} ${row.perOperationPolicy.policies === 1 ? "policy" : "policies"}, ${row.perOperationPolicy.chars} chars (${row.perOperationPolicy.charsPerOperation}/op)`;
+    return [
+        `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${quick ? " (quick run)" : ""}.`,
+        "",
+        "| measure | result | baseline / target |",
+        "| --- | --- | --- |",
+        `| Program evaluation (process start → outputs), median of ${program.runs} | ${program.component.wallMs} ms, ${program.component.peakRssMb} MB peak RSS | raw @pulumi/aws ${program.baseline.wallMs} ms, ${program.baseline.peakRssMb} MB → ratio **${program.timeRatio}** time, ${program.memoryRatio} memory (target ≤ 1.2) |`,
+        ...scaling.rows.map(
+            (r) =>
+                `| ${r.operations.toLocaleString("en")} operations, median of ${scaling.runs} | ${r.evaluationMs} ms; body ${(r.bodyBytes / 1024).toFixed(0)} KiB | stage policy ${r.scopedPolicyChars} chars; per-operation: ${perOperation(r)}${r.operations >= 3000 ? " (target ≤ 2,000 ms)" : ""} |`,
+        ),
+        `| Signed GET /pets, local gateway, ${g.connections} connections × ${g.seconds} s | ${g.gateway.requestsPerSecond} req/s, p50 ${g.gateway.p50Ms} ms, p99 ${g.gateway.p99Ms} ms | plain Node http ${g.plainServer.requestsPerSecond} req/s → ratio **${g.throughputRatio}** (target ≥ 0.7) |`,
+        `| \`npm test\` wall time, median of ${tests.runs} | ${tests.wallSeconds} s | target < 60 s |`,
+        "",
+    ].join("\n");
+}
+
+async function collect() {
+    const program = await programEvaluation();
+    const scaling = await scale();
+    const gatewayResults = await gateway();
+    const tests = await testSuite();
+    return { machine: machine(), program, scaling, gateway: gatewayResults, tests };
+}
+
+async function main(): Promise<void> {
+    const results = await collect();
+    fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    const table = markdown(results);
+    fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmark results\n\n${table}`);
+    const readmePath = path.join(ROOT, "README.md");
+    const readme = fs.readFileSync(readmePath, "utf8");
+    const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
+    if (marked.test(readme)) {
+        const updated = readme.replace(marked, `<!-- bench:start -->\n${table}<!-- bench:end -->`);
+        // Formatted as CI's lint expects, so a fresh run never leaves the README failing `prettier --check`.
+        const options = { ...(await prettier.resolveConfig(readmePath)), filepath: readmePath };
+        fs.writeFileSync(readmePath, await prettier.format(updated, options));
+    }
+    process.stdout.write(table);
+}
+
+main().then(
+    () => process.exit(0),
+    (e: Error) => {
+        console.error(`bench: ${e.stack ?? e.message}`);
+        process.exit(1);
+    },
+);
