@@ -1,10 +1,10 @@
 import { InvalidSecuredRestApiInput } from "./errors";
 import { isJsonObject } from "./openapi/operations";
-import { OpenApiSpecInput } from "./openapi/parse";
 import { POLICY_EXTENSION, prepareSpec, PreparedSpec } from "./openapi/prepare";
 import { operationGrants, operationPolicyDocuments } from "./operationPolicy";
 import { PolicyDocument } from "./policy";
-import { ResourcePolicyStatement, resourcePolicyProblems } from "./resourcePolicy";
+import { resourcePolicyProblems } from "./resourcePolicy";
+import type { SecuredRestApiArgs } from "./securedRestApi";
 
 // Enumerations are `as const` objects plus a type of their values: TypeScript users write plain strings,
 // and Pulumi's schema analyzer turns them into enums for other languages.
@@ -61,24 +61,6 @@ const KEY_LABEL = /^[A-Za-z0-9_-]{1,32}$/;
 /** IAM allows two access keys per user: enough to rotate without downtime. */
 const MAX_ACCESS_KEYS = 2;
 
-/** The arguments whose values shape the API; validated before anything is registered. */
-export interface ShapingArgs {
-    openApiSpec: OpenApiSpecInput;
-    stageName?: string;
-    invokePolicy?: InvokePolicyKind;
-    publicOperations?: string[];
-    endpointType?: EndpointType;
-    disableExecuteApiEndpoint?: boolean;
-    failOnWarnings?: boolean;
-    restApiName?: string;
-    resourcePolicy?: ResourcePolicyStatement[];
-    throttle?: ThrottleSettings;
-    executionLoggingLevel?: ExecutionLoggingLevel;
-    accessKeys?: string[];
-    accessLog?: { format?: string; retentionInDays?: number };
-    invokeOperations?: string[];
-}
-
 /** Every shaping argument with its default applied, and the secured spec. */
 export interface Settings {
     readonly spec: PreparedSpec;
@@ -104,7 +86,7 @@ export interface Settings {
  * registering itself, so bad input fails `pulumi preview` with nothing created. Argument problems are
  * reported together; spec problems follow once the arguments are sound.
  */
-export function resolveSettings(args: ShapingArgs | undefined): Settings {
+export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings {
     if (!isJsonObject(args)) {
         throw new InvalidSecuredRestApiInput(["args are required: pass at least { openApiSpec }."]);
     }

@@ -10,11 +10,8 @@ import {
     policyChars,
 } from "../components/operationPolicy";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
-import { outputsAsJson } from "../local-aws/engine/runProgram";
-import { startLocalMode } from "../local-aws/localMode";
-import { freshLocalAws } from "./helpers/localAws";
-import { rawRequest, signedHeaders } from "./helpers/rawHttp";
-import { openApi3, operation, PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
+import { freshLocalAws, serveLocally } from "./helpers/localAws";
+import { openApi3, operation, PETSTORE_OPENAPI } from "./helpers/specs";
 
 /** A document with `count` resources, each with GET and POST, and GET/DELETE on an item. */
 function manyOperations(resources: number) {
@@ -112,34 +109,19 @@ describe("per-operation invoke policies (invokeOperations)", () => {
     });
 
     it("are enforced by the local gateway: a granted operation passes, another is denied", async () => {
-        const local = await startLocalMode({
-            projectDir: PROJECT_DIR,
-            program: () => {
-                const api = new SecuredRestApi("narrow", {
-                    openApiSpec: PETSTORE_OPENAPI,
-                    invokeOperations: ["GET /pets"],
-                });
-                return {
-                    invokeUrl: api.invokeUrl,
-                    region: api.region,
-                    accessKeyId: api.accessKeyId,
-                    secretAccessKey: api.secretAccessKey,
-                };
-            },
+        const { local, get } = await serveLocally(() => {
+            const api = new SecuredRestApi("narrow", {
+                openApiSpec: PETSTORE_OPENAPI,
+                invokeOperations: ["GET /pets"],
+            });
+            return {
+                invokeUrl: api.invokeUrl,
+                region: api.region,
+                accessKeyId: api.accessKeyId,
+                secretAccessKey: api.secretAccessKey,
+            };
         });
         try {
-            const o = outputsAsJson(local.outputs) as Record<string, string>;
-            const url = new URL(o.invokeUrl);
-            const get = (path: string) => {
-                const target = url.pathname + path;
-                const headers = signedHeaders(
-                    url.host,
-                    o.region,
-                    { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
-                    { method: "GET", target },
-                );
-                return rawRequest(Number(url.port), { method: "GET", target, headers });
-            };
             expect((await get("/pets")).status).to.equal(200);
             const denied = await get("/pets/1");
             expect(denied.status).to.equal(403);

@@ -11,44 +11,22 @@ import {
 } from "../components";
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
-import { outputsAsJson } from "../local-aws/engine/runProgram";
-import { startLocalMode } from "../local-aws/localMode";
-import { freshLocalAws, inputsOf } from "./helpers/localAws";
-import { rawRequest, signedHeaders } from "./helpers/rawHttp";
-import { PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
+import { freshLocalAws, inputsOf, serveLocally } from "./helpers/localAws";
+import { Credentials } from "./helpers/rawHttp";
+import { PETSTORE_OPENAPI } from "./helpers/specs";
 
 /** Deploys one SecuredRestApi with these args on a local account and gateway; returns how to call it. */
-async function serve(args: Partial<SecuredRestApiArgs>) {
-    const local = await startLocalMode({
-        projectDir: PROJECT_DIR,
-        program: () => {
-            const api = new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args });
-            return {
-                invokeUrl: api.invokeUrl,
-                region: api.region,
-                keys: api.accessKeys.map((k) => ({ id: k.id, secret: k.secret })),
-                accessKeyId: api.accessKeyId,
-            };
-        },
-    });
-    const o = outputsAsJson(local.outputs) as {
-        invokeUrl: string;
-        region: string;
-        keys: { id: string; secret: string }[];
-        accessKeyId: string;
-    };
-    const url = new URL(o.invokeUrl);
-    const get = (path: string, key = o.keys[o.keys.length - 1]) => {
-        const target = `${url.pathname}${path}`;
-        const headers = signedHeaders(
-            url.host,
-            o.region,
-            { accessKeyId: key.id, secretAccessKey: key.secret },
-            { method: "GET", target },
-        );
-        return rawRequest(Number(url.port), { method: "GET", target, headers });
-    };
-    return { local, outputs: o, get };
+function serve(args: Partial<SecuredRestApiArgs>) {
+    return serveLocally(() => {
+        const api = new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args });
+        return {
+            invokeUrl: api.invokeUrl,
+            region: api.region,
+            keys: api.accessKeys.map((k) => ({ accessKeyId: k.id, secretAccessKey: k.secret })),
+            accessKeyId: api.accessKeyId,
+            secretAccessKey: api.secretAccessKey,
+        };
+    }) as Promise<Awaited<ReturnType<typeof serveLocally>> & { outputs: { keys: Credentials[] } }>;
 }
 
 describe("security options, secure by default", () => {
@@ -225,7 +203,7 @@ describe("security options, secure by default", () => {
             const served = await serve({ accessKeys: ["1", "2"] });
             try {
                 expect(served.outputs.keys).to.have.length(2);
-                expect(served.outputs.accessKeyId).to.equal(served.outputs.keys[1].id);
+                expect(served.outputs.accessKeyId).to.equal(served.outputs.keys[1].accessKeyId);
                 expect((await served.get("/pets", served.outputs.keys[0])).status).to.equal(200);
                 expect((await served.get("/pets", served.outputs.keys[1])).status).to.equal(200);
             } finally {

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { LocalAwsAccount } from "../../local-aws/engine/account";
 import { LocalAwsMocks, useLocalAws } from "../../local-aws/engine/mocks";
-import { settle } from "../../local-aws/engine/runProgram";
+import { outputsAsJson, settle } from "../../local-aws/engine/runProgram";
+import { startLocalMode } from "../../local-aws/localMode";
+import { Credentials, rawRequest, signedHeaders } from "./rawHttp";
+import { PROJECT_DIR } from "./specs";
 
 export const TEST_REGION = "us-west-2";
 
@@ -22,4 +25,27 @@ export function inputsOf(mocks: LocalAwsMocks, type: string): Record<string, unk
     const matches = mocks.registrations.filter((r) => r.type === type);
     if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
     return matches[0].inputs;
+}
+
+/** An inline program served by local mode, and a signed GET against its API. */
+export async function serveLocally(program: () => Record<string, unknown>) {
+    const local = await startLocalMode({ projectDir: PROJECT_DIR, program });
+    const outputs = outputsAsJson(local.outputs) as Record<string, unknown> & {
+        invokeUrl: string;
+        region: string;
+        accessKeyId: string;
+        secretAccessKey: string;
+    };
+    const url = new URL(outputs.invokeUrl);
+    const get = (path: string, key: Credentials = outputs) => {
+        const target = `${url.pathname}${path}`;
+        const headers = signedHeaders(
+            url.host,
+            outputs.region,
+            { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+            { method: "GET", target },
+        );
+        return rawRequest(Number(url.port), { method: "GET", target, headers });
+    };
+    return { local, outputs, get };
 }
