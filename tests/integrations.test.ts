@@ -2,7 +2,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import { expect } from "chai";
 import { SecuredRestApi } from "../components";
-import { serveLocally } from "./helpers/localAws";
+import { clientOutputs, serveLocally } from "./helpers/localAws";
 import { openApi3 } from "./helpers/specs";
 
 /** A loopback backend that echoes what it received. */
@@ -59,12 +59,7 @@ describe("local gateway integrations beyond MOCK", () => {
         });
         const { local, get } = await serveLocally(() => {
             const api = new SecuredRestApi("proxy", { openApiSpec: spec });
-            return {
-                invokeUrl: api.invokeUrl,
-                region: api.region,
-                accessKeyId: api.accessKeyId,
-                secretAccessKey: api.secretAccessKey,
-            };
+            return clientOutputs(api);
         });
         try {
             const proxied = await get("/files/a/b.txt?v=1");

@@ -10,7 +10,7 @@ import {
     policyChars,
 } from "../components/operationPolicy";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
-import { freshLocalAws, serveLocally } from "./helpers/localAws";
+import { clientOutputs, freshLocalAws, serveLocally } from "./helpers/localAws";
 import { openApi3, operation, PETSTORE_OPENAPI } from "./helpers/specs";
 
 /** A document with `count` resources, each with GET and POST, and GET/DELETE on an item. */
@@ -114,12 +114,7 @@ describe("per-operation invoke policies (invokeOperations)", () => {
                 openApiSpec: PETSTORE_OPENAPI,
                 invokeOperations: ["GET /pets"],
             });
-            return {
-                invokeUrl: api.invokeUrl,
-                region: api.region,
-                accessKeyId: api.accessKeyId,
-                secretAccessKey: api.secretAccessKey,
-            };
+            return clientOutputs(api);
         });
         try {
             expect((await get("/pets")).status).to.equal(200);

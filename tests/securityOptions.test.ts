@@ -11,7 +11,7 @@ import {
 } from "../components";
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
-import { freshLocalAws, inputsOf, serveLocally } from "./helpers/localAws";
+import { clientOutputs, freshLocalAws, inputsOf, serveLocally } from "./helpers/localAws";
 import { Credentials } from "./helpers/rawHttp";
 import { PETSTORE_OPENAPI } from "./helpers/specs";
 
@@ -20,11 +20,8 @@ function serve(args: Partial<SecuredRestApiArgs>) {
     return serveLocally(() => {
         const api = new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args });
         return {
-            invokeUrl: api.invokeUrl,
-            region: api.region,
+            ...clientOutputs(api),
             keys: api.accessKeys.map((k) => ({ accessKeyId: k.id, secretAccessKey: k.secret })),
-            accessKeyId: api.accessKeyId,
-            secretAccessKey: api.secretAccessKey,
         };
     }) as Promise<Awaited<ReturnType<typeof serveLocally>> & { outputs: { keys: Credentials[] } }>;
 }

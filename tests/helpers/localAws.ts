@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SecuredRestApi } from "../../components";
 import { LocalAwsAccount } from "../../local-aws/engine/account";
 import { LocalAwsMocks, useLocalAws } from "../../local-aws/engine/mocks";
 import { outputsAsJson, settle } from "../../local-aws/engine/runProgram";
@@ -25,6 +26,16 @@ export function inputsOf(mocks: LocalAwsMocks, type: string): Record<string, unk
     const matches = mocks.registrations.filter((r) => r.type === type);
     if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
     return matches[0].inputs;
+}
+
+/** The outputs a client needs, as a program built around one SecuredRestApi would export them. */
+export function clientOutputs(api: SecuredRestApi): Record<string, unknown> {
+    return {
+        invokeUrl: api.invokeUrl,
+        region: api.region,
+        accessKeyId: api.accessKeyId,
+        secretAccessKey: api.secretAccessKey,
+    };
 }
 
 /** An inline program served by local mode, and a signed GET against its API. */
