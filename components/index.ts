@@ -10,6 +10,7 @@ export {
 } from "./settings";
 export {
     allowAccountThroughVpcEndpoints,
+    allowPublicOperations,
     denyOutsideAccounts,
     denyOutsideSourceIps,
     denyOutsideSourceVpcs,

@@ -1,6 +1,9 @@
 /** The only action a caller of the API needs. */
 export const INVOKE_ACTION = "execute-api:Invoke";
 
+/** AWS's managed policy the classic console walkthrough attaches (in every partition's `iam::aws:policy/`). */
+export const MANAGED_INVOKE_POLICY_NAME = "AmazonAPIGatewayInvokeFullAccess";
+
 /** An IAM policy document, as IAM reads it. */
 export interface PolicyDocument {
     readonly Version: "2012-10-17";

@@ -1,3 +1,6 @@
+import { parseOperationKey } from "./openapi/operations";
+import { SecuredOperation } from "./openapi/secure";
+import { operationPattern } from "./operationPolicy";
 import { INVOKE_ACTION } from "./policy";
 
 /** Whether a statement allows or denies. */
@@ -96,22 +99,129 @@ export function allowAccountThroughVpcEndpoints(
 }
 
 /**
- * Problems with statements that would weaken the API: an Allow to everyone (`Principal: "*"`) lets any
- * principal of the account call it without an IAM permission of its own.
+ * Allows everyone to call the operations listed in `publicOperations`. With a resource policy in place,
+ * API Gateway evaluates it for unauthenticated methods too and needs an explicit Allow for them.
+ * @example resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideSourceIps([...])]
  */
-export function resourcePolicyProblems(statements: readonly ResourcePolicyStatement[]): string[] {
+export function allowPublicOperations(operations: readonly string[]): ResourcePolicyStatement {
+    const resources = operations.map((entry) => {
+        const key = parseOperationKey(entry);
+        if (key === undefined) throw new Error(`allowPublicOperations: ${JSON.stringify(entry)} is not "VERB /path".`);
+        const [verb, path] = key.split(" ");
+        return `${THIS_API.slice(0, -1)}*/${operationPattern(verb, path)}`;
+    });
+    return {
+        Sid: "AllowPublicOperations",
+        Effect: "Allow",
+        Principal: EVERYONE,
+        Action: [INVOKE_ACTION],
+        Resource: resources,
+    };
+}
+
+/** Condition keys API Gateway only sets for private APIs (`aws:SourceVpc`, `aws:SourceVpce`). */
+const PRIVATE_ONLY_KEYS = ["aws:sourcevpc", "aws:sourcevpce"];
+/** Condition keys that exist only for signed calls, so a Deny on them also refuses unauthenticated ones. */
+const SIGNED_ONLY_KEYS = [
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:principalorgid",
+    "aws:userid",
+    "aws:username",
+];
+
+interface LooseStatement {
+    Sid?: unknown;
+    Effect?: unknown;
+    Principal?: unknown;
+    Resource?: unknown;
+    Condition?: unknown;
+}
+
+const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const isEveryone = (principal: unknown): boolean =>
+    principal === "*" ||
+    (typeof principal === "object" && principal !== null && list((principal as { AWS?: unknown }).AWS).includes("*"));
+const conditionKeys = (condition: unknown): string[] =>
+    typeof condition === "object" && condition !== null
+        ? Object.values(condition as Record<string, unknown>).flatMap((keys) =>
+              typeof keys === "object" && keys !== null ? Object.keys(keys).map((k) => k.toLowerCase()) : [],
+          )
+        : [];
+
+/**
+ * Problems with the resource policy the body ends up with (the document's own statements and
+ * `resourcePolicy`), each of which would weaken the API or lock callers out on AWS:
+ * - an Allow to everyone (`"*"`) beyond the public operations: with IAM authorization it lets any
+ *   principal of the account call without a permission of its own, and lets another account's
+ *   principals in whenever their own policies allow it;
+ * - `aws:SourceVpc`/`aws:SourceVpce` conditions on a non-`PRIVATE` API, where the keys never exist;
+ * - a `PRIVATE` API without any Allow (nothing could call it);
+ * - public operations without an explicit Allow, or behind a Deny on signed-only keys.
+ */
+export function documentPolicyProblems(
+    policy: unknown,
+    endpointType: string,
+    publicOperations: readonly SecuredOperation[],
+): string[] {
+    if (policy === undefined) return [];
+    const statements = list((policy as { Statement?: unknown }).Statement) as LooseStatement[];
+    const publicPatterns = new Set(publicOperations.map((o) => operationPattern(o.verb, o.path)));
+    const isPublicResource = (resource: unknown) =>
+        typeof resource === "string" && publicPatterns.has(resource.replace(/^(execute-api:|arn:[^/]+)\/[^/]+\//, ""));
     const problems: string[] = [];
     statements.forEach((statement, i) => {
+        const where = `Resource policy statement ${i}${typeof statement.Sid === "string" ? ` (${statement.Sid})` : ""}`;
         if (statement.Effect !== "Allow" && statement.Effect !== "Deny") {
+            problems.push(`${where} has Effect ${JSON.stringify(statement.Effect)}; use "Allow" or "Deny".`);
+            return;
+        }
+        if (
+            statement.Effect === "Allow" &&
+            isEveryone(statement.Principal) &&
+            !list(statement.Resource).every(isPublicResource)
+        ) {
             problems.push(
-                `resourcePolicy[${i}] has Effect ${JSON.stringify(statement.Effect)}; use "Allow" or "Deny".`,
+                `${where} allows Principal "*" on more than the public operations: with IAM authorization that lets any principal of the account call the API without its own permission. Name the account root ({ AWS: ["arn:aws:iam::<account>:root"] }), use a Deny, or limit it to public operations (allowPublicOperations).`,
             );
-        } else if (statement.Effect === "Allow" && (statement.Principal?.AWS ?? []).includes("*")) {
+        }
+        if (
+            endpointType !== "PRIVATE" &&
+            conditionKeys(statement.Condition).some((k) => PRIVATE_ONLY_KEYS.includes(k))
+        ) {
             problems.push(
-                `resourcePolicy[${i}] allows Principal "*": with IAM authorization that lets any principal of the account call the API without its own permission. Name the account root ({ AWS: "arn:aws:iam::<account>:root" }) or use a Deny.`,
+                `${where} tests aws:SourceVpc/aws:SourceVpce, which API Gateway sets only for PRIVATE APIs: on a ${endpointType} API the Deny would refuse every call. Use endpointType "PRIVATE", or denyOutsideSourceIps.`,
+            );
+        }
+        if (
+            statement.Effect === "Deny" &&
+            publicOperations.length > 0 &&
+            conditionKeys(statement.Condition).some((k) => SIGNED_ONLY_KEYS.includes(k))
+        ) {
+            problems.push(
+                `${where} denies on a key unsigned calls do not have, so it would also refuse the public operations (${publicOperations.map((o) => `${o.verb} ${o.path}`).join(", ")}). Drop it or the public operations.`,
             );
         }
     });
+    if (endpointType === "PRIVATE" && !statements.some((s) => s.Effect === "Allow")) {
+        problems.push(
+            'endpointType "PRIVATE" needs a resource policy that allows your VPC endpoint; API Gateway refuses every call to a private API without one. Pass resourcePolicy: allowAccountThroughVpcEndpoints(<account>, [<vpce>]).',
+        );
+    }
+    const allowedPublic = new Set(
+        statements
+            .filter((s) => s.Effect === "Allow" && isEveryone(s.Principal))
+            .flatMap((s) => list(s.Resource))
+            .filter(isPublicResource)
+            .map((r) => String(r).replace(/^(execute-api:|arn:[^/]+)\/[^/]+\//, "")),
+    );
+    const unreachable = publicOperations.filter((o) => !allowedPublic.has(operationPattern(o.verb, o.path)));
+    if (statements.length > 0 && unreachable.length > 0) {
+        const names = unreachable.map((o) => `${o.verb} ${o.path}`);
+        problems.push(
+            `With a resource policy, API Gateway needs an explicit Allow for unauthenticated methods, so ${names.join(", ")} would be refused. Add allowPublicOperations(${JSON.stringify(names)}) to resourcePolicy.`,
+        );
+    }
     return problems;
 }
 

@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./accessLog";
 import { deploymentHash } from "./deploymentHash";
 import { InvalidSecuredRestApiInput } from "./errors";
+import { POLICY_EXTENSION } from "./openapi/prepare";
 import { OpenApiSpecInput } from "./openapi/parse";
 import { bindStageArn } from "./operationPolicy";
-import { PolicyDocument, scopedInvokePolicy } from "./policy";
+import { MANAGED_INVOKE_POLICY_NAME, PolicyDocument, scopedInvokePolicy } from "./policy";
 import { ResourcePolicyStatement } from "./resourcePolicy";
 import {
     EndpointType,
@@ -264,6 +265,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         super(SecuredRestApi.typeToken, name, {}, opts);
         const { spec } = settings;
         const info = (spec.document.info ?? {}) as { title?: string; description?: string };
+        const resourcePolicy = spec.document[POLICY_EXTENSION];
         const tags = args.tags;
 
         this.securedBody = spec.body;
@@ -273,6 +275,9 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 name: settings.restApiName ?? info.title,
                 description: args.description ?? info.description,
                 body: spec.body,
+                // Also as the policy argument: the provider re-applies this argument after each import and
+                // watches it for drift, which it does not do for a policy kept only inside the body.
+                policy: resourcePolicy === undefined ? undefined : JSON.stringify(resourcePolicy),
                 // Overwrite, not merge: a method deleted from the document must not linger, unsecured or not.
                 putRestApiMode: "overwrite",
                 failOnWarnings: settings.failOnWarnings,
@@ -373,7 +378,9 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         this.invokePolicy = this.invokePolicies[0];
         const policyArns =
             settings.invokePolicy === "managed"
-                ? [pulumi.output(aws.iam.ManagedPolicy.AmazonAPIGatewayInvokeFullAccess)]
+                ? [
+                      pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent: this }).partition}:iam::aws:policy/${MANAGED_INVOKE_POLICY_NAME}`,
+                  ]
                 : this.invokePolicies.map((p) => p.arn);
         this.policyArn = policyArns[0];
         // Permissions go to the group, never to the user: swapping or adding users keeps one policy.

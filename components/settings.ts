@@ -3,7 +3,7 @@ import { isJsonObject } from "./openapi/operations";
 import { POLICY_EXTENSION, prepareSpec, PreparedSpec } from "./openapi/prepare";
 import { operationGrants, operationPolicyDocuments } from "./operationPolicy";
 import { PolicyDocument } from "./policy";
-import { resourcePolicyProblems } from "./resourcePolicy";
+import { documentPolicyProblems } from "./resourcePolicy";
 import type { SecuredRestApiArgs } from "./securedRestApi";
 
 // Enumerations are `as const` objects plus a type of their values: TypeScript users write plain strings,
@@ -166,12 +166,8 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
             `accessLog.retentionInDays ${retention} is not a CloudWatch Logs retention: use one of ${RETENTION_DAYS.join(", ")}.`,
         );
     }
-    if (args.resourcePolicy !== undefined) {
-        if (!Array.isArray(args.resourcePolicy))
-            problems.push(
-                "resourcePolicy must be a list of statements (see denyOutsideSourceIps and the other helpers).",
-            );
-        else problems.push(...resourcePolicyProblems(args.resourcePolicy));
+    if (args.resourcePolicy !== undefined && !Array.isArray(args.resourcePolicy)) {
+        problems.push("resourcePolicy must be a list of statements (see denyOutsideSourceIps and the other helpers).");
     }
     if (args.invokeOperations !== undefined && invokePolicy === "managed") {
         problems.push(
@@ -187,11 +183,12 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
 
     const spec = prepareSpec(args.openApiSpec, { publicOperations, resourcePolicy: args.resourcePolicy });
-    if (endpointType === "PRIVATE" && spec.document[POLICY_EXTENSION] === undefined) {
-        throw new InvalidSecuredRestApiInput([
-            'endpointType "PRIVATE" needs a resource policy that allows your VPC endpoint; API Gateway refuses to deploy a private API without one. Pass resourcePolicy: allowAccountThroughVpcEndpoints(<account>, [<vpce>]) or add x-amazon-apigateway-policy to the document.',
-        ]);
-    }
+    const policyProblems = documentPolicyProblems(
+        spec.document[POLICY_EXTENSION] ?? (endpointType === "PRIVATE" ? { Statement: [] } : undefined),
+        endpointType,
+        spec.operations.filter((o) => o.authorization === "NONE"),
+    );
+    if (policyProblems.length > 0) throw new InvalidSecuredRestApiInput(policyProblems);
     return {
         spec,
         stageName,

@@ -5,6 +5,8 @@ import {
     denyOutsideSourceIps,
     denyOutsideVpcEndpoints,
     allowAccountThroughVpcEndpoints,
+    allowPublicOperations,
+    ResourcePolicyStatement,
     prepareSpec,
     SecuredRestApi,
     SecuredRestApiArgs,
@@ -12,8 +14,8 @@ import {
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
 import { clientOutputs, freshLocalAws, inputsOf, serveLocally } from "./helpers/localAws";
-import { Credentials } from "./helpers/rawHttp";
-import { PETSTORE_OPENAPI } from "./helpers/specs";
+import { Credentials, rawRequest } from "./helpers/rawHttp";
+import { PETSTORE_OPENAPI, PETSTORE_SWAGGER } from "./helpers/specs";
 
 /** Deploys one SecuredRestApi with these args on a local account and gateway; returns how to call it. */
 function serve(args: Partial<SecuredRestApiArgs>) {
@@ -64,7 +66,7 @@ describe("security options, secure by default", () => {
             const { mocks } = await freshLocalAws(true);
             const open = { Effect: "Allow" as const, Principal: { AWS: ["*"] }, Action: ["execute-api:Invoke"] };
             expect(() => new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, resourcePolicy: [open] })).to.throw(
-                /resourcePolicy\[0\] allows Principal "\*"/,
+                /Resource policy statement 0 allows Principal "\*" on more than the public operations/,
             );
             expect(mocks.registrations).to.deep.equal([]);
             new SecuredRestApi("private", {
@@ -76,6 +78,86 @@ describe("security options, secure by default", () => {
             expect(inputsOf(mocks, "aws:apigateway/restApi:RestApi").endpointConfiguration).to.deep.equal({
                 types: "PRIVATE",
             });
+        });
+
+        it("refuses policies that weaken the API or would lock callers out on AWS", async () => {
+            const { mocks } = await freshLocalAws(true);
+            const everyone = {
+                Effect: "Allow",
+                Principal: "*",
+                Action: ["execute-api:Invoke"],
+            } as unknown as ResourcePolicyStatement;
+            const refuse = (args: Partial<SecuredRestApiArgs>, pattern: RegExp) =>
+                expect(() => new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args })).to.throw(pattern);
+            refuse({ resourcePolicy: [everyone] }, /allows Principal "\*" on more than the public operations/);
+            const ownPolicy = PETSTORE_OPENAPI.replace(
+                "paths:",
+                'x-amazon-apigateway-policy:\n  Statement:\n    - Effect: Allow\n      Principal: "*"\n      Action: execute-api:Invoke\n      Resource: execute-api:/*\npaths:',
+            );
+            refuse({ openApiSpec: ownPolicy }, /Resource policy statement 0 allows Principal "\*"/);
+            refuse(
+                { resourcePolicy: [denyOutsideVpcEndpoints(["vpce-1"])] },
+                /tests aws:SourceVpc\/aws:SourceVpce, which API Gateway sets only for PRIVATE APIs: on a REGIONAL API/,
+            );
+            refuse(
+                { endpointType: "PRIVATE", resourcePolicy: [denyOutsideVpcEndpoints(["vpce-1"])] },
+                /endpointType "PRIVATE" needs a resource policy that allows/,
+            );
+            const withPublic = { openApiSpec: PETSTORE_SWAGGER, publicOperations: ["OPTIONS /pets"] };
+            refuse(
+                { ...withPublic, resourcePolicy: [denyOutsideSourceIps(["10.0.0.0/8"])] },
+                /needs an explicit Allow for unauthenticated methods, so OPTIONS \/pets would be refused\. Add allowPublicOperations\(\["OPTIONS \/pets"\]\)/,
+            );
+            refuse(
+                {
+                    ...withPublic,
+                    resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideAccounts(["123456789012"])],
+                },
+                /denies on a key unsigned calls do not have, so it would also refuse the public operations \(OPTIONS \/pets\)/,
+            );
+            expect(mocks.registrations).to.deep.equal([]);
+
+            new SecuredRestApi("ok", {
+                ...withPublic,
+                resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideSourceIps(["203.0.113.0/24"])],
+            });
+            await allRegistrationsSettled();
+            const restApi = inputsOf(mocks, "aws:apigateway/restApi:RestApi");
+            expect(JSON.parse(String(restApi.policy))).to.deep.equal(
+                (JSON.parse(String(restApi.body)) as Record<string, unknown>)["x-amazon-apigateway-policy"],
+            );
+        });
+
+        it("is evaluated for public operations too, as an anonymous caller", async () => {
+            for (const [cidr, status] of [
+                ["10.0.0.0/8", 403],
+                ["127.0.0.0/8", 200],
+            ] as const) {
+                const served = await serveLocally(() =>
+                    clientOutputs(
+                        new SecuredRestApi("api", {
+                            openApiSpec: PETSTORE_SWAGGER,
+                            publicOperations: ["OPTIONS /pets"],
+                            resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideSourceIps([cidr])],
+                        }),
+                    ),
+                );
+                try {
+                    const url = new URL(served.outputs.invokeUrl);
+                    const answer = await rawRequest(Number(url.port), {
+                        method: "OPTIONS",
+                        target: `${url.pathname}/pets`,
+                        headers: [["Host", url.host]],
+                    });
+                    expect(answer.status, cidr).to.equal(status);
+                    if (status === 403)
+                        expect(answer.body).to.match(
+                            /^\{"Message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: .* with an explicit deny"\}$/,
+                        );
+                } finally {
+                    await served.local.close();
+                }
+            }
         });
 
         it("is enforced by the local gateway: a source IP outside the ranges is denied explicitly, inside passes", async () => {

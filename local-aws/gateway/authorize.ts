@@ -1,4 +1,4 @@
-import { runSimulation } from "@cloud-copilot/iam-simulate";
+import { anonymousPrincipal, runSimulation } from "@cloud-copilot/iam-simulate";
 import { INVOKE_ACTION } from "../../components/policy";
 import { AttachedPolicy } from "../engine/account";
 
@@ -59,6 +59,36 @@ export async function authorizeInvoke(
         // A policy the simulator cannot read grants nothing; AWS would have refused to store it.
         return "ImplicitlyDenied";
     }
+    const overall = result.overallResult;
+    return overall === "Allowed" || overall === "ExplicitlyDenied" ? overall : "ImplicitlyDenied";
+}
+
+/**
+ * For a method without authorization, API Gateway still evaluates the resource policy, as an anonymous
+ * caller: it needs an explicit Allow there (no identity policy can grant it), and any Deny wins.
+ */
+export async function authorizeAnonymousInvoke(
+    accountId: string,
+    resourceArn: string,
+    resourcePolicy: unknown,
+    context: RequestContext,
+): Promise<Decision> {
+    const result = await runSimulation(
+        {
+            request: {
+                principal: anonymousPrincipal,
+                action: INVOKE_ACTION,
+                resource: { resource: resourceArn, accountId },
+                contextVariables: { "aws:SourceIp": context.sourceIp },
+            },
+            identityPolicies: [],
+            resourcePolicy,
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+        },
+        {},
+    );
+    if (result.resultType === "error") return "ImplicitlyDenied";
     const overall = result.overallResult;
     return overall === "Allowed" || overall === "ExplicitlyDenied" ? overall : "ImplicitlyDenied";
 }

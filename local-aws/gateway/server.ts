@@ -5,7 +5,7 @@ import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount } from "../engine/account";
 import { newRequestId } from "../engine/ids";
-import { authorizeInvoke, Decision, invokeResourceArn } from "./authorize";
+import { authorizeAnonymousInvoke, authorizeInvoke, Decision, invokeResourceArn } from "./authorize";
 import { runIntegration } from "./integrations";
 import { accessDenied, forbidden, GatewayResponse, internalServerError, missingAuthenticationToken } from "./responses";
 import { matchRoute } from "./routing";
@@ -158,6 +158,24 @@ export class LocalGateway {
             }
             if (decision !== "Allowed") return accessDenied(user.arn, resourceArn, decision === "ExplicitlyDenied");
             caller = { userArn: user.arn, accessKey: verification.accessKeyId };
+        } else {
+            const resourcePolicy = deployedResourcePolicy(document, account.restApis.get(restApiId)!.executionArn);
+            if (resourcePolicy !== undefined) {
+                const resourceArn = invokeResourceArn(
+                    account.region,
+                    account.accountId,
+                    restApiId,
+                    stage.stageName,
+                    method.toUpperCase(),
+                    resourcePath,
+                );
+                const sourceIp = (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, "");
+                const decision = await authorizeAnonymousInvoke(account.accountId, resourceArn, resourcePolicy, {
+                    sourceIp,
+                });
+                if (decision !== "Allowed")
+                    return accessDenied("anonymous", resourceArn, decision === "ExplicitlyDenied");
+            }
         }
         // Local mode has no API keys or usage plans, so a key-protected method refuses like AWS without a valid key.
         if (requiresApiKey(document, route.operation)) return forbidden();
