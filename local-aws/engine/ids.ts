@@ -4,7 +4,6 @@ import { randomBytes, randomInt, randomUUID } from "crypto";
 export const LOCAL_ACCOUNT_ID = "123456789012";
 
 const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
-const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 // IAM key and unique ids use base32-like characters: A–Z and 2–7.
 const IAM_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -28,4 +27,4 @@ export const newSecretAccessKey = (): string => randomBytes(30).toString("base64
 export const autoNameSuffix = (): string => randomString(LOWER_ALNUM, 7);
 /** A request id in the UUID form API Gateway puts in `x-amzn-RequestId`. */
 export const newRequestId = (): string => randomUUID();
-export const newResourceId = (): string => randomString(UPPER_ALNUM, 10).toLowerCase();
+export const newResourceId = (): string => randomString(LOWER_ALNUM, 10);

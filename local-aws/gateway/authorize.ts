@@ -24,31 +24,38 @@ export function invokeResourceArn(
     return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${verb}/${resourcePath.replace(/^\//, "")}`;
 }
 
+/** Who is calling: an IAM user with its policies, or nobody (a method without authorization). */
+export type Caller = { readonly principalArn: string; readonly policies: readonly AttachedPolicy[] } | "anonymous";
+
 /**
- * Evaluates `execute-api:Invoke` on the request's resource with `@cloud-copilot/iam-simulate`: the
- * caller's identity policies (its own and its groups') and the API's resource policy, as IAM does for a
- * caller of the same account: an explicit Deny anywhere wins, else an Allow from either must match.
+ * Evaluates `execute-api:Invoke` on the request's resource with `@cloud-copilot/iam-simulate`, as IAM
+ * does for a caller of the same account: the caller's identity policies (its own and its groups') and
+ * the API's resource policy; an explicit Deny anywhere wins, else an Allow from either must match. An
+ * anonymous caller (API Gateway still evaluates the resource policy for methods without authorization)
+ * has no identity policies, so only an explicit Allow in the resource policy lets it through.
  */
 export async function authorizeInvoke(
-    principalArn: string,
+    caller: Caller,
     accountId: string,
     resourceArn: string,
-    policies: readonly AttachedPolicy[],
     resourcePolicy: unknown,
     context: RequestContext,
 ): Promise<Decision> {
+    const signed = caller !== "anonymous";
     const result = await runSimulation(
         {
             request: {
-                principal: principalArn,
+                principal: signed ? caller.principalArn : anonymousPrincipal,
                 action: INVOKE_ACTION,
                 resource: { resource: resourceArn, accountId },
-                contextVariables: { "aws:SourceIp": context.sourceIp, "aws:PrincipalAccount": accountId },
+                contextVariables: {
+                    "aws:SourceIp": context.sourceIp,
+                    ...(signed ? { "aws:PrincipalAccount": accountId } : {}),
+                },
             },
-            identityPolicies: policies.map((p, i) => ({
-                name: `${i}:${p.name}`,
-                policy: JSON.parse(p.document) as unknown,
-            })),
+            identityPolicies: signed
+                ? caller.policies.map((p, i) => ({ name: `${i}:${p.name}`, policy: JSON.parse(p.document) as unknown }))
+                : [],
             resourcePolicy,
             serviceControlPolicies: [],
             resourceControlPolicies: [],
@@ -59,36 +66,6 @@ export async function authorizeInvoke(
         // A policy the simulator cannot read grants nothing; AWS would have refused to store it.
         return "ImplicitlyDenied";
     }
-    const overall = result.overallResult;
-    return overall === "Allowed" || overall === "ExplicitlyDenied" ? overall : "ImplicitlyDenied";
-}
-
-/**
- * For a method without authorization, API Gateway still evaluates the resource policy, as an anonymous
- * caller: it needs an explicit Allow there (no identity policy can grant it), and any Deny wins.
- */
-export async function authorizeAnonymousInvoke(
-    accountId: string,
-    resourceArn: string,
-    resourcePolicy: unknown,
-    context: RequestContext,
-): Promise<Decision> {
-    const result = await runSimulation(
-        {
-            request: {
-                principal: anonymousPrincipal,
-                action: INVOKE_ACTION,
-                resource: { resource: resourceArn, accountId },
-                contextVariables: { "aws:SourceIp": context.sourceIp },
-            },
-            identityPolicies: [],
-            resourcePolicy,
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-        },
-        {},
-    );
-    if (result.resultType === "error") return "ImplicitlyDenied";
     const overall = result.overallResult;
     return overall === "Allowed" || overall === "ExplicitlyDenied" ? overall : "ImplicitlyDenied";
 }

@@ -5,7 +5,7 @@ import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount } from "../engine/account";
 import { newRequestId } from "../engine/ids";
-import { authorizeAnonymousInvoke, authorizeInvoke, Decision, invokeResourceArn } from "./authorize";
+import { authorizeInvoke, Caller, Decision, invokeResourceArn } from "./authorize";
 import { runIntegration } from "./integrations";
 import { accessDenied, forbidden, GatewayResponse, internalServerError, missingAuthenticationToken } from "./responses";
 import { matchRoute } from "./routing";
@@ -15,6 +15,14 @@ import { headerValues, parseQuery, verifySigV4, WireRequest } from "./sigv4";
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const LOOPBACK = "127.0.0.1";
 const MAX_CACHED_DECISIONS = 10_000;
+
+/** What a stage serves: the document its deployment froze, and the resource policy in it. */
+interface DeployedApi {
+    readonly deploymentId: string;
+    readonly document: OpenApiDocument;
+    /** With `execute-api:` resources rewritten to the API's ARN; undefined when there is none. */
+    readonly resourcePolicy: unknown;
+}
 
 export interface GatewayOptions {
     /** Port of the first REST API; each further API gets the next port. 0 picks free ports. @default 0 */
@@ -32,7 +40,7 @@ export interface GatewayOptions {
 export class LocalGateway {
     private readonly servers: http.Server[] = [];
     private account: LocalAwsAccount | undefined;
-    private readonly documents = new Map<string, OpenApiDocument>();
+    private readonly deployments = new Map<string, DeployedApi>();
     /** IAM decisions by caller, resource, source and account revision, as AWS caches policy evaluations. */
     private readonly decisions = new Map<string, Decision>();
 
@@ -112,13 +120,23 @@ export class LocalGateway {
         const stage = stageMatch ? account.stage(restApiId, stageMatch[1]) : undefined;
         if (!stageMatch || !stage) return missingAuthenticationToken();
         const resourcePath = stageMatch[2] ?? "/";
-        const document = this.deployedDocument(account, stage.deploymentId);
+        const deployment = this.deployed(account, stage.deploymentId);
+        const document = deployment.document;
         const route = matchRoute(document, method, resourcePath);
         if (!route) return missingAuthenticationToken();
 
         const wire: WireRequest = { method, rawPath, rawQuery, headers: headerPairs(req.rawHeaders), body };
         const auth = route.operation["x-amazon-apigateway-auth"];
         const authType = isJsonObject(auth) && typeof auth.type === "string" ? auth.type.toUpperCase() : "NONE";
+        const resourceArn = invokeResourceArn(
+            account.region,
+            account.accountId,
+            restApiId,
+            stage.stageName,
+            method.toUpperCase(),
+            resourcePath,
+        );
+        const sourceIp = (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, "");
         let caller: { userArn: string; accessKey: string } | undefined;
         if (authType === "AWS_IAM") {
             const verification = await verifySigV4(wire, {
@@ -132,50 +150,18 @@ export class LocalGateway {
             });
             if (!verification.ok) return verification.response;
             const user = account.users.get(account.accessKeys.get(verification.accessKeyId)!.userName)!;
-            const resourceArn = invokeResourceArn(
-                account.region,
-                account.accountId,
-                restApiId,
-                stage.stageName,
-                method.toUpperCase(),
-                resourcePath,
+            const decision = await this.decide(
+                account,
+                deployment,
+                { principalArn: user.arn, policies: account.policiesForUser(user.name) },
+                resourceArn,
+                sourceIp,
             );
-            const sourceIp = (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, "");
-            const decisionKey = `${account.revision}|${stage.deploymentId}|${user.arn}|${resourceArn}|${sourceIp}`;
-            let decision = this.decisions.get(decisionKey);
-            if (decision === undefined) {
-                const resourcePolicy = deployedResourcePolicy(document, account.restApis.get(restApiId)!.executionArn);
-                decision = await authorizeInvoke(
-                    user.arn,
-                    account.accountId,
-                    resourceArn,
-                    account.policiesForUser(user.name),
-                    resourcePolicy,
-                    { sourceIp },
-                );
-                if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear();
-                this.decisions.set(decisionKey, decision);
-            }
             if (decision !== "Allowed") return accessDenied(user.arn, resourceArn, decision === "ExplicitlyDenied");
             caller = { userArn: user.arn, accessKey: verification.accessKeyId };
-        } else {
-            const resourcePolicy = deployedResourcePolicy(document, account.restApis.get(restApiId)!.executionArn);
-            if (resourcePolicy !== undefined) {
-                const resourceArn = invokeResourceArn(
-                    account.region,
-                    account.accountId,
-                    restApiId,
-                    stage.stageName,
-                    method.toUpperCase(),
-                    resourcePath,
-                );
-                const sourceIp = (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, "");
-                const decision = await authorizeAnonymousInvoke(account.accountId, resourceArn, resourcePolicy, {
-                    sourceIp,
-                });
-                if (decision !== "Allowed")
-                    return accessDenied("anonymous", resourceArn, decision === "ExplicitlyDenied");
-            }
+        } else if (deployment.resourcePolicy !== undefined) {
+            const decision = await this.decide(account, deployment, "anonymous", resourceArn, sourceIp);
+            if (decision !== "Allowed") return accessDenied("anonymous", resourceArn, decision === "ExplicitlyDenied");
         }
         // Local mode has no API keys or usage plans, so a key-protected method refuses like AWS without a valid key.
         if (requiresApiKey(document, route.operation)) return forbidden();
@@ -196,7 +182,7 @@ export class LocalGateway {
                 Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v[v.length - 1] : (v ?? "")]),
             ),
             headers,
-            sourceIp: req.socket.remoteAddress ?? LOOPBACK,
+            sourceIp,
             userArn: caller?.userArn ?? null,
             accessKey: caller?.accessKey ?? null,
             requestTimeEpoch: Date.now(),
@@ -208,14 +194,38 @@ export class LocalGateway {
         });
     }
 
-    /** The document a deployment froze, parsed once. */
-    private deployedDocument(account: LocalAwsAccount, deploymentId: string): OpenApiDocument {
-        let document = this.documents.get(deploymentId);
-        if (!document) {
-            document = JSON.parse(account.deployments.get(deploymentId)!.body) as OpenApiDocument;
-            this.documents.set(deploymentId, document);
+    /** The document a deployment froze and its resource policy, worked out once per deployment. */
+    private deployed(account: LocalAwsAccount, deploymentId: string): DeployedApi {
+        let deployed = this.deployments.get(deploymentId);
+        if (!deployed) {
+            const { body, restApiId } = account.deployments.get(deploymentId)!;
+            const document = JSON.parse(body) as OpenApiDocument;
+            const executionArn = account.restApis.get(restApiId)!.executionArn;
+            deployed = { deploymentId, document, resourcePolicy: deployedResourcePolicy(document, executionArn) };
+            this.deployments.set(deploymentId, deployed);
         }
-        return document;
+        return deployed;
+    }
+
+    /** An IAM decision, cached by caller, resource, source and account revision as AWS caches evaluations. */
+    private async decide(
+        account: LocalAwsAccount,
+        deployment: DeployedApi,
+        caller: Caller,
+        resourceArn: string,
+        sourceIp: string,
+    ): Promise<Decision> {
+        const who = caller === "anonymous" ? caller : caller.principalArn;
+        const key = `${account.revision}|${deployment.deploymentId}|${who}|${resourceArn}|${sourceIp}`;
+        let decision = this.decisions.get(key);
+        if (decision === undefined) {
+            decision = await authorizeInvoke(caller, account.accountId, resourceArn, deployment.resourcePolicy, {
+                sourceIp,
+            });
+            if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear();
+            this.decisions.set(key, decision);
+        }
+        return decision;
     }
 }
 
