@@ -1,6 +1,6 @@
 import { LocalAwsAccount } from "./engine/account";
 import { RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
-import { LocalGateway } from "./gateway/server";
+import { GatewayOptions, LocalGateway } from "./gateway/server";
 
 export interface LocalModeOptions {
     /** Folder holding `Pulumi.yaml` and the stack's config file. */
@@ -13,12 +13,19 @@ export interface LocalModeOptions {
     readonly port?: number;
     /** The gateway's clock. @default () => new Date() */
     readonly now?: () => Date;
+    /** Called once per answered request. @default nothing is logged */
+    readonly log?: GatewayOptions["log"];
+    /** Called when the gateway itself fails. @default printed to stderr */
+    readonly onInternalError?: GatewayOptions["onInternalError"];
+    /** How long one IAM evaluation may run, in ms. @default 1000 */
+    readonly evaluationTimeoutMs?: number;
 }
 
 export interface LocalMode {
     readonly outputs: Record<string, StackOutput>;
     readonly account: LocalAwsAccount;
     readonly gateway: LocalGateway;
+    /** Stops serving; rejects when the gateway failed internally meanwhile (see `LocalGateway.close`). */
     close(): Promise<void>;
 }
 
@@ -27,7 +34,13 @@ export interface LocalMode {
  * stage on loopback: `npm start` and the tests both use this.
  */
 export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
-    const gateway = new LocalGateway({ port: options.port, now: options.now });
+    const gateway = new LocalGateway({
+        port: options.port,
+        now: options.now,
+        log: options.log,
+        onInternalError: options.onInternalError,
+        evaluationTimeoutMs: options.evaluationTimeoutMs,
+    });
     try {
         const run = await runProgramLocally({
             projectDir: options.projectDir,
@@ -38,7 +51,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         gateway.serve(run.account);
         return { outputs: run.outputs, account: run.account, gateway, close: () => gateway.close() };
     } catch (e) {
-        await gateway.close();
+        await gateway.close().catch(() => undefined);
         throw e;
     }
 }

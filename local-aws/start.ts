@@ -3,6 +3,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { isJsonObject, listOperations, OpenApiDocument } from "../components/openapi/operations";
 import { outputsAsJson } from "./engine/runProgram";
+import { formatLogEntry } from "./gateway/log";
 import { LocalMode, startLocalMode } from "./localMode";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -23,7 +24,13 @@ async function main(): Promise<void> {
         values.outputs ?? path.join(PROJECT_DIR, ".local", `outputs-${values.stack}.json`),
     );
 
-    const local = await startLocalMode({ projectDir: PROJECT_DIR, program: values.program, stack: values.stack, port });
+    const local = await startLocalMode({
+        projectDir: PROJECT_DIR,
+        program: values.program,
+        stack: values.stack,
+        port,
+        log: (entry) => console.log(formatLogEntry(entry)),
+    });
     // Written only now that every API listens, so a reader can call it at once.
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
     fs.writeFileSync(outputsFile, JSON.stringify(outputsAsJson(local.outputs), null, 2) + "\n", { mode: 0o600 });

@@ -1,16 +1,52 @@
 import * as http from "http";
 import { expect } from "chai";
 import * as fc from "fast-check";
+import { SecuredRestApi } from "../components";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
+import { clientOutputs } from "./helpers/localAws";
 import { signedHeaders } from "./helpers/rawHttp";
-import { PROJECT_DIR } from "./helpers/specs";
+import { PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
 
 const RUNS = 10_000;
 const SEED = 20261121;
 const METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
 type Mode = "valid" | "unsigned" | "garbage" | "wrongSecret" | "unknownKey" | "mutated";
+
+/** Paths the resource policy denies, as decoded once: no spelling of them may ever get a 2xx. */
+const DENIED = new Set(["/pets/2", "/pets/3"]);
+const denyStatement = (sid: string, resource: string) => ({
+    Sid: sid,
+    Effect: "Deny" as const,
+    Principal: { AWS: ["*"] },
+    Action: ["execute-api:Invoke"],
+    Resource: [resource],
+});
+
+/** The pet store behind a resource policy whose Denies the generated spellings try to slip past. */
+function program(): Record<string, unknown> {
+    const api = new SecuredRestApi("fuzz", {
+        openApiSpec: PETSTORE_OPENAPI,
+        resourcePolicy: [
+            denyStatement("DenyPetTwo", "execute-api:/*/GET/pets/2"),
+            denyStatement("DenyPetThree", "execute-api:/*/*/pets/3"),
+        ],
+    });
+    return clientOutputs(api);
+}
+
+/** A path with each character percent-encoded or not, hex digits in either case, as the generator picked. */
+function spell(path: string, picks: readonly number[]): string {
+    return [...path]
+        .map((ch, i) => {
+            const pick = picks[i % picks.length];
+            if (ch === "/" || pick < 2) return ch;
+            const hex = ch.charCodeAt(0).toString(16).padStart(2, "0");
+            return `%${pick === 2 ? hex.toUpperCase() : hex.toLowerCase()}`;
+        })
+        .join("");
+}
 type Mutation = "method" | "path" | "query" | "date" | "body" | "host" | "signature";
 
 interface Case {
@@ -36,6 +72,16 @@ const arbitraryCase: fc.Arbitrary<Case> = fc.record({
     method: fc.constantFrom(...METHODS),
     path: fc.oneof(
         fc.constantFrom("/", "/pets", "/pets/1", "/pets/2", "/pets/3", "/pets/9"),
+        {
+            // The denied paths and their neighbours, with characters encoded at random.
+            weight: 3,
+            arbitrary: fc
+                .tuple(
+                    fc.constantFrom("/pets/2", "/pets/3", "/pets/1", "/pets"),
+                    fc.array(fc.nat(3), { minLength: 1, maxLength: 8 }),
+                )
+                .map(([path, picks]) => spell(path, picks)),
+        },
         fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => `/${s.join("/")}`),
     ),
     query: fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,5}$/), fc.stringMatching(/^[A-Za-z0-9%+]{0,6}$/)), {
@@ -48,7 +94,7 @@ const arbitraryCase: fc.Arbitrary<Case> = fc.record({
     flipAt: fc.nat(63),
 });
 
-describe("property: no unsigned or mis-signed request ever gets through, and the gateway never fails", () => {
+describe("property: no unsigned or mis-signed request ever gets through, no Deny is ever skipped, and the gateway never fails", () => {
     let local: LocalMode;
     let port: number;
     let host: string;
@@ -58,7 +104,7 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
     before(async () => {
-        local = await startLocalMode({ projectDir: PROJECT_DIR });
+        local = await startLocalMode({ projectDir: PROJECT_DIR, program });
         const o = outputsAsJson(local.outputs) as Record<string, string>;
         const url = new URL(o.invokeUrl);
         [port, host, region, stage] = [Number(url.port), url.host, o.region, url.pathname];
@@ -69,7 +115,12 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
         await local.close();
     });
 
-    function send(method: string, target: string, headers: Record<string, string>, body: string): Promise<number> {
+    function send(
+        method: string,
+        target: string,
+        headers: Record<string, string>,
+        body: string,
+    ): Promise<{ status: number; errorType: string | undefined }> {
         // The real length always: a stale one would make the server read the rest as another request.
         const framed = { ...headers, "Content-Length": String(Buffer.byteLength(body)) };
         return new Promise((resolve, reject) => {
@@ -77,7 +128,12 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
                 { host: "127.0.0.1", port, method, path: target, headers: framed, agent },
                 (response) => {
                     response.resume();
-                    response.on("end", () => resolve(response.statusCode ?? 0));
+                    response.on("end", () =>
+                        resolve({
+                            status: response.statusCode ?? 0,
+                            errorType: response.headers["x-amzn-errortype"] as string | undefined,
+                        }),
+                    );
                 },
             );
             request.on("error", reject);
@@ -150,30 +206,46 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
         }
     }
 
-    it(`${RUNS} generated requests (seed ${SEED}): no 2xx unless validly signed, never a 5xx`, async () => {
+    it(`${RUNS} generated requests (seed ${SEED}): no 2xx unless validly signed and not denied, never a 5xx`, async () => {
         const statuses = new Map<number, number>();
+        let deniedSpellings = 0;
         await fc.assert(
             fc.asyncProperty(arbitraryCase, async (c) => {
                 const request = build(c);
-                const status = await send(request.method, request.target, request.headers, request.body);
+                const { status, errorType } = await send(request.method, request.target, request.headers, request.body);
                 statuses.set(status, (statuses.get(status) ?? 0) + 1);
                 if (status >= 500) throw new Error(`5xx (${status}) for ${JSON.stringify(c)}`);
                 if (c.mode !== "valid" && status < 300)
                     throw new Error(`${status} for a ${c.mode} request: ${JSON.stringify(c)}`);
+                const decoded = decodeOnce(c.path);
+                if (decoded !== undefined && DENIED.has(decoded) && c.method === "GET") {
+                    if (status < 300) throw new Error(`${status}: a Deny was skipped for ${JSON.stringify(c)}`);
+                    if (c.mode === "valid" && errorType === "AccessDeniedException") deniedSpellings++;
+                }
             }),
             { numRuns: RUNS, seed: SEED },
         );
         const total = [...statuses.values()].reduce((a, b) => a + b, 0);
         console.log(
-            `      fuzz: ${total} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+            `      fuzz: ${total} requests; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ${deniedSpellings} validly signed spellings of denied paths, each refused by IAM`,
         );
         expect(total).to.equal(RUNS);
         expect(
             statuses.get(200) ?? 0,
             "some valid requests must succeed, or the property proves nothing",
         ).to.be.greaterThan(0);
+        expect(deniedSpellings, "validly signed spellings of the denied paths must reach IAM").to.be.greaterThan(25);
         // Still alive and still serving after the run.
         const control = signedHeaders(host, region, credentials, { method: "GET", target: `${stage}/pets` });
-        expect(await send("GET", `${stage}/pets`, Object.fromEntries(control), "")).to.equal(200);
+        expect((await send("GET", `${stage}/pets`, Object.fromEntries(control), "")).status).to.equal(200);
     });
 });
+
+/** The path as a decoding gateway sees it, or undefined when it does not decode. */
+function decodeOnce(path: string): string | undefined {
+    try {
+        return decodeURIComponent(path);
+    } catch {
+        return undefined;
+    }
+}

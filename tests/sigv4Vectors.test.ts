@@ -119,13 +119,13 @@ describe("the gateway's SigV4 verifier against AWS's test vectors", () => {
 
     for (const vector of vectors) {
         const usesToken = vector.name.startsWith("post-sts");
-        it(`${vector.name}: accepts it, and refuses it after any one-byte change`, async () => {
-            expect(await verify(vector.text, usesToken)).to.deep.equal({ ok: true, accessKeyId: "AKIDEXAMPLE" });
+        it(`${vector.name}: accepts it, and refuses it after any one-byte change`, () => {
+            expect(verify(vector.text, usesToken)).to.include({ ok: true, accessKeyId: "AKIDEXAMPLE" });
             let mutations = 0;
             for (const span of vector.mutable) {
                 for (let i = span.from; i < span.to; i++) {
                     const changed = vector.text.slice(0, i) + mutate(vector.text[i]) + vector.text.slice(i + 1);
-                    const result = await verify(changed, usesToken);
+                    const result = verify(changed, usesToken);
                     expect(result.ok, `accepted after changing ${span.what} at ${i}`).to.equal(false);
                     mutations++;
                 }

@@ -1,4 +1,5 @@
-import { listOperations, OpenApiDocument } from "../../components/openapi/operations";
+import { validateIdentityPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
+import { isJsonObject, listOperations, OpenApiDocument } from "../../components/openapi/operations";
 import {
     autoNameSuffix,
     LOCAL_ACCOUNT_ID,
@@ -52,6 +53,20 @@ export interface StageRecord {
 export interface UserRecord {
     readonly name: string;
     readonly arn: string;
+    /** IAM's unique id (`AIDA…`), what `aws:userid` holds for a user. */
+    readonly uniqueId: string;
+    /** The user's tags, which policies read as `aws:PrincipalTag/<key>`. */
+    readonly tags: ReadonlyMap<string, string>;
+}
+
+/** Who signed with an access key, as IAM authorization sees the caller. */
+export interface CallerIdentity {
+    readonly arn: string;
+    readonly accountId: string;
+    /** Every identity policy that applies (the user's own and its groups'). */
+    readonly policies: readonly AttachedPolicy[];
+    /** The caller's global condition keys (`aws:PrincipalArn`, `aws:userid`, …). */
+    readonly conditionKeys: readonly (readonly [string, string])[];
 }
 
 export interface AccessKeyRecord {
@@ -92,6 +107,8 @@ export class LocalAwsError extends Error {
  */
 export class LocalAwsAccount {
     readonly accountId = LOCAL_ACCOUNT_ID;
+    /** The AWS partition the account lives in. */
+    readonly partition = "aws";
     readonly restApis = new Map<string, RestApiRecord>();
     readonly deployments = new Map<string, DeploymentRecord>();
     readonly stages = new Map<string, StageRecord>();
@@ -138,6 +155,33 @@ export class LocalAwsAccount {
             );
         }
         return result;
+    }
+
+    /** What SigV4 verification needs of an access key: its secret, for an active key only. */
+    credentialFor(accessKeyId: string): { secretAccessKey: string } | undefined {
+        const key = this.accessKeys.get(accessKeyId);
+        return key && key.status === "Active" ? { secretAccessKey: key.secret } : undefined;
+    }
+
+    /** The identity behind an access key whose signature was accepted. */
+    identityOfAccessKey(accessKeyId: string): CallerIdentity {
+        const key = this.accessKeys.get(accessKeyId);
+        const user = key && this.users.get(key.userName);
+        if (!user) throw new Error(`Access key ${accessKeyId} was accepted but belongs to no user of the account.`);
+        return {
+            arn: user.arn,
+            accountId: this.accountId,
+            policies: this.policiesForUser(user.name),
+            conditionKeys: [
+                ["aws:PrincipalArn", user.arn],
+                ["aws:PrincipalAccount", this.accountId],
+                ["aws:PrincipalType", "User"],
+                ["aws:userid", user.uniqueId],
+                ["aws:username", user.name],
+                ["aws:PrincipalIsAWSService", "false"],
+                ...[...user.tags].map(([k, v]) => [`aws:PrincipalTag/${k}`, v] as const),
+            ],
+        };
     }
 
     /** Fails, naming the type, when local mode cannot provision a resource type. */
@@ -198,11 +242,14 @@ export class LocalAwsAccount {
             const id = newRestApiId();
             const body = typeof inputs.body === "string" ? inputs.body : "";
             if (body !== "") {
+                let document: unknown;
                 try {
-                    JSON.parse(body);
+                    document = JSON.parse(body);
                 } catch {
                     throw new LocalAwsError("BadRequestException", "Invalid OpenAPI input.");
                 }
+                const policy = isJsonObject(document) ? document["x-amazon-apigateway-policy"] : undefined;
+                if (policy !== undefined) requireValidPolicy(JSON.stringify(policy), "resource");
             }
             const endpoint = inputs.endpointConfiguration as { types?: string } | undefined;
             const record: RestApiRecord = {
@@ -303,12 +350,7 @@ export class LocalAwsAccount {
         },
         "aws:iam/policy:Policy": (name, inputs) => {
             const policyName = nameOrAutoName(inputs.name, name);
-            const document = String(inputs.policy);
-            try {
-                JSON.parse(document);
-            } catch {
-                throw new LocalAwsError("MalformedPolicyDocument", "Syntax errors in policy.");
-            }
+            const document = requireValidPolicy(inputs.policy, "identity");
             const arn = this.iamArn("policy", policyName);
             this.policies.set(arn, { arn, name: policyName, document });
             return { id: arn, state: { ...inputs, name: policyName, arn, policyId: newIamUniqueId("ANPA") } };
@@ -330,23 +372,30 @@ export class LocalAwsAccount {
         "aws:iam/groupPolicy:GroupPolicy": (name, inputs) => {
             const group = this.requireGroup(inputs.group);
             const policyName = nameOrAutoName(inputs.name, name);
-            pushTo(this.groupInlinePolicies, group, { name: policyName, document: String(inputs.policy) });
+            pushTo(this.groupInlinePolicies, group, {
+                name: policyName,
+                document: requireValidPolicy(inputs.policy, "identity"),
+            });
             return { id: `${group}:${policyName}`, state: { ...inputs, name: policyName } };
         },
         "aws:iam/userPolicy:UserPolicy": (name, inputs) => {
             const user = this.requireUser(inputs.user);
             const policyName = nameOrAutoName(inputs.name, name);
-            pushTo(this.userInlinePolicies, user, { name: policyName, document: String(inputs.policy) });
+            pushTo(this.userInlinePolicies, user, {
+                name: policyName,
+                document: requireValidPolicy(inputs.policy, "identity"),
+            });
             return { id: `${user}:${policyName}`, state: { ...inputs, name: policyName } };
         },
         "aws:iam/user:User": (name, inputs) => {
             const userName = nameOrAutoName(inputs.name, name);
             const arn = this.iamArn("user", userName);
-            this.users.set(userName, { name: userName, arn });
-            return {
-                id: userName,
-                state: { ...inputs, name: userName, arn, path: "/", uniqueId: newIamUniqueId("AIDA") },
-            };
+            const uniqueId = newIamUniqueId("AIDA");
+            const tags = new Map(
+                Object.entries(isJsonObject(inputs.tags) ? inputs.tags : {}).map(([k, v]) => [k, String(v)]),
+            );
+            this.users.set(userName, { name: userName, arn, uniqueId, tags });
+            return { id: userName, state: { ...inputs, name: userName, arn, path: "/", uniqueId } };
         },
         "aws:iam/userGroupMembership:UserGroupMembership": (_name, inputs) => {
             const user = this.requireUser(inputs.user);
@@ -373,6 +422,22 @@ export class LocalAwsAccount {
             };
         },
     };
+}
+
+/** IAM refuses to store a policy document it cannot read; so does the local account. */
+function requireValidPolicy(text: unknown, kind: "identity" | "resource"): string {
+    const document = String(text);
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(document);
+    } catch {
+        throw new LocalAwsError("MalformedPolicyDocument", "Syntax errors in policy.");
+    }
+    const errors = kind === "identity" ? validateIdentityPolicy(parsed) : validateResourcePolicy(parsed);
+    if (errors.length > 0) {
+        throw new LocalAwsError("MalformedPolicyDocument", errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+    }
+    return document;
 }
 
 /** API Gateway refuses to deploy an API with a method that has no integration. */

@@ -1,71 +1,136 @@
-import { anonymousPrincipal, runSimulation } from "@cloud-copilot/iam-simulate";
-import { INVOKE_ACTION } from "../../components/policy";
-import { AttachedPolicy } from "../engine/account";
+import * as path from "path";
+import { Worker } from "worker_threads";
+import { InvokeAnswer, InvokeQuestion } from "./iamEvaluation";
 
-export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
-
-/** What the request carries that policies can test. */
-export interface RequestContext {
-    readonly sourceIp: string;
-}
+export { Decision, InvokeAnswer, InvokeQuestion, NamedPolicy } from "./iamEvaluation";
 
 /**
- * `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<VERB>/<path>` for the concrete request
- * (the path as called, not its template, without its leading slash: `…/test/GET/pets/42`).
+ * `arn:<partition>:execute-api:<region>:<account>:<api>/<stage>/<VERB>/<tail>` for the concrete
+ * request; the root resource's tail is empty (`…/test/GET/`).
  */
 export function invokeResourceArn(
+    partition: string,
     region: string,
     accountId: string,
     apiId: string,
     stage: string,
     verb: string,
-    resourcePath: string,
+    tail: string,
 ): string {
-    return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${verb}/${resourcePath.replace(/^\//, "")}`;
+    return `arn:${partition}:execute-api:${region}:${accountId}:${apiId}/${stage}/${verb}/${tail}`;
 }
 
-/** Who is calling: an IAM user with its policies, or nobody (a method without authorization). */
-export type Caller = { readonly principalArn: string; readonly policies: readonly AttachedPolicy[] } | "anonymous";
+/** How long one IAM evaluation may take before it is stopped as an emulator failure. */
+export const DEFAULT_EVALUATION_TIMEOUT_MS = 1_000;
+
+interface Pending {
+    readonly id: number;
+    readonly question: InvokeQuestion;
+    readonly timeoutMs: number;
+    readonly resolve: (answer: InvokeAnswer) => void;
+    readonly reject: (error: Error) => void;
+}
+
+/** One worker thread and the evaluation it is running, if any. */
+interface Slot {
+    worker: Worker | undefined;
+    current: { pending: Pending; timer: NodeJS.Timeout } | undefined;
+}
+
+/** Worker threads evaluating at once: a stuck evaluation holds one of them, never every caller. */
+const POOL_SIZE = 2;
 
 /**
- * Evaluates `execute-api:Invoke` on the request's resource with `@cloud-copilot/iam-simulate`, as IAM
- * does for a caller of the same account: the caller's identity policies (its own and its groups') and
- * the API's resource policy; an explicit Deny anywhere wins, else an Allow from either must match. An
- * anonymous caller (API Gateway still evaluates the resource policy for methods without authorization)
- * has no identity policies, so only an explicit Allow in the resource policy lets it through.
+ * Decides IAM questions on worker threads, each evaluation with a deadline. The gateway's event loop
+ * never evaluates a policy, so no request, however long its ARN or however a policy's wildcards
+ * backtrack, can hold up other requests; an evaluation past its deadline is stopped (its worker is
+ * replaced) and reported as an error, never as a decision. One pool serves every gateway of the
+ * process (starting a worker costs a few hundred milliseconds); it does not keep the process alive.
  */
-export async function authorizeInvoke(
-    caller: Caller,
-    accountId: string,
-    resourceArn: string,
-    resourcePolicy: unknown,
-    context: RequestContext,
-): Promise<Decision> {
-    const signed = caller !== "anonymous";
-    const result = await runSimulation(
-        {
-            request: {
-                principal: signed ? caller.principalArn : anonymousPrincipal,
-                action: INVOKE_ACTION,
-                resource: { resource: resourceArn, accountId },
-                contextVariables: {
-                    "aws:SourceIp": context.sourceIp,
-                    ...(signed ? { "aws:PrincipalAccount": accountId } : {}),
-                },
-            },
-            identityPolicies: signed
-                ? caller.policies.map((p, i) => ({ name: `${i}:${p.name}`, policy: JSON.parse(p.document) as unknown }))
-                : [],
-            resourcePolicy,
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-        },
-        {},
-    );
-    if (result.resultType === "error") {
-        // A policy the simulator cannot read grants nothing; AWS would have refused to store it.
-        return "ImplicitlyDenied";
+class EvaluationPool {
+    private readonly slots: Slot[] = Array.from({ length: POOL_SIZE }, () => ({
+        worker: undefined,
+        current: undefined,
+    }));
+    private readonly queue: Pending[] = [];
+    private nextId = 0;
+
+    decide(question: InvokeQuestion, timeoutMs: number): Promise<InvokeAnswer> {
+        return new Promise((resolve, reject) => {
+            this.queue.push({ id: this.nextId++, question, timeoutMs, resolve, reject });
+            this.dispatch();
+        });
     }
-    const overall = result.overallResult;
-    return overall === "Allowed" || overall === "ExplicitlyDenied" ? overall : "ImplicitlyDenied";
+
+    private dispatch(): void {
+        for (const slot of this.slots) {
+            if (slot.current || this.queue.length === 0) continue;
+            const pending = this.queue.shift()!;
+            const timer = setTimeout(() => {
+                const stuck = slot.worker;
+                slot.worker = undefined;
+                void stuck?.terminate();
+                this.finish(
+                    slot,
+                    new Error(
+                        `IAM evaluation of ${pending.question.resourceArns[0]} did not finish within ${pending.timeoutMs} ms (a policy's wildcards may backtrack on this path); its worker was replaced.`,
+                    ),
+                );
+            }, pending.timeoutMs);
+            slot.current = { pending, timer };
+            this.workerOf(slot).postMessage({ id: pending.id, question: pending.question });
+        }
+    }
+
+    /** Settles the slot's evaluation (with an answer, or an error) and starts the next one. */
+    private finish(slot: Slot, result: InvokeAnswer | Error, id?: number): void {
+        const current = slot.current;
+        if (!current || (id !== undefined && current.pending.id !== id)) return;
+        clearTimeout(current.timer);
+        slot.current = undefined;
+        if (result instanceof Error) current.pending.reject(result);
+        else current.pending.resolve(result);
+        this.dispatch();
+    }
+
+    private workerOf(slot: Slot): Worker {
+        if (slot.worker) return slot.worker;
+        // The worker loads TypeScript through tsx, whatever loader (or none) the parent thread used.
+        const worker = new Worker(
+            `require("tsx/cjs/api").register(); require(${JSON.stringify(path.join(__dirname, "iamWorker.ts"))});`,
+            { eval: true },
+        );
+        worker.on("message", (message: { id: number; answer?: InvokeAnswer; error?: string }) =>
+            this.finish(
+                slot,
+                message.answer ?? new Error(`IAM evaluation failed inside the simulator: ${message.error}`),
+                message.id,
+            ),
+        );
+        worker.on("error", (e) => {
+            if (slot.worker === worker) slot.worker = undefined;
+            this.finish(slot, new Error(`The IAM evaluator's thread failed: ${e.stack ?? e.message}`));
+        });
+        worker.on("exit", () => {
+            if (slot.worker !== worker) return;
+            slot.worker = undefined;
+            this.finish(slot, new Error("The IAM evaluator's thread exited during an evaluation."));
+        });
+        // After the listeners: attaching one refs the worker again, and it must not keep the process alive.
+        worker.unref();
+        slot.worker = worker;
+        return worker;
+    }
+}
+
+const pool = new EvaluationPool();
+
+/** A gateway's handle on IAM evaluation: its own deadline, the process's evaluation thread. */
+export class IamEvaluator {
+    constructor(private readonly timeoutMs = DEFAULT_EVALUATION_TIMEOUT_MS) {}
+
+    /** IAM's answer to one question; rejects when the evaluation throws or overruns its deadline. */
+    decide(question: InvokeQuestion): Promise<InvokeAnswer> {
+        return pool.decide(question, this.timeoutMs);
+    }
 }

@@ -2,16 +2,15 @@ import * as http from "http";
 import { isJsonObject, JsonObject } from "../../components/openapi/operations";
 import { badGateway, GatewayResponse, internalServerError, unsupportedMediaType } from "./responses";
 import { Route } from "./routing";
-import { renderTemplate, TemplateRequest } from "./vtl";
+import { headerValues } from "./sigv4";
+import { CompiledTemplates, renderTemplate, TemplateFailure, TemplateRequest } from "./vtl";
 
 /** The request as the integration sees it. */
 export interface IntegrationRequest extends TemplateRequest {
     readonly rawQuery: string;
-    readonly rawHeaders: readonly (readonly [string, string])[];
     readonly body: Buffer;
-    /** `Accept` and `Content-Type` as sent (undefined when absent). */
-    readonly accept: string | undefined;
-    readonly contentType: string | undefined;
+    /** The deployment's compiled mapping templates. */
+    readonly templates: CompiledTemplates;
 }
 
 /** Hop-by-hop and gateway-owned headers that are never forwarded to or from an HTTP integration. */
@@ -40,9 +39,10 @@ export async function runIntegration(route: Route, request: IntegrationRequest):
                     `Local mode does not emulate integration type ${type.toUpperCase() || "(none)"}; it runs MOCK, HTTP and HTTP_PROXY only.`,
                 );
         }
-    } catch {
-        // Template or mapping failures surface as API Gateway's generic 500, never as a crash.
-        return internalServerError();
+    } catch (e) {
+        // A mapping template that fails is the API's own fault: API Gateway's generic 500. Anything else is ours.
+        if (e instanceof TemplateFailure) return internalServerError();
+        throw e;
     }
 }
 
@@ -52,7 +52,7 @@ function runMock(integration: JsonObject, request: IntegrationRequest): GatewayR
     const rendered =
         template === "passthrough"
             ? request.body.toString()
-            : renderTemplate(template.template, request, request.body.toString());
+            : renderTemplate(request.templates, template.template, request, request.body.toString());
     let statusCode: unknown;
     try {
         statusCode = (JSON.parse(rendered) as { statusCode?: unknown }).statusCode;
@@ -72,7 +72,13 @@ async function runHttp(
 ): Promise<GatewayResponse> {
     const uri = typeof integration.uri === "string" ? integration.uri : "";
     const target = new URL(
-        uri.replace(/\{([^}+]+)\+?\}/g, (_m: string, name: string) => encodeURI(route.pathParams[name] ?? "")),
+        uri.replace(/\{([^}+]+)\+?\}/g, (_m: string, name: string) => {
+            const value = route.pathParams.get(name) ?? "";
+            // A greedy parameter spans segments; any other is one segment, its "/" kept as data.
+            return name === route.greedyParam
+                ? value.split("/").map(encodeURIComponent).join("/")
+                : encodeURIComponent(value);
+        }),
     );
     if (!["127.0.0.1", "localhost", "[::1]"].includes(target.hostname) && !/^127\./.test(target.hostname)) {
         return badGateway(
@@ -87,13 +93,13 @@ async function runHttp(
         const template = requestTemplate(integration, request);
         if (template === "unsupported") return unsupportedMediaType();
         if (template !== "passthrough")
-            body = Buffer.from(renderTemplate(template.template, request, request.body.toString()));
+            body = Buffer.from(renderTemplate(request.templates, template.template, request, request.body.toString()));
     }
     const headers: Record<string, string> = {};
+    const contentType = contentTypeOf(request);
     if (proxy)
-        for (const [name, value] of request.rawHeaders)
-            if (!NOT_FORWARDED.has(name.toLowerCase())) headers[name] = value;
-    if (!proxy && request.contentType) headers["Content-Type"] = request.contentType;
+        for (const [name, value] of request.headers) if (!NOT_FORWARDED.has(name.toLowerCase())) headers[name] = value;
+    if (!proxy && contentType) headers["Content-Type"] = contentType;
     const answer = await forward(target, method, headers, body);
     if (answer === "timeout") return { ...internalServerError("Endpoint request timed out"), status: 504 };
     if (answer === "unreachable") return internalServerError();
@@ -118,7 +124,7 @@ function requestTemplate(
 ): { template: string } | "passthrough" | "unsupported" {
     const templates = isJsonObject(integration.requestTemplates) ? integration.requestTemplates : {};
     // API Gateway assumes application/json when the request has no Content-Type.
-    const contentType = (request.contentType ?? "application/json").split(";")[0].trim().toLowerCase();
+    const contentType = (contentTypeOf(request) ?? "application/json").split(";")[0].trim().toLowerCase();
     const template = Object.entries(templates).find(([type]) => type.toLowerCase() === contentType)?.[1];
     if (typeof template === "string") return { template };
     const passthrough =
@@ -151,7 +157,7 @@ function methodResponse(
     const status = Number(selected.statusCode ?? 200);
     const headers: Record<string, string> = {};
     const templates = isJsonObject(selected.responseTemplates) ? selected.responseTemplates : {};
-    const chosen = chooseTemplate(templates, request.accept);
+    const chosen = chooseTemplate(templates, headerValues(request.headers, "accept")[0]);
     headers["Content-Type"] = chosen?.[0] ?? "application/json";
     for (const [target, source] of Object.entries(
         isJsonObject(selected.responseParameters) ? selected.responseParameters : {},
@@ -163,8 +169,12 @@ function methodResponse(
         if (literal) headers[name] = literal[1];
         else if (fromHeader) headers[name] = integrationHeaders[fromHeader[1].toLowerCase()] ?? "";
     }
-    const body = chosen ? renderTemplate(chosen[1], request, integrationBody) : integrationBody;
+    const body = chosen ? renderTemplate(request.templates, chosen[1], request, integrationBody) : integrationBody;
     return { status, headers, body };
+}
+
+function contentTypeOf(request: IntegrationRequest): string | undefined {
+    return headerValues(request.headers, "content-type")[0];
 }
 
 function chooseTemplate(templates: JsonObject, accept: string | undefined): [string, string] | undefined {

@@ -86,3 +86,23 @@ export const unsupportedMediaType = (): GatewayResponse =>
 
 /** The integration target could not be reached. */
 export const badGateway = (message: string): GatewayResponse => errorResponse(502, "BadGatewayException", { message });
+
+/** A body over API Gateway's 10 MB payload quota (the `REQUEST_TOO_LARGE` gateway response). */
+export const requestTooLarge = (): GatewayResponse =>
+    errorResponse(413, "RequestTooLargeException", { message: "Request Too Long" });
+
+/**
+ * A request URL, or a method ARN of an authorized method, over API Gateway's quota: the quotas page
+ * documents the 414 status; the body and error type are inferred.
+ */
+export const uriTooLong = (): GatewayResponse =>
+    errorResponse(414, "RequestUriTooLongException", { message: "Request URI too long" });
+
+/** Header values over API Gateway's 10,240-byte quota (status and wording inferred). */
+export const headersTooLarge = (limit: number): GatewayResponse =>
+    errorResponse(431, "RequestHeaderFieldsTooLargeException", {
+        message: `HTTP header is larger than ${limit} bytes.`,
+    });
+
+/** A request that is not valid HTTP/1.1 at all (framing, syntax); wording inferred. */
+export const badRequest = (): GatewayResponse => errorResponse(400, "BadRequestException", { message: "Bad Request" });

@@ -1,10 +1,5 @@
-import {
-    ANY_METHOD_KEY,
-    isJsonObject,
-    JsonObject,
-    OpenApiDocument,
-    OPERATION_VERBS,
-} from "../../components/openapi/operations";
+import { isJsonObject, JsonObject, OpenApiDocument, OPERATION_VERBS } from "../../components/openapi/operations";
+import { parseResourcePath } from "./path";
 
 /** The method a request reaches in the deployed API. */
 export interface Route {
@@ -12,11 +7,11 @@ export interface Route {
     readonly pathTemplate: string;
     /** The operation object (with its `x-amazon-apigateway-*` extensions). */
     readonly operation: JsonObject;
-    /** Path parameters, URL-decoded, e.g. `{ petId: "42" }`. */
-    readonly pathParams: Record<string, string>;
+    /** Path parameters by name, decoded once, e.g. `petId → "42"`; greedy ones joined with `/`. */
+    readonly pathParams: ReadonlyMap<string, string>;
+    /** The name of the greedy `{name+}` parameter, whose value spans segments, if the template has one. */
+    readonly greedyParam: string | undefined;
 }
-
-const VERB_TO_KEY = new Map([...OPERATION_VERBS].map(([key, verb]) => [verb, key]));
 
 /** How specific a template segment is: a literal beats `{param}`, which beats a greedy `{param+}`. */
 const enum Specificity {
@@ -25,81 +20,108 @@ const enum Specificity {
     Literal = 2,
 }
 
-/**
- * Finds the method a request reaches, as API Gateway does: first the most specific resource whose
- * template matches the path (literal segments over `{param}` over greedy `{proxy+}`), then on that
- * resource the request's verb, else its `ANY` method. No match means undefined, which the gateway
- * answers like a missing signature (never 404), so unauthenticated callers cannot map the API.
- *
- * @param resourcePath the request path after the stage, as sent on the wire (e.g. `/pets/42`).
- */
-export function matchRoute(document: OpenApiDocument, method: string, resourcePath: string): Route | undefined {
-    const segments = splitPath(resourcePath);
-    if (segments === undefined) return undefined;
+type TemplatePart =
+    | { readonly kind: Specificity.Literal; readonly text: string }
+    | { readonly kind: Specificity.Param | Specificity.Greedy; readonly name: string };
+
+interface Resource {
+    readonly template: string;
+    readonly parts: readonly TemplatePart[];
+    /** Operations by the verb API Gateway gives them (`GET`, …, `ANY`). */
+    readonly methods: ReadonlyMap<string, JsonObject>;
+}
+
+/** A deployed document's resources, split once per deployment so a request only compares segments. */
+export interface RouteTable {
+    readonly resources: readonly Resource[];
+}
+
+/** The routes of a deployed document. */
+export function buildRouteTable(document: OpenApiDocument): RouteTable {
     const paths = isJsonObject(document.paths) ? document.paths : {};
-    let best: { template: string; pathItem: JsonObject; params: Record<string, string>; score: number[] } | undefined;
+    const resources: Resource[] = [];
     for (const [template, pathItem] of Object.entries(paths)) {
         if (!isJsonObject(pathItem)) continue;
-        const match = matchTemplate(template, segments);
-        if (match && (!best || compareScores(match.score, best.score) > 0)) {
-            best = { template, pathItem, params: match.params, score: match.score };
+        const methods = new Map<string, JsonObject>();
+        for (const [key, verb] of OPERATION_VERBS) {
+            const operation = pathItem[key];
+            if (isJsonObject(operation)) methods.set(verb, operation);
         }
+        resources.push({ template, parts: templateParts(template), methods });
     }
-    if (!best) return undefined;
-    const key = VERB_TO_KEY.get(method.toUpperCase());
-    const operation = (key !== undefined ? best.pathItem[key] : undefined) ?? best.pathItem[ANY_METHOD_KEY];
-    if (key === undefined || !isJsonObject(operation)) return undefined;
-    return { pathTemplate: best.template, operation, pathParams: best.params };
+    return { resources };
+}
+
+function templateParts(template: string): TemplatePart[] {
+    const raw = template === "/" ? [] : template.replace(/^\//, "").split("/");
+    return raw.map((part, i): TemplatePart => {
+        const greedy = /^\{(.+)\+\}$/.exec(part);
+        if (greedy && i === raw.length - 1) return { kind: Specificity.Greedy, name: greedy[1] };
+        const param = /^\{(.+)\}$/.exec(part);
+        return param ? { kind: Specificity.Param, name: param[1] } : { kind: Specificity.Literal, text: part };
+    });
 }
 
 /**
- * `/pets/42` → `["pets", "42"]` decoded; `/` → `[]`. Empty segments (`//`, a trailing `/`), dot
- * segments (`.`, `..`, also encoded) and undecodable ones match nothing: routing and the IAM resource
- * ARN then always see the same path, so no spelling of a path can reach another route's integration.
+ * Finds the method a request reaches, as API Gateway does: first the most specific resource whose
+ * template matches the decoded segments (literal segments over `{param}` over greedy `{proxy+}`), then
+ * on that resource the request's verb, else its `ANY` method. No match means undefined, which the
+ * gateway answers like a missing signature (never 404), so unauthenticated callers cannot map the API.
  */
-function splitPath(resourcePath: string): string[] | undefined {
-    if (resourcePath === "" || resourcePath === "/") return [];
-    if (!resourcePath.startsWith("/")) return undefined;
-    const raw = resourcePath.slice(1).split("/");
-    try {
-        const segments = raw.map((s) => decodeURIComponent(s));
-        return segments.some((s) => s === "" || s === "." || s === "..") ? undefined : segments;
-    } catch {
-        return undefined;
+export function findRoute(table: RouteTable, method: string, segments: readonly string[]): Route | undefined {
+    let best: { resource: Resource; params: Map<string, string>; score: Specificity[] } | undefined;
+    for (const resource of table.resources) {
+        const match = matchTemplate(resource.parts, segments);
+        if (match && (!best || compareScores(match.score, best.score) > 0)) best = { resource, ...match };
     }
+    if (!best) return undefined;
+    const verb = method.toUpperCase();
+    if (!OPERATION_VERB_NAMES.has(verb) || verb === "ANY") return undefined;
+    const operation = best.resource.methods.get(verb) ?? best.resource.methods.get("ANY");
+    if (!operation) return undefined;
+    const last = best.resource.parts[best.resource.parts.length - 1];
+    const greedyParam = last?.kind === Specificity.Greedy ? last.name : undefined;
+    return { pathTemplate: best.resource.template, operation, pathParams: best.params, greedyParam };
+}
+
+const OPERATION_VERB_NAMES = new Set(OPERATION_VERBS.values());
+const tables = new WeakMap<OpenApiDocument, RouteTable>();
+
+/**
+ * The route a request with this path after the stage (as sent, e.g. `/pets/42`) reaches in a
+ * document: {@link findRoute} for callers that hold a document rather than a deployment.
+ */
+export function matchRoute(document: OpenApiDocument, method: string, resourcePath: string): Route | undefined {
+    const path = parseResourcePath(resourcePath);
+    if (!path) return undefined;
+    let table = tables.get(document);
+    if (!table) tables.set(document, (table = buildRouteTable(document)));
+    return findRoute(table, method, path.segments);
 }
 
 function matchTemplate(
-    template: string,
-    segments: string[],
-): { params: Record<string, string>; score: number[] } | undefined {
-    const parts = template === "/" ? [] : template.replace(/^\//, "").split("/");
-    const params: Record<string, string> = {};
-    const score: number[] = [];
+    parts: readonly TemplatePart[],
+    segments: readonly string[],
+): { params: Map<string, string>; score: Specificity[] } | undefined {
+    const params = new Map<string, string>();
+    const score: Specificity[] = [];
     for (let i = 0; i < parts.length; i++) {
         const part = parts[i];
-        const greedy = /^\{(.+)\+\}$/.exec(part);
-        if (greedy && i === parts.length - 1) {
+        if (part.kind === Specificity.Greedy) {
             if (segments.length <= i) return undefined;
-            params[greedy[1]] = segments.slice(i).join("/");
+            params.set(part.name, segments.slice(i).join("/"));
             score.push(Specificity.Greedy);
             return { params, score };
         }
         if (i >= segments.length) return undefined;
-        const param = /^\{(.+)\}$/.exec(part);
-        if (param) {
-            params[param[1]] = segments[i];
-            score.push(Specificity.Param);
-        } else if (part === segments[i]) {
-            score.push(Specificity.Literal);
-        } else {
-            return undefined;
-        }
+        if (part.kind === Specificity.Param) params.set(part.name, segments[i]);
+        else if (part.kind === Specificity.Literal && part.text !== segments[i]) return undefined;
+        score.push(part.kind);
     }
     return parts.length === segments.length ? { params, score } : undefined;
 }
 
-function compareScores(a: number[], b: number[]): number {
+function compareScores(a: readonly Specificity[], b: readonly Specificity[]): number {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
         if (a[i] !== b[i]) return a[i] - b[i];
     }

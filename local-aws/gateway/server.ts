@@ -1,27 +1,69 @@
 import * as http from "http";
-import { AddressInfo } from "net";
+import { AddressInfo, Socket } from "net";
 import { isJsonObject, OpenApiDocument } from "../../components/openapi/operations";
 import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
-import { LocalAwsAccount } from "../engine/account";
+import { LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
 import { newRequestId } from "../engine/ids";
-import { authorizeInvoke, Caller, Decision, invokeResourceArn } from "./authorize";
+import {
+    DEFAULT_EVALUATION_TIMEOUT_MS,
+    IamEvaluator,
+    InvokeAnswer,
+    InvokeQuestion,
+    invokeResourceArn,
+    NamedPolicy,
+} from "./authorize";
 import { runIntegration } from "./integrations";
-import { accessDenied, forbidden, GatewayResponse, internalServerError, missingAuthenticationToken } from "./responses";
-import { matchRoute } from "./routing";
+import { MAX_HEADER_VALUES_BYTES, MAX_PAYLOAD_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
+import { parseStagePath, ResourcePath } from "./path";
+import {
+    accessDenied,
+    badRequest,
+    forbidden,
+    GatewayResponse,
+    headersTooLarge,
+    internalServerError,
+    invalidSignature,
+    missingAuthenticationToken,
+    requestTooLarge,
+    uriTooLong,
+} from "./responses";
+import { buildRouteTable, findRoute, Route, RouteTable } from "./routing";
 import { headerValues, parseQuery, verifySigV4, WireRequest } from "./sigv4";
+import { CompiledTemplates, compileTemplates } from "./vtl";
 
-/** API Gateway's payload limit for REST APIs. */
-const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 const LOOPBACK = "127.0.0.1";
 const MAX_CACHED_DECISIONS = 10_000;
+/** Node's own header limit is raised above API Gateway's, so the gateway answers oversized headers itself. */
+const MAX_PARSED_HEADER_BYTES = 64 * 1024;
+/** The only method override API Gateway documents (known issues: "API Gateway overrides the method"). */
+const METHOD_OVERRIDE_HEADER = "x-http-method-override";
 
-/** What a stage serves: the document its deployment froze, and the resource policy in it. */
+/** What a stage serves: the document its deployment froze, worked out once per deployment. */
 interface DeployedApi {
     readonly deploymentId: string;
     readonly document: OpenApiDocument;
-    /** With `execute-api:` resources rewritten to the API's ARN; undefined when there is none. */
-    readonly resourcePolicy: unknown;
+    readonly routes: RouteTable;
+    readonly templates: CompiledTemplates;
+    /** The resource policy as JSON text, `execute-api:` resources expanded; undefined when there is none. */
+    readonly resourcePolicy: string | undefined;
+}
+
+/** One line of the gateway's request log. Never holds a credential. */
+export interface RequestLogEntry {
+    readonly requestId: string;
+    readonly method: string;
+    /** The path as sent, without its query string (which can carry a presigned credential). */
+    readonly path: string;
+    readonly status: number;
+    /** `x-amzn-ErrorType` of a refusal or failure. */
+    readonly errorType: string | undefined;
+    /** The signed caller's ARN, or `anonymous`. */
+    readonly caller: string;
+    /** Time spent in the integration, when one ran. */
+    readonly integrationMs: number | undefined;
+    /** Why IAM refused (which statement denied, or that none allowed), or why the request failed. */
+    readonly reason: string | undefined;
 }
 
 export interface GatewayOptions {
@@ -29,28 +71,74 @@ export interface GatewayOptions {
     readonly port?: number;
     /** The server's clock, for SigV4's ±5 minute window. @default () => new Date() */
     readonly now?: () => Date;
+    /** Called once per answered request. @default nothing is logged */
+    readonly log?: (entry: RequestLogEntry) => void;
+    /**
+     * Called when the gateway itself fails (a bug in the emulator, never a decision about the caller);
+     * the request gets a 500. @default printed to stderr
+     */
+    readonly onInternalError?: (error: Error) => void;
+    /** How long one IAM evaluation may run. @default 1000 */
+    readonly evaluationTimeoutMs?: number;
+}
+
+/** A request as the gateway received it, with its one parsed path, used by every stage. */
+interface GatewayRequest extends WireRequest {
+    readonly requestId: string;
+    readonly receivedAt: number;
+    readonly sourceIp: string;
+}
+
+/** A caller whose signature was accepted, as IAM evaluates it. */
+interface SignedPrincipal {
+    readonly arn: string;
+    readonly policies: readonly NamedPolicy[];
+    readonly conditionKeys: readonly (readonly [string, string])[];
+}
+
+/** What handling a request produced, for the answer and the log. */
+interface Outcome {
+    readonly response: GatewayResponse;
+    readonly caller?: string;
+    readonly reason?: string;
+    readonly integrationMs?: number;
 }
 
 /**
  * The local stand-in for API Gateway's data plane. Each REST API of the local account gets its own
  * loopback listener (its "execute-api host"), and every stage is served under `/<stage>`. A request
- * goes through API Gateway's steps in API Gateway's order: route by the deployed OpenAPI document,
- * SigV4 authentication, IAM authorization of `execute-api:Invoke`, API key, then the integration.
+ * goes through API Gateway's steps in API Gateway's order, each a function of its own: quotas, host,
+ * route by the deployed OpenAPI document, the method ARN's length, SigV4 authentication, IAM
+ * authorization of `execute-api:Invoke` (on a worker thread), API key, then the integration.
  */
 export class LocalGateway {
     private readonly servers: http.Server[] = [];
     private account: LocalAwsAccount | undefined;
     private readonly deployments = new Map<string, DeployedApi>();
-    /** IAM decisions by caller, resource, source and account revision, as AWS caches policy evaluations. */
-    private readonly decisions = new Map<string, Decision>();
+    /** IAM decisions by caller, resource, context and account revision, as AWS caches policy evaluations. */
+    private readonly decisions = new Map<string, InvokeAnswer>();
+    private readonly evaluator: IamEvaluator;
+    /** Each REST API's listener port, by API id. */
+    private readonly ports = new Map<string, number>();
+    /** The Host values each REST API answers to, lower case, by API id. */
+    private readonly ownHosts = new Map<string, ReadonlySet<string>>();
+    /** Which condition keys the policies in play mention, by account revision, deployment and caller. */
+    private readonly mentionedKeys = new Map<string, (key: string) => boolean>();
+    /** Failures of the gateway itself since it started; `close()` reports them. */
+    readonly internalErrors: Error[] = [];
 
-    constructor(private readonly options: GatewayOptions = {}) {}
+    constructor(private readonly options: GatewayOptions = {}) {
+        this.evaluator = new IamEvaluator(options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS);
+    }
 
     /** Opens a listener for a new REST API and returns its base URL; pass as the engine's allocator. */
     readonly allocateEndpoint = async (restApiId: string): Promise<string> => {
         const base = this.options.port ?? 0;
         const port = base === 0 ? 0 : base + this.servers.length;
-        const server = http.createServer((req, res) => void this.handle(restApiId, req, res));
+        const server = http.createServer({ maxHeaderSize: MAX_PARSED_HEADER_BYTES }, (req, res) =>
+            this.handle(restApiId, req, res),
+        );
+        server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsable(error, socket));
         this.servers.push(server);
         await new Promise<void>((resolve, reject) => {
             server.once("error", (e: NodeJS.ErrnoException) =>
@@ -62,7 +150,9 @@ export class LocalGateway {
             );
             server.listen(port, LOOPBACK, resolve);
         });
-        return `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`;
+        const listening = (server.address() as AddressInfo).port;
+        this.ports.set(restApiId, listening);
+        return `http://${LOOPBACK}:${listening}`;
     };
 
     /** Starts answering requests from the account's deployed stages. */
@@ -70,6 +160,7 @@ export class LocalGateway {
         this.account = account;
     }
 
+    /** Stops listening; rejects, listing them, if the gateway failed internally while serving. */
     async close(): Promise<void> {
         await Promise.all(
             this.servers.map(
@@ -80,173 +171,313 @@ export class LocalGateway {
                     }),
             ),
         );
-    }
-
-    private async handle(restApiId: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-        const requestId = newRequestId();
-        let response: GatewayResponse;
-        try {
-            const body = await readBody(req);
-            response = body === undefined ? tooLarge() : await this.respond(restApiId, req, body, requestId);
-        } catch {
-            response = internalServerError();
+        if (this.internalErrors.length > 0) {
+            throw new Error(
+                `The local gateway failed internally ${this.internalErrors.length} time(s); first: ${this.internalErrors[0].message}`,
+            );
         }
-        const body = typeof response.body === "string" ? Buffer.from(response.body) : response.body;
-        res.writeHead(response.status, {
-            ...response.headers,
-            "Content-Length": body.length,
-            "x-amzn-RequestId": requestId,
-        });
-        res.end(body);
     }
 
-    private async respond(
-        restApiId: string,
-        req: http.IncomingMessage,
-        body: Buffer,
-        requestId: string,
-    ): Promise<GatewayResponse> {
-        const account = this.account;
-        if (!account) return internalServerError("The local gateway is still starting.");
-        const url = req.url ?? "/";
-        const queryAt = url.indexOf("?");
-        const rawPath = queryAt < 0 ? url : url.slice(0, queryAt);
-        const rawQuery = queryAt < 0 ? "" : url.slice(queryAt + 1);
-        const method = req.method ?? "GET";
+    /** Hands over (and forgets) the internal errors so far, for a test that provokes one on purpose. */
+    takeInternalErrors(): Error[] {
+        return this.internalErrors.splice(0);
+    }
 
+    private handle(restApiId: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+        const request: GatewayRequest = {
+            ...splitTarget(req.url ?? "/"),
+            method: req.method ?? "GET",
+            headers: headerPairs(req.rawHeaders),
+            body: Buffer.alloc(0),
+            requestId: newRequestId(),
+            receivedAt: Date.now(),
+            sourceIp: (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, ""),
+        };
+        void this.answer(restApiId, req, request).then((outcome) => {
+            const body =
+                typeof outcome.response.body === "string" ? Buffer.from(outcome.response.body) : outcome.response.body;
+            res.writeHead(outcome.response.status, {
+                ...outcome.response.headers,
+                "Content-Length": body.length,
+                "x-amzn-RequestId": request.requestId,
+            });
+            res.end(body);
+            this.options.log?.({
+                requestId: request.requestId,
+                method: request.method,
+                path: request.rawPath,
+                status: outcome.response.status,
+                errorType: outcome.response.headers["x-amzn-ErrorType"],
+                caller: outcome.caller ?? "anonymous",
+                integrationMs: outcome.integrationMs,
+                reason: outcome.reason,
+            });
+        });
+    }
+
+    /** Quotas on what was sent first, then the body, then everything else; a failure of ours is a 500. */
+    private async answer(restApiId: string, req: http.IncomingMessage, head: GatewayRequest): Promise<Outcome> {
+        try {
+            const account = this.account;
+            const api = account?.restApis.get(restApiId);
+            if (!account || !api) return { response: internalServerError("The local gateway is still starting.") };
+            const host = headerValues(head.headers, "host");
+            const tooMuch = requestLimitRefusal(req.url ?? "/", host[0] ?? "", head.headers, api.endpointType);
+            if (tooMuch) return { response: tooMuch };
+            const body = await readBody(req);
+            if (body === undefined) return { response: requestTooLarge() };
+            return await this.respond(account, api, { ...head, body });
+        } catch (e) {
+            const error = e instanceof Error ? e : new Error(String(e));
+            this.internalErrors.push(error);
+            (this.options.onInternalError ?? reportLoudly)(error);
+            return { response: internalServerError(), reason: `internal error: ${error.message}` };
+        }
+    }
+
+    private async respond(account: LocalAwsAccount, api: RestApiRecord, request: GatewayRequest): Promise<Outcome> {
+        const hosts = headerValues(request.headers, "host");
+        let own = this.ownHosts.get(api.id);
+        if (!own) this.ownHosts.set(api.id, (own = ownHostNames(api.id, account.region, this.ports.get(api.id)!)));
+        if (hosts.length !== 1 || !own.has(hosts[0].trim().toLowerCase())) {
+            // API Gateway finds the API by its host name: another host reaches no API of this account (inferred).
+            return { response: forbidden(), reason: "the Host header names no API served here" };
+        }
         // A disabled default endpoint answers everything with 403 Forbidden (custom domains only).
-        if (account.restApis.get(restApiId)?.disableExecuteApiEndpoint) return forbidden();
-        const stageMatch = /^\/([^/]+)(\/.*)?$/.exec(rawPath);
-        const stage = stageMatch ? account.stage(restApiId, stageMatch[1]) : undefined;
-        if (!stageMatch || !stage) return missingAuthenticationToken();
-        const resourcePath = stageMatch[2] ?? "/";
+        if (api.disableExecuteApiEndpoint) return { response: forbidden() };
+        const stagePath = parseStagePath(request.rawPath);
+        const stage = stagePath ? account.stage(api.id, stagePath.stage) : undefined;
+        if (!stagePath || !stage) return { response: missingAuthenticationToken() };
         const deployment = this.deployed(account, stage.deploymentId);
-        const document = deployment.document;
-        const route = matchRoute(document, method, resourcePath);
-        if (!route) return missingAuthenticationToken();
+        const method = routedMethod(request);
+        const path = stagePath.resource;
+        const route = path && method ? findRoute(deployment.routes, method, path.segments) : undefined;
+        if (!path || !method || !route) return { response: missingAuthenticationToken() };
 
-        const wire: WireRequest = { method, rawPath, rawQuery, headers: headerPairs(req.rawHeaders), body };
         const auth = route.operation["x-amazon-apigateway-auth"];
         const authType = isJsonObject(auth) && typeof auth.type === "string" ? auth.type.toUpperCase() : "NONE";
-        const resourceArn = invokeResourceArn(
-            account.region,
-            account.accountId,
-            restApiId,
-            stage.stageName,
-            method.toUpperCase(),
-            resourcePath,
+        const signed = authType === "AWS_IAM";
+        const resourceArns = path.arnTails.map((tail) =>
+            invokeResourceArn(
+                account.partition,
+                account.region,
+                account.accountId,
+                api.id,
+                stage.stageName,
+                method,
+                tail,
+            ),
         );
-        const sourceIp = (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, "");
-        let caller: { userArn: string; accessKey: string } | undefined;
-        if (authType === "AWS_IAM") {
-            const verification = await verifySigV4(wire, {
+        if ((signed || deployment.resourcePolicy !== undefined) && methodArnTooLong(resourceArns))
+            return { response: uriTooLong(), reason: "the method ARN is over API Gateway's 1,600 bytes" };
+
+        let caller: { arn: string; accessKey: string; accountId: string } | undefined;
+        if (signed) {
+            const verification = verifySigV4(request, {
                 region: account.region,
                 service: "execute-api",
                 now: this.options.now,
-                lookup: (id) => {
-                    const key = account.accessKeys.get(id);
-                    return key && key.status === "Active" ? { secretAccessKey: key.secret } : undefined;
-                },
+                lookup: (id) => account.credentialFor(id),
             });
-            if (!verification.ok) return verification.response;
-            const user = account.users.get(account.accessKeys.get(verification.accessKeyId)!.userName)!;
-            const decision = await this.decide(
-                account,
-                deployment,
-                { principalArn: user.arn, policies: account.policiesForUser(user.name) },
-                resourceArn,
-                sourceIp,
-            );
-            if (decision !== "Allowed") return accessDenied(user.arn, resourceArn, decision === "ExplicitlyDenied");
-            caller = { userArn: user.arn, accessKey: verification.accessKeyId };
+            if (!verification.ok) return { response: verification.response };
+            if (
+                method !== request.method.toUpperCase() &&
+                !verification.signedHeaders.includes(METHOD_OVERRIDE_HEADER)
+            ) {
+                // API Gateway routes by the override; unsigned, it would let anyone re-aim a captured signature.
+                return {
+                    response: invalidSignature(
+                        "'X-HTTP-Method-Override' must be a 'SignedHeader' in the AWS Authorization.",
+                    ),
+                };
+            }
+            const identity = account.identityOfAccessKey(verification.accessKeyId);
+            const answer = await this.decide(account, deployment, request, resourceArns, identity);
+            if (answer.decision !== "Allowed") {
+                return {
+                    response: accessDenied(identity.arn, resourceArns[0], answer.decision === "ExplicitlyDenied"),
+                    caller: identity.arn,
+                    reason: answer.reason,
+                };
+            }
+            caller = { arn: identity.arn, accessKey: verification.accessKeyId, accountId: identity.accountId };
         } else if (deployment.resourcePolicy !== undefined) {
-            const decision = await this.decide(account, deployment, "anonymous", resourceArn, sourceIp);
-            if (decision !== "Allowed") return accessDenied("anonymous", resourceArn, decision === "ExplicitlyDenied");
+            // API Gateway evaluates the resource policy for methods without authorization too.
+            const answer = await this.decide(account, deployment, request, resourceArns, undefined);
+            if (answer.decision !== "Allowed") {
+                return {
+                    response: accessDenied("anonymous", resourceArns[0], answer.decision === "ExplicitlyDenied"),
+                    reason: answer.reason,
+                };
+            }
         }
         // Local mode has no API keys or usage plans, so a key-protected method refuses like AWS without a valid key.
-        if (requiresApiKey(document, route.operation)) return forbidden();
+        if (requiresApiKey(deployment.document, route.operation))
+            return { response: forbidden(), caller: caller?.arn, reason: "an API key is required" };
 
-        const query = parseQuery(rawQuery);
-        const headers: Record<string, string> = {};
-        for (const [name, value] of wire.headers) headers[name] = value;
-        return runIntegration(route, {
-            requestId,
-            accountId: account.accountId,
-            apiId: restApiId,
-            stage: stage.stageName,
-            httpMethod: method,
-            resourcePath: route.pathTemplate,
-            path: rawPath,
-            pathParams: route.pathParams,
-            query: Object.fromEntries(
-                Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v[v.length - 1] : (v ?? "")]),
-            ),
-            headers,
-            sourceIp,
-            userArn: caller?.userArn ?? null,
-            accessKey: caller?.accessKey ?? null,
-            requestTimeEpoch: Date.now(),
-            rawQuery,
-            rawHeaders: wire.headers,
-            body,
-            accept: headerValues(wire.headers, "accept")[0],
-            contentType: headerValues(wire.headers, "content-type")[0],
-        });
+        const started = performance.now();
+        const response = await runIntegration(
+            route,
+            integrationRequest(request, account, api, stage, method, route, path, caller, deployment),
+        );
+        return { response, caller: caller?.arn, integrationMs: performance.now() - started };
     }
 
-    /** The document a deployment froze and its resource policy, worked out once per deployment. */
+    /** The document a deployment froze, its routes, templates and resource policy, worked out once. */
     private deployed(account: LocalAwsAccount, deploymentId: string): DeployedApi {
         let deployed = this.deployments.get(deploymentId);
         if (!deployed) {
             const { body, restApiId } = account.deployments.get(deploymentId)!;
             const document = JSON.parse(body) as OpenApiDocument;
             const executionArn = account.restApis.get(restApiId)!.executionArn;
-            deployed = { deploymentId, document, resourcePolicy: deployedResourcePolicy(document, executionArn) };
+            deployed = {
+                deploymentId,
+                document,
+                routes: buildRouteTable(document),
+                templates: compileTemplates(document),
+                resourcePolicy: deployedResourcePolicy(document, executionArn),
+            };
             this.deployments.set(deploymentId, deployed);
         }
         return deployed;
     }
 
-    /** An IAM decision, cached by caller, resource, source and account revision as AWS caches evaluations. */
+    /** IAM's decision, cached by everything it depends on, as AWS caches policy evaluations. */
     private async decide(
         account: LocalAwsAccount,
         deployment: DeployedApi,
-        caller: Caller,
-        resourceArn: string,
-        sourceIp: string,
-    ): Promise<Decision> {
-        const who = caller === "anonymous" ? caller : caller.principalArn;
-        const key = `${account.revision}|${deployment.deploymentId}|${who}|${resourceArn}|${sourceIp}`;
-        let decision = this.decisions.get(key);
-        if (decision === undefined) {
-            decision = await authorizeInvoke(caller, account.accountId, resourceArn, deployment.resourcePolicy, {
-                sourceIp,
-            });
-            if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear();
-            this.decisions.set(key, decision);
+        request: GatewayRequest,
+        resourceArns: readonly string[],
+        principal: SignedPrincipal | undefined,
+    ): Promise<InvokeAnswer> {
+        const context = [...requestConditionKeys(request, account.region), ...(principal?.conditionKeys ?? [])];
+        const question: InvokeQuestion = {
+            principal: principal && { arn: principal.arn, policies: principal.policies },
+            resourceAccountId: account.accountId,
+            resourceArns,
+            resourcePolicy: deployment.resourcePolicy,
+            context,
+        };
+        const who = principal?.arn ?? "";
+        const scope = `${account.revision}|${deployment.deploymentId}|${who}`;
+        let mentioned = this.mentionedKeys.get(scope);
+        if (!mentioned) {
+            const text = [...(principal?.policies ?? []).map((p) => p.document), deployment.resourcePolicy ?? ""]
+                .join("\n")
+                .toLowerCase();
+            mentioned = (name: string) => text.includes(name.toLowerCase());
+            if (this.mentionedKeys.size >= MAX_CACHED_DECISIONS) this.mentionedKeys.clear();
+            this.mentionedKeys.set(scope, mentioned);
         }
-        return decision;
+        // Only the condition keys some policy mentions can change the answer, so only they key the cache.
+        let key = `${scope}|${resourceArns.join(" ")}`;
+        for (const [name, value] of context) if (mentioned(name)) key += `|${name}=${String(value)}`;
+        let answer = this.decisions.get(key);
+        if (answer === undefined) {
+            answer = await this.evaluator.decide(question);
+            if (this.decisions.size >= MAX_CACHED_DECISIONS) this.decisions.clear();
+            this.decisions.set(key, answer);
+        }
+        return answer;
     }
+}
+
+/** The global condition keys of the request itself, as API Gateway sets them. */
+function requestConditionKeys(request: GatewayRequest, region: string): [string, string][] {
+    const keys: [string, string][] = [
+        ["aws:SourceIp", request.sourceIp],
+        ["aws:CurrentTime", new Date(request.receivedAt).toISOString().replace(/\.\d{3}Z$/, "Z")],
+        ["aws:EpochTime", String(Math.floor(request.receivedAt / 1000))],
+        // The emulated endpoint stands for execute-api's, which is HTTPS only.
+        ["aws:SecureTransport", "true"],
+        ["aws:RequestedRegion", region],
+        ["aws:ViaAWSService", "false"],
+    ];
+    const userAgent = headerValues(request.headers, "user-agent")[0];
+    if (userAgent !== undefined) keys.push(["aws:UserAgent", userAgent]);
+    const referer = headerValues(request.headers, "referer")[0];
+    if (referer !== undefined) keys.push(["aws:Referer", referer]);
+    return keys;
+}
+
+function integrationRequest(
+    request: GatewayRequest,
+    account: LocalAwsAccount,
+    api: RestApiRecord,
+    stage: StageRecord,
+    method: string,
+    route: Route,
+    path: ResourcePath,
+    caller: { arn: string; accessKey: string; accountId: string } | undefined,
+    deployment: DeployedApi,
+) {
+    return {
+        requestId: request.requestId,
+        accountId: account.accountId,
+        apiId: api.id,
+        stage: stage.stageName,
+        httpMethod: method,
+        resourcePath: route.pathTemplate,
+        path: `/${stage.stageName}${path.decoded === "/" ? "" : path.decoded}`,
+        pathParams: route.pathParams,
+        query: parseQuery(request.rawQuery),
+        headers: request.headers,
+        sourceIp: request.sourceIp,
+        caller,
+        requestTimeEpoch: request.receivedAt,
+        rawQuery: request.rawQuery,
+        body: request.body,
+        templates: deployment.templates,
+    };
+}
+
+/**
+ * The method the request is routed and authorized as: its own, or the one `X-HTTP-Method-Override`
+ * names (API Gateway documents that it overrides the method). Undefined for an override that is not
+ * one plain verb.
+ */
+function routedMethod(request: GatewayRequest): string | undefined {
+    const overrides = headerValues(request.headers, METHOD_OVERRIDE_HEADER);
+    if (overrides.length === 0) return request.method.toUpperCase();
+    return overrides.length === 1 && /^[A-Za-z]+$/.test(overrides[0].trim())
+        ? overrides[0].trim().toUpperCase()
+        : undefined;
+}
+
+/**
+ * The Host values that name this API: its loopback `host:port`, and its
+ * `<api-id>.execute-api.<region>.amazonaws.com` name (with or without the listener's port).
+ */
+function ownHostNames(restApiId: string, region: string, port: number): ReadonlySet<string> {
+    const awsName = `${restApiId}.execute-api.${region}.amazonaws.com`;
+    return new Set([`${LOOPBACK}:${port}`, awsName, `${awsName}:${port}`]);
 }
 
 /**
  * The resource policy the deployment carries, with `execute-api:` resources rewritten to this API's
  * ARN as API Gateway does on import; undefined when there is none.
  */
-function deployedResourcePolicy(document: OpenApiDocument, executionArn: string): unknown {
+function deployedResourcePolicy(document: OpenApiDocument, executionArn: string): string | undefined {
     const policy = document[POLICY_EXTENSION];
     if (!isJsonObject(policy)) return undefined;
     const rewrite = (resource: unknown) =>
         typeof resource === "string" ? resource.replace(/^execute-api:/, executionArn) : resource;
     const statements: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-    return {
+    return JSON.stringify({
         ...policy,
         Statement: statements.map((statement): unknown => {
             if (!isJsonObject(statement)) return statement;
             const resource = statement.Resource;
             return { ...statement, Resource: Array.isArray(resource) ? resource.map(rewrite) : rewrite(resource) };
         }),
-    };
+    });
+}
+
+function splitTarget(target: string): { rawPath: string; rawQuery: string } {
+    const queryAt = target.indexOf("?");
+    return queryAt < 0
+        ? { rawPath: target, rawQuery: "" }
+        : { rawPath: target.slice(0, queryAt), rawQuery: target.slice(queryAt + 1) };
 }
 
 function headerPairs(raw: string[]): [string, string][] {
@@ -269,10 +500,26 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
     });
 }
 
-function tooLarge(): GatewayResponse {
-    return {
-        status: 413,
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ message: "Request Too Long" }),
-    };
+/** A request Node could not parse as HTTP: answered in API Gateway's shape, then the connection closed. */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
+    if (!socket.writable) {
+        socket.destroy();
+        return;
+    }
+    const response = error.code === "HPE_HEADER_OVERFLOW" ? headersTooLarge(MAX_HEADER_VALUES_BYTES) : badRequest();
+    const body = Buffer.from(response.body);
+    const head = [
+        `HTTP/1.1 ${response.status} ${http.STATUS_CODES[response.status]}`,
+        ...Object.entries(response.headers).map(([name, value]) => `${name}: ${value}`),
+        `Content-Length: ${body.length}`,
+        `x-amzn-RequestId: ${newRequestId()}`,
+        "Connection: close",
+    ];
+    socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`), body]));
+}
+
+function reportLoudly(error: Error): void {
+    console.error(
+        `LOCAL GATEWAY INTERNAL ERROR (a bug in the emulator, answered 500): ${error.stack ?? error.message}`,
+    );
 }

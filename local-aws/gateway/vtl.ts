@@ -1,4 +1,6 @@
 import { Compile, parse } from "velocityjs";
+import { isJsonObject, listOperations, OpenApiDocument } from "../../components/openapi/operations";
+import { headerValues, QueryParameter } from "./sigv4";
 
 /** What a mapping template can see of the request: API Gateway's `$context`, `$input`, `$util`. */
 export interface TemplateRequest {
@@ -6,52 +8,135 @@ export interface TemplateRequest {
     readonly accountId: string;
     readonly apiId: string;
     readonly stage: string;
+    /** The method the request was routed by. */
     readonly httpMethod: string;
     /** The resource template, e.g. `/pets/{petId}`. */
     readonly resourcePath: string;
-    /** The full path as called, stage included, e.g. `/test/pets/1`. */
+    /** The path as routed (decoded once), stage included, e.g. `/test/pets/1`. */
     readonly path: string;
-    readonly pathParams: Readonly<Record<string, string>>;
-    /** Query parameters (the last value of a repeated name, as `$input.params()` gives). */
-    readonly query: Readonly<Record<string, string>>;
-    /** Headers by name as sent (the last value of a repeated name). */
-    readonly headers: Readonly<Record<string, string>>;
+    readonly pathParams: ReadonlyMap<string, string>;
+    /** Query parameters decoded once, in order, repeats included. */
+    readonly query: readonly QueryParameter[];
+    /** Header lines in order, names as sent. */
+    readonly headers: readonly (readonly [string, string])[];
     readonly sourceIp: string;
-    readonly userArn: string | null;
-    readonly accessKey: string | null;
+    /** The signed caller (undefined for a method without authorization). */
+    readonly caller: { readonly arn: string; readonly accessKey: string; readonly accountId: string } | undefined;
     readonly requestTimeEpoch: number;
 }
 
-const compiled = new Map<string, Compile>();
+/** Mapping templates compiled once per deployment, by their text. */
+export type CompiledTemplates = ReadonlyMap<string, Compile>;
 
-/**
- * Renders an API Gateway mapping template (Velocity) with `@context`-style variables:
- * `$input` (`body`, `json()`, `path()`, `params()`), `$context` (ids, stage, method, paths, identity),
- * `$util` (`escapeJavaScript`, `parseJson`, `urlEncode`, `urlDecode`, `base64Encode`, `base64Decode`)
- * and `$stageVariables`. `body` is the payload the template applies to (request body for a request
- * template, integration response body for a response template).
- */
-export function renderTemplate(template: string, request: TemplateRequest, body: string): string {
-    let program = compiled.get(template);
-    if (!program) {
-        program = new Compile(parse(template), { escape: false });
-        compiled.set(template, program);
+/** Compiles every request and response template of a deployed document. */
+export function compileTemplates(document: OpenApiDocument): CompiledTemplates {
+    const compiled = new Map<string, Compile>();
+    const add = (templates: unknown) => {
+        if (!isJsonObject(templates)) return;
+        for (const text of Object.values(templates)) {
+            if (typeof text !== "string" || compiled.has(text)) continue;
+            try {
+                compiled.set(text, compile(text));
+            } catch (e) {
+                // API Gateway does not check templates on import: this one fails (500) when a request uses it.
+                if (!(e instanceof TemplateFailure)) throw e;
+            }
+        }
+    };
+    for (const { operation } of listOperations(document)) {
+        const integration = operation["x-amazon-apigateway-integration"];
+        if (!isJsonObject(integration)) continue;
+        add(integration.requestTemplates);
+        if (isJsonObject(integration.responses))
+            for (const response of Object.values(integration.responses))
+                if (isJsonObject(response)) add(response.responseTemplates);
     }
-    return program.render(templateContext(request, body));
+    return compiled;
 }
 
-function templateContext(request: TemplateRequest, body: string): Record<string, unknown> {
-    const headerParams = Object.fromEntries(Object.entries(request.headers));
+function compile(text: string): Compile {
+    try {
+        return new Compile(parse(text), { escape: false });
+    } catch (e) {
+        throw new TemplateFailure(e instanceof Error ? e.message : String(e));
+    }
+}
+
+/**
+ * Renders an API Gateway mapping template (Velocity) with `$input` (`body`, `json()`, `path()`,
+ * `params()`), `$context` (ids, stage, method, paths, identity), `$util` (`escapeJavaScript`,
+ * `parseJson`, `urlEncode`, `urlDecode`, `base64Encode`, `base64Decode`) and `$stageVariables`. `body`
+ * is the payload the template applies to (the request body for a request template, the integration
+ * response body for a response template). Every map keyed by a name the caller chose has no prototype,
+ * so `constructor` or `__proto__` are plain names.
+ */
+export function renderTemplate(
+    templates: CompiledTemplates,
+    text: string,
+    request: TemplateRequest,
+    body: string,
+): string {
+    const program = templates.get(text) ?? compile(text);
+    let context = contexts.get(request);
+    if (!context) contexts.set(request, (context = templateContext(request)));
+    context.body.current = body;
+    try {
+        return program.render(context.variables);
+    } catch (e) {
+        throw new TemplateFailure(e instanceof Error ? e.message : String(e));
+    }
+}
+
+/** A mapping template that fails as it runs: API Gateway answers 500, and so does the local gateway. */
+export class TemplateFailure extends Error {
+    constructor(message: string) {
+        super(`Mapping template failed: ${message}`);
+        this.name = "TemplateFailure";
+    }
+}
+
+/** A prototype-free object from name/value pairs; the last value of a repeated name wins. */
+function plainMap(entries: Iterable<readonly [string, string]>): Record<string, string> {
+    const map = Object.create(null) as Record<string, string>;
+    for (const [name, value] of entries) map[name] = value;
+    return map;
+}
+
+/** The variables a request's templates see, made once per request; `body` is what the next render applies to. */
+interface TemplateContext {
+    readonly variables: Record<string, unknown>;
+    readonly body: { current: string };
+}
+
+const contexts = new WeakMap<TemplateRequest, TemplateContext>();
+
+const UTIL = {
+    escapeJavaScript: (text: unknown) => JSON.stringify(String(text)).slice(1, -1).replace(/'/g, "\\'"),
+    parseJson: (text: string) => JSON.parse(text) as unknown,
+    urlEncode: (text: string) => encodeURIComponent(text),
+    urlDecode: (text: string) => decodeURIComponent(text),
+    base64Encode: (text: string) => Buffer.from(text).toString("base64"),
+    base64Decode: (text: string) => Buffer.from(text, "base64").toString(),
+};
+
+function templateContext(request: TemplateRequest): TemplateContext {
+    const path = plainMap(request.pathParams);
+    const querystring = plainMap(request.query.map((p) => [p.name, p.value] as const));
+    const header = plainMap(request.headers);
+    const headerNamed = (name: string) => headerValues(request.headers, name.toLowerCase()).pop();
+    const body = { current: "" };
     const input = {
-        body,
-        json: (path: string) => JSON.stringify(jsonPath(parseBody(body), path) ?? null),
-        path: (path: string) => jsonPath(parseBody(body), path),
+        get body() {
+            return body.current;
+        },
+        json: (jsonPathText: string) => JSON.stringify(jsonPath(parseBody(body.current), jsonPathText) ?? null),
+        path: (jsonPathText: string) => jsonPath(parseBody(body.current), jsonPathText),
         params: (name?: string) => {
-            if (name === undefined)
-                return { path: request.pathParams, querystring: request.query, header: headerParams };
-            return request.pathParams[name] ?? request.query[name] ?? headerValue(request.headers, name) ?? "";
+            if (name === undefined) return { path, querystring, header };
+            return request.pathParams.get(name) ?? querystring[name] ?? headerNamed(name) ?? "";
         },
     };
+    const caller = request.caller;
     const context = {
         requestId: request.requestId,
         extendedRequestId: request.requestId,
@@ -65,28 +150,16 @@ function templateContext(request: TemplateRequest, body: string): Record<string,
         requestTimeEpoch: request.requestTimeEpoch,
         identity: {
             sourceIp: request.sourceIp,
-            userArn: request.userArn,
-            user: request.userArn,
-            accessKey: request.accessKey,
-            caller: request.userArn,
-            accountId: request.userArn === null ? null : request.accountId,
-            userAgent: headerValue(request.headers, "user-agent") ?? null,
+            userArn: caller?.arn ?? null,
+            user: caller?.arn ?? null,
+            accessKey: caller?.accessKey ?? null,
+            caller: caller?.arn ?? null,
+            accountId: caller?.accountId ?? null,
+            userAgent: headerNamed("user-agent") ?? null,
         },
     };
-    const util = {
-        escapeJavaScript: (text: unknown) => JSON.stringify(String(text)).slice(1, -1).replace(/'/g, "\\'"),
-        parseJson: (text: string) => JSON.parse(text) as unknown,
-        urlEncode: (text: string) => encodeURIComponent(text),
-        urlDecode: (text: string) => decodeURIComponent(text),
-        base64Encode: (text: string) => Buffer.from(text).toString("base64"),
-        base64Decode: (text: string) => Buffer.from(text, "base64").toString(),
-    };
-    return { input, context, util, stageVariables: {} };
-}
-
-function headerValue(headers: Readonly<Record<string, string>>, name: string): string | undefined {
-    const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
-    return key === undefined ? undefined : headers[key];
+    const stageVariables = Object.create(null) as Record<string, string>;
+    return { variables: { input, context, util: UTIL, stageVariables }, body };
 }
 
 function parseBody(body: string): unknown {
@@ -98,13 +171,14 @@ function parseBody(body: string): unknown {
     }
 }
 
-/** The JSONPath subset templates use: `$`, `$.a.b`, `$['a']`, `$.list[0]`. */
+/** The JSONPath subset templates use: `$`, `$.a.b`, `$['a']`, `$.list[0]`; only own properties. */
 function jsonPath(value: unknown, path: string): unknown {
     const steps = path.replace(/^\$/, "").match(/\.[^.[\]]+|\[\d+\]|\['[^']*'\]|\["[^"]*"\]/g) ?? [];
     let node = value;
     for (const step of steps) {
         const key = step.startsWith(".") ? step.slice(1) : step.slice(1, -1).replace(/^['"]|['"]$/g, "");
-        if (node === null || typeof node !== "object") return undefined;
+        if (node === null || typeof node !== "object" || !Object.prototype.hasOwnProperty.call(node, key))
+            return undefined;
         node = (node as Record<string, unknown>)[key];
     }
     return node;
