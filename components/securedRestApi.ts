@@ -264,6 +264,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         const settings = settingsFor(name, args);
         super(SecuredRestApi.typeToken, name, {}, opts);
         const { spec } = settings;
+        logImportWarnings(settings, this);
         const info = (spec.document.info ?? {}) as { title?: string; description?: string };
         const resourcePolicy = spec.document[POLICY_EXTENSION];
         const tags = args.tags;
@@ -433,9 +434,14 @@ function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
     try {
         return resolveSettings(args);
     } catch (e) {
-        if (e instanceof InvalidSecuredRestApiInput) throw new InvalidSecuredRestApiInput(e.problems, name);
+        if (e instanceof InvalidSecuredRestApiInput) throw new InvalidSecuredRestApiInput(e.problems, name, e.findings);
         throw e;
     }
+}
+
+/** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */
+function logImportWarnings(settings: Settings, component: pulumi.Resource): void {
+    for (const warning of settings.spec.warnings) void pulumi.log.warn(warning.message, component);
 }
 
 function deploymentShapeOf(settings: Settings) {
