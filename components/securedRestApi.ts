@@ -38,7 +38,9 @@ export interface AccessLogArgs {
      * API Gateway writes logs with one IAM role per account and region (`aws.apigateway.Account`), a
      * singleton shared by every API there. Leave this unset when the role is already configured (the
      * usual case: set it once per region, outside this stack). Set it to make this stack manage that
-     * singleton, knowing it overrides whatever another stack set.
+     * singleton, knowing it overrides whatever another stack set. The setting is kept when the stack is
+     * destroyed (`retainOnDelete`): the provider would otherwise reset the region's role on delete, and
+     * execution and access logging would stop for every REST API in the region.
      * @default undefined: the account's existing role is used
      */
     accountCloudWatchRoleArn?: pulumi.Input<string>;
@@ -306,7 +308,8 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 : new aws.apigateway.Account(
                       name,
                       { cloudwatchRoleArn: accessLog.accountCloudWatchRoleArn },
-                      { parent: this },
+                      // Since provider v6 (hashicorp/terraform-provider-aws#42226) deleting it resets the region's role.
+                      { parent: this, retainOnDelete: true },
                   );
         this.accessLogGroup =
             accessLog === undefined || accessLog.destinationArn !== undefined

@@ -266,14 +266,30 @@ describe("security options, secure by default", () => {
             );
 
             const { mocks: withRole } = await freshLocalAws(false);
-            new SecuredRestApi("log", {
-                openApiSpec: PETSTORE_OPENAPI,
-                accessLog: { accountCloudWatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" },
-            });
+            const retained: (boolean | undefined)[] = [];
+            new SecuredRestApi(
+                "log",
+                {
+                    openApiSpec: PETSTORE_OPENAPI,
+                    accessLog: { accountCloudWatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" },
+                },
+                {
+                    transformations: [
+                        (resource) => {
+                            if (resource.type === "aws:apigateway/account:Account") {
+                                retained.push(resource.opts.retainOnDelete);
+                            }
+                            return undefined;
+                        },
+                    ],
+                },
+            );
             await allRegistrationsSettled();
             expect(inputsOf(withRole, "aws:apigateway/account:Account").cloudwatchRoleArn).to.equal(
                 "arn:aws:iam::123456789012:role/apigw-logs",
             );
+            // Destroying the stack must not reset the region's logging role for every other API.
+            expect(retained).to.deep.equal([true]);
         });
     });
 
