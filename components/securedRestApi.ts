@@ -7,7 +7,7 @@ import { POLICY_EXTENSION } from "./openapi/prepare";
 import { OpenApiSpecInput } from "./openapi/parse";
 import { bindStageArn } from "./operationPolicy";
 import { MANAGED_INVOKE_POLICY_NAME, PolicyDocument, scopedInvokePolicy } from "./policy";
-import { ResourcePolicyStatement } from "./resourcePolicy";
+import { ResourcePolicyStatement, storedResourcePolicy } from "./resourcePolicy";
 import {
     EndpointType,
     ExecutionLoggingLevel,
@@ -278,9 +278,14 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 name: settings.restApiName ?? info.title,
                 description: args.description ?? info.description,
                 body: spec.body,
-                // Also as the policy argument: the provider re-applies this argument after each import and
-                // watches it for drift, which it does not do for a policy kept only inside the body.
-                policy: resourcePolicy === undefined ? undefined : JSON.stringify(resourcePolicy),
+                // Also as the policy argument, in the form AWS stores it: the provider re-applies the argument
+                // after each import when not equivalent (rest_api.go resourceRestAPIWithBodyUpdateOperations,
+                // awspolicy.PoliciesAreEquivalent) and keeps it in state when equivalent (resourceRestAPIRead,
+                // verify.SecondJSONUnlessEquivalent), so it wins over the body's and shows no diff when unchanged.
+                policy:
+                    resourcePolicy === undefined
+                        ? undefined
+                        : executeApiPrefix(this).apply((prefix) => storedResourcePolicy(resourcePolicy, prefix)),
                 // Overwrite, not merge: a method deleted from the document must not linger, unsecured or not.
                 putRestApiMode: "overwrite",
                 failOnWarnings: settings.failOnWarnings,
@@ -445,6 +450,12 @@ function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
 /** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */
 function logImportWarnings(settings: Settings, component: pulumi.Resource): void {
     for (const warning of settings.spec.warnings) void pulumi.log.warn(warning.message, component);
+}
+
+/** `arn:<partition>:execute-api:<region>:<account>`, the prefix of this API's execute-api ARNs. */
+function executeApiPrefix(parent: pulumi.Resource): pulumi.Output<string> {
+    const opts = { parent };
+    return pulumi.interpolate`arn:${aws.getPartitionOutput({}, opts).partition}:execute-api:${aws.getRegionOutput({}, opts).region}:${aws.getCallerIdentityOutput({}, opts).accountId}`;
 }
 
 function deploymentShapeOf(settings: Settings) {
