@@ -111,8 +111,11 @@ export interface SecuredRestApiArgs {
     disableExecuteApiEndpoint?: boolean;
 
     /**
-     * Fail the import when API Gateway reports a warning (for example a security scheme or model it
-     * ignores) instead of deploying an API that differs from the document.
+     * Fail the import when API Gateway reports a warning (for example a response model it cannot
+     * create) instead of deploying an API that differs from the document. API Gateway then rolls the
+     * whole import back, so the import warnings the component knows of are refused at preview already,
+     * naming `failOnWarnings: false` as the way to accept them; with `false` they are imported and each
+     * is logged on the component (`pulumi.log.warn`), as is what API Gateway silently ignores.
      * @default true
      */
     failOnWarnings?: boolean;

@@ -2,8 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { InvalidSecuredRestApiInput, prepareSpec, resolveSettings, SecuredRestApi } from "../components";
-import { Finding, IMPORT_RULES } from "../components/openapi/findings";
+import {
+    Finding,
+    IMPORT_RULES,
+    InvalidSecuredRestApiInput,
+    prepareSpec,
+    resolveSettings,
+    SecuredRestApi,
+} from "../components";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
 import { freshLocalAws } from "./helpers/localAws";
 import { openApi3, operation, PETSTORE_OPENAPI, PETSTORE_SWAGGER, PROJECT_DIR, swagger2 } from "./helpers/specs";
