@@ -264,6 +264,13 @@ describe("findings are reported security first, and one slip does not fan out", 
         expect(error.problems[0]).to.match(/Operation GET \/p0 .* The same applies at paths\["\/p1"\].*and 2 more\.$/);
     });
 
+    it("counts duplicate keys as a security finding: a repeated path would silently replace operations", () => {
+        const error = refusal(() =>
+            prepareSpec('{"openapi":"3.0.3","info":{"title":"t"},"paths":{"/a":{"get":{}},"/a":{"post":{}}}}'),
+        );
+        expect(error.findings.map((f) => [f.kind, f.rule])).to.deep.equal([["security", "duplicate-key"]]);
+    });
+
     it("keeps every security finding, however many", () => {
         const paths: Json = {};
         for (let i = 0; i < 7; i++)

@@ -127,6 +127,8 @@ function describe(value: unknown): string {
     return `a ${typeof value}`;
 }
 
+/** The document cannot be read as one (a contract finding): duplicate keys would hide operations. */
 function fail(problem: string): never {
-    throw new InvalidSecuredRestApiInput([problem]);
+    const rule = problem.includes("Map keys must be unique") ? "duplicate-key" : "unreadable-document";
+    throw InvalidSecuredRestApiInput.fromFindings([securityFinding(rule, "the document root", problem)]);
 }
