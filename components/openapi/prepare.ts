@@ -1,7 +1,7 @@
 import { InvalidSecuredRestApiInput } from "../errors";
 import { Finding, FindingKind, orderFindings, securityFinding } from "./findings";
 import { importFindings } from "./importRules";
-import { isJsonObject, JsonObject, OpenApiDocument } from "./operations";
+import { isJsonObject, JsonObject, listOperations, OpenApiDocument, operationKey } from "./operations";
 import { bodySizeFinding, detectVersion, OpenApiSpecInput, parseSpec, SpecVersion } from "./parse";
 import { secureDocument, SecuredOperation } from "./secure";
 import { noPathsFinding, validateDocument } from "./validate";
@@ -64,7 +64,22 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     ]);
     const fatal = findings.filter((f) => f.kind === FindingKind.Security || f.kind === FindingKind.Refused);
     if (fatal.length > 0) throw InvalidSecuredRestApiInput.fromFindings(fatal);
+    assertEverySecured(document, operations);
     return { version, document, body, operations, warnings: findings };
+}
+
+/** The contract, checked once more on what is sent: a method left otherwise is a bug, said loudly. */
+function assertEverySecured(document: OpenApiDocument, operations: readonly SecuredOperation[]): void {
+    const expected = new Map(operations.map((o) => [operationKey(o.verb, o.path), o.authorization]));
+    for (const { verb, path, operation } of listOperations(document)) {
+        const key = operationKey(verb, path);
+        const auth = operation["x-amazon-apigateway-auth"];
+        if (!isJsonObject(auth) || auth.type !== expected.get(key)) {
+            throw new Error(
+                `Internal error: ${key} would be deployed with ${JSON.stringify(auth)}, not ${expected.get(key)}.`,
+            );
+        }
+    }
 }
 
 /** The final resource policy's problems (see `documentPolicyProblems`); a PRIVATE API needs one. */
