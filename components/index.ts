@@ -20,6 +20,7 @@ export {
 } from "./resourcePolicy";
 export { DEFAULT_ACCESS_LOG_FORMAT } from "./accessLog";
 export { prepareSpec, PreparedSpec } from "./openapi/prepare";
+export { Finding, FindingKind, IMPORT_RULES, ImportRule } from "./openapi/findings";
 export { OpenApiSpecInput, MAX_DEFINITION_BYTES } from "./openapi/parse";
 export { SecuredOperation, SIGV4_SCHEME, SIGV4_SCHEME_NAME } from "./openapi/secure";
 export { listOperations, Operation, OpenApiDocument } from "./openapi/operations";

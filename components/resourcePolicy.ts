@@ -229,3 +229,31 @@ export function documentPolicyProblems(
 export function policyStatementsForBody(statements: readonly ResourcePolicyStatement[]): ResourcePolicyStatement[] {
     return statements.map((s) => ({ ...s, Resource: s.Resource ?? [THIS_API] }));
 }
+
+/**
+ * The resource policy as the REST API's `policy` argument, in the form API Gateway stores it. AWS
+ * converts the `execute-api:/…` shorthand to the full ARN when it saves a policy (developer guide,
+ * "API Gateway resource policy examples") and keeps full ARNs as given; the provider compares the
+ * argument with the stored policy for equivalence, so the shorthand would show a change on every
+ * preview (hashicorp/terraform-provider-aws#41696). `*` stands for the API id, which does not exist
+ * before the API does: a resource policy is only ever evaluated for its own API, so it covers exactly
+ * the requests the shorthand covers.
+ * @param executeApiPrefix `arn:<partition>:execute-api:<region>:<account>`
+ */
+export function storedResourcePolicy(policy: unknown, executeApiPrefix: string): string {
+    const shorthand = "execute-api:";
+    const expand = (resource: unknown): unknown =>
+        typeof resource === "string" && resource.startsWith(`${shorthand}/`)
+            ? `${executeApiPrefix}:*${resource.slice(shorthand.length)}`
+            : resource;
+    const expandAll = (value: unknown): unknown => (Array.isArray(value) ? value.map(expand) : expand(value));
+    const document = (typeof policy === "object" && policy !== null ? policy : {}) as { Statement?: unknown };
+    const statements = list(document.Statement).map((statement) => {
+        if (typeof statement !== "object" || statement === null) return statement;
+        const s = { ...(statement as Record<string, unknown>) };
+        if (s.Resource !== undefined) s.Resource = expandAll(s.Resource);
+        if (s.NotResource !== undefined) s.NotResource = expandAll(s.NotResource);
+        return s;
+    });
+    return JSON.stringify({ ...document, Statement: statements });
+}

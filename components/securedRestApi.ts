@@ -7,7 +7,7 @@ import { POLICY_EXTENSION } from "./openapi/prepare";
 import { OpenApiSpecInput } from "./openapi/parse";
 import { bindStageArn } from "./operationPolicy";
 import { MANAGED_INVOKE_POLICY_NAME, PolicyDocument, scopedInvokePolicy } from "./policy";
-import { ResourcePolicyStatement } from "./resourcePolicy";
+import { ResourcePolicyStatement, storedResourcePolicy } from "./resourcePolicy";
 import {
     EndpointType,
     ExecutionLoggingLevel,
@@ -38,7 +38,9 @@ export interface AccessLogArgs {
      * API Gateway writes logs with one IAM role per account and region (`aws.apigateway.Account`), a
      * singleton shared by every API there. Leave this unset when the role is already configured (the
      * usual case: set it once per region, outside this stack). Set it to make this stack manage that
-     * singleton, knowing it overrides whatever another stack set.
+     * singleton, knowing it overrides whatever another stack set. The setting is kept when the stack is
+     * destroyed (`retainOnDelete`): the provider would otherwise reset the region's role on delete, and
+     * execution and access logging would stop for every REST API in the region.
      * @default undefined: the account's existing role is used
      */
     accountCloudWatchRoleArn?: pulumi.Input<string>;
@@ -109,8 +111,11 @@ export interface SecuredRestApiArgs {
     disableExecuteApiEndpoint?: boolean;
 
     /**
-     * Fail the import when API Gateway reports a warning (for example a security scheme or model it
-     * ignores) instead of deploying an API that differs from the document.
+     * Fail the import when API Gateway reports a warning (for example a response model it cannot
+     * create) instead of deploying an API that differs from the document. API Gateway then rolls the
+     * whole import back, so the import warnings the component knows of are refused at preview already,
+     * naming `failOnWarnings: false` as the way to accept them; with `false` they are imported and each
+     * is logged on the component (`pulumi.log.warn`), as is what API Gateway silently ignores.
      * @default true
      */
     failOnWarnings?: boolean;
@@ -264,6 +269,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         const settings = settingsFor(name, args);
         super(SecuredRestApi.typeToken, name, {}, opts);
         const { spec } = settings;
+        logImportWarnings(settings, this);
         const info = (spec.document.info ?? {}) as { title?: string; description?: string };
         const resourcePolicy = spec.document[POLICY_EXTENSION];
         const tags = args.tags;
@@ -275,9 +281,14 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 name: settings.restApiName ?? info.title,
                 description: args.description ?? info.description,
                 body: spec.body,
-                // Also as the policy argument: the provider re-applies this argument after each import and
-                // watches it for drift, which it does not do for a policy kept only inside the body.
-                policy: resourcePolicy === undefined ? undefined : JSON.stringify(resourcePolicy),
+                // Also as the policy argument, in the form AWS stores it: the provider re-applies the argument
+                // after each import when not equivalent (rest_api.go resourceRestAPIWithBodyUpdateOperations,
+                // awspolicy.PoliciesAreEquivalent) and keeps it in state when equivalent (resourceRestAPIRead,
+                // verify.SecondJSONUnlessEquivalent), so it wins over the body's and shows no diff when unchanged.
+                policy:
+                    resourcePolicy === undefined
+                        ? undefined
+                        : executeApiPrefix(this).apply((prefix) => storedResourcePolicy(resourcePolicy, prefix)),
                 // Overwrite, not merge: a method deleted from the document must not linger, unsecured or not.
                 putRestApiMode: "overwrite",
                 failOnWarnings: settings.failOnWarnings,
@@ -305,7 +316,8 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 : new aws.apigateway.Account(
                       name,
                       { cloudwatchRoleArn: accessLog.accountCloudWatchRoleArn },
-                      { parent: this },
+                      // Since provider v6 (hashicorp/terraform-provider-aws#42226) deleting it resets the region's role.
+                      { parent: this, retainOnDelete: true },
                   );
         this.accessLogGroup =
             accessLog === undefined || accessLog.destinationArn !== undefined
@@ -433,9 +445,20 @@ function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
     try {
         return resolveSettings(args);
     } catch (e) {
-        if (e instanceof InvalidSecuredRestApiInput) throw new InvalidSecuredRestApiInput(e.problems, name);
+        if (e instanceof InvalidSecuredRestApiInput) throw new InvalidSecuredRestApiInput(e.problems, name, e.findings);
         throw e;
     }
+}
+
+/** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */
+function logImportWarnings(settings: Settings, component: pulumi.Resource): void {
+    for (const warning of settings.spec.warnings) void pulumi.log.warn(warning.message, component);
+}
+
+/** `arn:<partition>:execute-api:<region>:<account>`, the prefix of this API's execute-api ARNs. */
+function executeApiPrefix(parent: pulumi.Resource): pulumi.Output<string> {
+    const opts = { parent };
+    return pulumi.interpolate`arn:${aws.getPartitionOutput({}, opts).partition}:execute-api:${aws.getRegionOutput({}, opts).region}:${aws.getCallerIdentityOutput({}, opts).accountId}`;
 }
 
 function deploymentShapeOf(settings: Settings) {

@@ -1,9 +1,9 @@
 import { InvalidSecuredRestApiInput } from "./errors";
 import { isJsonObject } from "./openapi/operations";
-import { POLICY_EXTENSION, prepareSpec, PreparedSpec } from "./openapi/prepare";
+import { FindingKind } from "./openapi/findings";
+import { prepareSpec, PreparedSpec } from "./openapi/prepare";
 import { operationGrants, operationPolicyDocuments } from "./operationPolicy";
 import { PolicyDocument } from "./policy";
-import { documentPolicyProblems } from "./resourcePolicy";
 import type { SecuredRestApiArgs } from "./securedRestApi";
 
 // Enumerations are `as const` objects plus a type of their values: TypeScript users write plain strings,
@@ -180,15 +180,28 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
     ) {
         problems.push('invokeOperations must list at least one operation, such as ["GET /pets"].');
     }
+    const failOnWarnings = args.failOnWarnings ?? true;
+    if (typeof failOnWarnings !== "boolean") {
+        problems.push(`failOnWarnings must be true or false; got ${JSON.stringify(failOnWarnings)}.`);
+    }
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
 
-    const spec = prepareSpec(args.openApiSpec, { publicOperations, resourcePolicy: args.resourcePolicy });
-    const policyProblems = documentPolicyProblems(
-        spec.document[POLICY_EXTENSION] ?? (endpointType === "PRIVATE" ? { Statement: [] } : undefined),
+    const spec = prepareSpec(args.openApiSpec, {
+        publicOperations,
+        resourcePolicy: args.resourcePolicy,
         endpointType,
-        spec.operations.filter((o) => o.authorization === "NONE"),
-    );
-    if (policyProblems.length > 0) throw new InvalidSecuredRestApiInput(policyProblems);
+    });
+    const importWarnings = spec.warnings.filter((f) => f.kind === FindingKind.Warning);
+    if (failOnWarnings && importWarnings.length > 0) {
+        throw new InvalidSecuredRestApiInput(
+            [
+                ...importWarnings.map((f) => f.message),
+                "With failOnWarnings: true (the default) API Gateway rolls the whole import back on any of these warnings. Fix the document, or set failOnWarnings: false to import the API with them (each is then logged as a warning).",
+            ],
+            undefined,
+            importWarnings,
+        );
+    }
     return {
         spec,
         stageName,
@@ -196,7 +209,7 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         publicOperations,
         endpointType,
         disableExecuteApiEndpoint: args.disableExecuteApiEndpoint ?? false,
-        failOnWarnings: args.failOnWarnings ?? true,
+        failOnWarnings,
         restApiName: args.restApiName,
         throttle,
         executionLoggingLevel,

@@ -11,6 +11,7 @@ import {
     SecuredRestApi,
     SecuredRestApiArgs,
 } from "../components";
+import { storedResourcePolicy } from "../components/resourcePolicy";
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
 import { clientOutputs, freshLocalAws, inputsOf, serveLocally } from "./helpers/localAws";
@@ -30,6 +31,27 @@ function serve(args: Partial<SecuredRestApiArgs>) {
 
 describe("security options, secure by default", () => {
     describe("resource policy kept inside the body", () => {
+        it("is sent as the policy argument in the form API Gateway stores it, other resources untouched", () => {
+            const stored = storedResourcePolicy(
+                {
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" },
+                        {
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "execute-api:Invoke",
+                            NotResource: ["execute-api:/*/GET/a", "*"],
+                        },
+                    ],
+                },
+                "arn:aws-cn:execute-api:cn-north-1:111122223333",
+            );
+            expect(stored).to.equal(
+                '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws-cn:execute-api:cn-north-1:111122223333:*/*"},{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","NotResource":["arn:aws-cn:execute-api:cn-north-1:111122223333:*/*/GET/a","*"]}]}',
+            );
+        });
+
         it("goes into x-amazon-apigateway-policy, after the document's own statements, and into the deployment hash", () => {
             const spec = PETSTORE_OPENAPI.replace(
                 "paths:",
@@ -123,8 +145,14 @@ describe("security options, secure by default", () => {
             });
             await allRegistrationsSettled();
             const restApi = inputsOf(mocks, "aws:apigateway/restApi:RestApi");
-            expect(JSON.parse(String(restApi.policy))).to.deep.equal(
-                (JSON.parse(String(restApi.body)) as Record<string, unknown>)["x-amazon-apigateway-policy"],
+            const inBody = (JSON.parse(String(restApi.body)) as Record<string, unknown>)["x-amazon-apigateway-policy"];
+            expect(JSON.stringify(inBody)).to.include('"Resource":["execute-api:/*/OPTIONS/pets"]');
+            // The argument is the body's policy in the form AWS stores it, so an unchanged policy is no diff.
+            expect(String(restApi.policy)).to.equal(
+                JSON.stringify(inBody).replace(/"execute-api:\//g, '"arn:aws:execute-api:us-west-2:123456789012:*/'),
+            );
+            expect(String(restApi.policy)).to.include(
+                '"Resource":["arn:aws:execute-api:us-west-2:123456789012:*/*/OPTIONS/pets"]',
             );
         });
 
@@ -266,14 +294,30 @@ describe("security options, secure by default", () => {
             );
 
             const { mocks: withRole } = await freshLocalAws(false);
-            new SecuredRestApi("log", {
-                openApiSpec: PETSTORE_OPENAPI,
-                accessLog: { accountCloudWatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" },
-            });
+            const retained: (boolean | undefined)[] = [];
+            new SecuredRestApi(
+                "log",
+                {
+                    openApiSpec: PETSTORE_OPENAPI,
+                    accessLog: { accountCloudWatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" },
+                },
+                {
+                    transformations: [
+                        (resource) => {
+                            if (resource.type === "aws:apigateway/account:Account") {
+                                retained.push(resource.opts.retainOnDelete);
+                            }
+                            return undefined;
+                        },
+                    ],
+                },
+            );
             await allRegistrationsSettled();
             expect(inputsOf(withRole, "aws:apigateway/account:Account").cloudwatchRoleArn).to.equal(
                 "arn:aws:iam::123456789012:role/apigw-logs",
             );
+            // Destroying the stack must not reset the region's logging role for every other API.
+            expect(retained).to.deep.equal([true]);
         });
     });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { InvalidSecuredRestApiInput, listOperations, OpenApiDocument, prepareSpec, SIGV4_SCHEME } from "../components";
-import { mockIntegration, openApi3, operation, PETSTORE_OPENAPI, PETSTORE_SWAGGER, swagger2 } from "./helpers/specs";
+import { openApi3, operation, PETSTORE_OPENAPI, PETSTORE_SWAGGER, swagger2 } from "./helpers/specs";
 
 function expectRefused(action: () => unknown, pattern: RegExp): InvalidSecuredRestApiInput {
     try {
@@ -108,11 +108,13 @@ describe("spec intake and securing (pure)", () => {
             expectRefused(() => prepareSpec(swagger2(undefined, { paths: undefined })), /no paths/);
         });
 
-        it("a document that breaks the OpenAPI schema, with its location", () => {
-            const spec = openApi3({ "/pets": { get: { "x-amazon-apigateway-integration": mockIntegration() } } });
+        it("a document whose operation API Gateway cannot create, with its location", () => {
+            const spec = openApi3({
+                "/pets": { get: operation({ "x-amazon-apigateway-integration": { type: "lambda" } }) },
+            });
             expectRefused(
                 () => prepareSpec(spec),
-                /OpenAPI 3\.0 schema at paths\["\/pets"\]\.get: must have required property 'responses'/,
+                /Operation GET \/pets \(paths\["\/pets"\]\.get\.x-amazon-apigateway-integration\) has integration type "lambda"\. API Gateway refuses it \(AWS: the integration type is one of aws, aws_proxy, http, http_proxy, mock\)/,
             );
         });
 

@@ -1,5 +1,6 @@
 import * as YAML from "yaml";
 import { InvalidSecuredRestApiInput } from "../errors";
+import { Finding, IMPORT_RULES, ruleFinding, securityFinding } from "./findings";
 import { isJsonObject, OpenApiDocument } from "./operations";
 
 /**
@@ -37,18 +38,15 @@ export function parseSpec(spec: OpenApiSpecInput): OpenApiDocument {
     }
 }
 
-function parseSpecText(text: string): OpenApiDocument {
-    if (text.charCodeAt(0) === 0xfeff) {
-        fail(
-            "openApiSpec text starts with a byte order mark (U+FEFF); API Gateway rejects it. Save the file as UTF-8 without BOM.",
-        );
-    }
+function parseSpecText(input: string): OpenApiDocument {
+    // A byte order mark never reaches API Gateway: the body sent is the document serialised anew.
+    const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     if (text.trim() === "") {
         fail("openApiSpec text is empty; pass an OpenAPI 3.0 or Swagger 2.0 document.");
     }
     const bytes = Buffer.byteLength(text, "utf8");
     if (bytes > MAX_DEFINITION_BYTES) {
-        fail(tooLarge(bytes, "openApiSpec text"));
+        throw InvalidSecuredRestApiInput.fromFindings([tooLarge(bytes, "openApiSpec text")]);
     }
     let parsed: YAML.Document.Parsed;
     try {
@@ -79,31 +77,48 @@ function parseSpecText(text: string): OpenApiDocument {
 
 /** Reads `swagger: "2.0"` or `openapi: 3.0.x`, the two versions API Gateway REST APIs import. */
 export function detectVersion(document: OpenApiDocument): SpecVersion {
+    const refuse = (problem: string): never => {
+        throw InvalidSecuredRestApiInput.fromFindings([
+            ruleFinding(
+                IMPORT_RULES.openapiVersion,
+                "the document root",
+                problem,
+                "Convert the document to OpenAPI 3.0.x or Swagger 2.0.",
+            ),
+        ]);
+    };
     if (document.swagger !== undefined) {
         if (document.swagger === "2.0") return "swagger2";
-        fail(`Unsupported Swagger version ${JSON.stringify(document.swagger)}: API Gateway imports "2.0" only.`);
+        refuse(`Unsupported Swagger version ${JSON.stringify(document.swagger)}: API Gateway imports "2.0" only.`);
     }
     if (document.openapi !== undefined) {
         if (typeof document.openapi === "string" && /^3\.0\.\d+$/.test(document.openapi)) return "openapi3";
-        fail(
-            `Unsupported OpenAPI version ${JSON.stringify(document.openapi)}: API Gateway REST APIs import OpenAPI 3.0.x and Swagger 2.0 only; convert the document to 3.0.`,
+        refuse(
+            `Unsupported OpenAPI version ${JSON.stringify(document.openapi)}: API Gateway REST APIs import OpenAPI 3.0.x and Swagger 2.0 only.`,
         );
     }
-    return fail(
-        'The document declares neither "openapi: 3.0.x" nor "swagger: \\"2.0\\""; add the version field at the top level.',
-    );
+    throw InvalidSecuredRestApiInput.fromFindings([
+        securityFinding(
+            "no-version",
+            "the document root",
+            'The document declares neither "openapi: 3.0.x" nor "swagger: \\"2.0\\""; add the version field at the top level.',
+        ),
+    ]);
 }
 
-/** Fails when the final body would exceed what API Gateway accepts in one import. */
-export function checkBodySize(body: string): void {
+/** A finding when the final body would exceed what API Gateway accepts in one import. */
+export function bodySizeFinding(body: string): Finding | undefined {
     const bytes = Buffer.byteLength(body, "utf8");
-    if (bytes > MAX_DEFINITION_BYTES) {
-        fail(tooLarge(bytes, "The secured API definition"));
-    }
+    return bytes > MAX_DEFINITION_BYTES ? tooLarge(bytes, "The secured API definition") : undefined;
 }
 
-function tooLarge(bytes: number, what: string): string {
-    return `${what} is ${bytes} bytes; API Gateway accepts at most ${MAX_DEFINITION_BYTES} bytes (6 MB) per API definition. Split the API or remove documentation and examples.`;
+function tooLarge(bytes: number, what: string): Finding {
+    return ruleFinding(
+        IMPORT_RULES.definitionSize,
+        "the document root",
+        `${what} is ${bytes} bytes; API Gateway accepts at most ${MAX_DEFINITION_BYTES} bytes (6 MB) per API definition.`,
+        "Split the API or remove documentation and examples.",
+    );
 }
 
 function describe(value: unknown): string {
@@ -112,6 +127,8 @@ function describe(value: unknown): string {
     return `a ${typeof value}`;
 }
 
+/** The document cannot be read as one (a contract finding): duplicate keys would hide operations. */
 function fail(problem: string): never {
-    throw new InvalidSecuredRestApiInput([problem]);
+    const rule = problem.includes("Map keys must be unique") ? "duplicate-key" : "unreadable-document";
+    throw InvalidSecuredRestApiInput.fromFindings([securityFinding(rule, "the document root", problem)]);
 }

@@ -1,8 +1,11 @@
-import { isJsonObject, JsonObject, OpenApiDocument } from "./operations";
-import { checkBodySize, detectVersion, OpenApiSpecInput, parseSpec, SpecVersion } from "./parse";
+import { InvalidSecuredRestApiInput } from "../errors";
+import { Finding, FindingKind, orderFindings, securityFinding } from "./findings";
+import { importFindings } from "./importRules";
+import { isJsonObject, JsonObject, listOperations, OpenApiDocument, operationKey } from "./operations";
+import { bodySizeFinding, detectVersion, OpenApiSpecInput, parseSpec, SpecVersion } from "./parse";
 import { secureDocument, SecuredOperation } from "./secure";
-import { validateDocument } from "./validate";
-import { policyStatementsForBody, ResourcePolicyStatement } from "../resourcePolicy";
+import { noPathsFinding, validateDocument } from "./validate";
+import { documentPolicyProblems, policyStatementsForBody, ResourcePolicyStatement } from "../resourcePolicy";
 
 /** The extension that carries the API's resource policy inside the body. */
 export const POLICY_EXTENSION = "x-amazon-apigateway-policy";
@@ -17,6 +20,11 @@ export interface PreparedSpec {
     readonly body: string;
     /** Every operation with the authorization it ends up with. */
     readonly operations: readonly SecuredOperation[];
+    /**
+     * What API Gateway would import with a warning (kind `warning`: fatal under `failOnWarnings`, see
+     * `resolveSettings`) or silently ignore (kind `ignored`), one finding per rule, in that order.
+     */
+    readonly warnings: readonly Finding[];
 }
 
 export interface PrepareOptions {
@@ -24,23 +32,67 @@ export interface PrepareOptions {
     readonly publicOperations?: readonly string[];
     /** Statements added to the document's resource policy (`x-amazon-apigateway-policy`). */
     readonly resourcePolicy?: readonly ResourcePolicyStatement[];
+    /** The API's endpoint type, which decides what the resource policy must and must not say. */
+    readonly endpointType?: string;
 }
 
 /**
- * Parses, validates and secures an OpenAPI 3.0 / Swagger 2.0 document (object or JSON/YAML text), and
+ * Parses, checks and secures an OpenAPI 3.0 / Swagger 2.0 document (object or JSON/YAML text), and
  * adds the resource policy statements to its `x-amazon-apigateway-policy`. Pure and synchronous, so it
- * can run before any resource is registered; throws `InvalidSecuredRestApiInput` listing every problem.
+ * can run before any resource is registered. Throws `InvalidSecuredRestApiInput` listing every security
+ * problem (first) and every rule API Gateway's import would refuse; returns the warnings.
  */
 export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}): PreparedSpec {
     const document = parseSpec(spec);
     const version = detectVersion(document);
-    validateDocument(document, version);
-    const operations = secureDocument(document, version, options.publicOperations ?? []);
+    const noPaths = noPathsFinding(document);
+    if (noPaths) throw InvalidSecuredRestApiInput.fromFindings([noPaths]);
+
+    const integrity = validateDocument(document);
+    const { operations, findings: security } = secureDocument(document, version, options.publicOperations ?? []);
     if (options.resourcePolicy && options.resourcePolicy.length > 0)
         addPolicyStatements(document, policyStatementsForBody(options.resourcePolicy));
     const body = JSON.stringify(document);
-    checkBodySize(body);
-    return { version, document, body, operations };
+    const size = bodySizeFinding(body);
+    // The import rules look at the document as it will be sent, so they judge exactly what AWS receives.
+    const findings = orderFindings([
+        ...integrity,
+        ...security,
+        ...resourcePolicyFindings(document, operations, options.endpointType ?? "REGIONAL"),
+        ...importFindings(document, version),
+        ...(size ? [size] : []),
+    ]);
+    const fatal = findings.filter((f) => f.kind === FindingKind.Security || f.kind === FindingKind.Refused);
+    if (fatal.length > 0) throw InvalidSecuredRestApiInput.fromFindings(fatal);
+    assertEverySecured(document, operations);
+    return { version, document, body, operations, warnings: findings };
+}
+
+/** The contract, checked once more on what is sent: a method left otherwise is a bug, said loudly. */
+function assertEverySecured(document: OpenApiDocument, operations: readonly SecuredOperation[]): void {
+    const expected = new Map(operations.map((o) => [operationKey(o.verb, o.path), o.authorization]));
+    for (const { verb, path, operation } of listOperations(document)) {
+        const key = operationKey(verb, path);
+        const auth = operation["x-amazon-apigateway-auth"];
+        if (!isJsonObject(auth) || auth.type !== expected.get(key)) {
+            throw new Error(
+                `Internal error: ${key} would be deployed with ${JSON.stringify(auth)}, not ${expected.get(key)}.`,
+            );
+        }
+    }
+}
+
+/** The final resource policy's problems (see `documentPolicyProblems`); a PRIVATE API needs one. */
+function resourcePolicyFindings(
+    document: OpenApiDocument,
+    operations: readonly SecuredOperation[],
+    endpointType: string,
+): Finding[] {
+    const policy = document[POLICY_EXTENSION] ?? (endpointType === "PRIVATE" ? { Statement: [] } : undefined);
+    const publicOperations = operations.filter((o) => o.authorization === "NONE");
+    return documentPolicyProblems(policy, endpointType, publicOperations).map((problem) =>
+        securityFinding("resource-policy", POLICY_EXTENSION, problem),
+    );
 }
 
 /**

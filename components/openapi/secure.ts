@@ -1,4 +1,4 @@
-import { InvalidSecuredRestApiInput } from "../errors";
+import { Finding, securityFinding } from "./findings";
 import {
     isJsonObject,
     JsonObject,
@@ -9,7 +9,7 @@ import {
     parseOperationKey,
 } from "./operations";
 import { SpecVersion } from "./parse";
-import { pointerToLocation } from "./validate";
+import { escapePointer, pointerToLocation } from "./validate";
 
 /** The name under which the SigV4 security scheme is declared in the secured document. */
 export const SIGV4_SCHEME_NAME = "sigv4";
@@ -23,7 +23,6 @@ export const SIGV4_SCHEME: Readonly<JsonObject> = Object.freeze({
 });
 
 const AUTH_EXTENSION = "x-amazon-apigateway-auth";
-const INTEGRATION_EXTENSION = "x-amazon-apigateway-integration";
 
 /** How one operation of the secured document is authorized. */
 export interface SecuredOperation {
@@ -65,47 +64,49 @@ function schemesOf(document: OpenApiDocument, version: SpecVersion, create: bool
     return isJsonObject(components.securitySchemes) ? components.securitySchemes : undefined;
 }
 
+/** Every operation with its authorization, and what stood in the way of securing them. */
+export interface SecuringResult {
+    readonly operations: SecuredOperation[];
+    /** Security findings: when any, the document is not secured and must not be deployed. */
+    readonly findings: Finding[];
+}
+
 /**
  * Makes every operation require AWS_IAM (SigV4), in place, and returns how each is authorized.
  *
  * Every operation gets `x-amazon-apigateway-auth: {type: AWS_IAM}` and `security: [{sigv4: []}]` (plus
  * an API-key requirement it already had); operations named in `publicOperations` get `{type: NONE}` and
- * `security: []`. Anything that would leave a method open or unusable by accident is refused, with every
- * problem listed at once: a missing integration, an explicit NONE, a Lambda or Cognito authorizer, a
- * `publicOperations` entry that matches nothing.
+ * `security: []`. Anything that would leave a method open by accident is a finding, every one listed:
+ * an explicit NONE, a Lambda or Cognito authorizer, a `publicOperations` entry that matches nothing.
  */
 export function secureDocument(
     document: OpenApiDocument,
     version: SpecVersion,
     publicOperations: readonly string[],
-): SecuredOperation[] {
-    const problems: string[] = [];
+): SecuringResult {
+    const findings: Finding[] = [];
     const operations = listOperations(document);
     const schemes = schemesOf(document, version, false) ?? {};
-
-    for (const [path, pathItem] of Object.entries(document.paths as JsonObject)) {
-        if (!isJsonObject(pathItem)) continue;
-        if (typeof pathItem.$ref === "string") {
-            problems.push(
-                `Path ${path} is a $ref to a path item; API Gateway import does not follow it. Inline the path item.`,
-            );
-        }
-        if (pathItem.trace !== undefined) {
-            problems.push(`Operation TRACE ${path}: API Gateway has no TRACE method. Remove it.`);
-        }
-    }
 
     const publicKeys = new Set<string>();
     const definedKeys = new Set(operations.map((o) => operationKey(o.verb, o.path)));
     for (const entry of publicOperations) {
         const key = typeof entry === "string" ? parseOperationKey(entry) : undefined;
         if (key === undefined) {
-            problems.push(
-                `publicOperations entry ${JSON.stringify(entry)} is not of the form "VERB /path" with VERB one of ${[...OPERATION_VERBS.values()].join(", ")}.`,
+            findings.push(
+                securityFinding(
+                    "public-operation-form",
+                    "publicOperations",
+                    `publicOperations entry ${JSON.stringify(entry)} is not of the form "VERB /path" with VERB one of ${[...OPERATION_VERBS.values()].join(", ")}.`,
+                ),
             );
         } else if (!definedKeys.has(key)) {
-            problems.push(
-                `publicOperations entry ${JSON.stringify(entry)} matches no operation of the document. Operations are: ${describeKeys(definedKeys)}.`,
+            findings.push(
+                securityFinding(
+                    "public-operation-unknown",
+                    "publicOperations",
+                    `publicOperations entry ${JSON.stringify(entry)} matches no operation of the document. Operations are: ${describeKeys(definedKeys)}.`,
+                ),
             );
         } else {
             publicKeys.add(key);
@@ -116,23 +117,21 @@ export function secureDocument(
     const secured: SecuredOperation[] = [];
     for (const { verb, path, methodKey, operation } of operations) {
         const key = operationKey(verb, path);
-        const where = `Operation ${key} (${pointerToLocation(`/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}/${methodKey}`)})`;
+        const location = pointerToLocation(`/paths/${escapePointer(path)}/${escapePointer(methodKey)}`);
+        const where = `Operation ${key} (${location})`;
         const isPublic = publicKeys.has(key);
-
-        if (!isJsonObject(operation[INTEGRATION_EXTENSION])) {
-            problems.push(
-                `${where} has no ${INTEGRATION_EXTENSION}; API Gateway fails the deployment with "No integration defined for method". Add an integration (mock, http, http_proxy, aws or aws_proxy).`,
-            );
-        }
+        const problem = (rule: string, message: string) => findings.push(securityFinding(rule, location, message));
 
         const auth = operation[AUTH_EXTENSION];
         const authType = isJsonObject(auth) ? lowerText(auth.type).toUpperCase() : undefined;
         if (auth !== undefined && authType !== "AWS_IAM" && authType !== "NONE") {
-            problems.push(
+            problem(
+                "auth-type",
                 `${where} declares ${AUTH_EXTENSION} type ${JSON.stringify(isJsonObject(auth) ? auth.type : auth)}; only AWS_IAM or NONE exist.`,
             );
         } else if (authType === "NONE" && !isPublic) {
-            problems.push(
+            problem(
+                "auth-none",
                 `${where} declares ${AUTH_EXTENSION} NONE, which would leave it open to anyone. Remove it, or list "${key}" in publicOperations if it must be public.`,
             );
         }
@@ -144,7 +143,10 @@ export function secureDocument(
             for (const schemeName of Object.keys(isJsonObject(requirement) ? requirement : {})) {
                 const scheme = schemes[schemeName];
                 if (!isJsonObject(scheme)) {
-                    problems.push(
+                    // The secured document defines sigv4 itself, so a requirement of it resolves.
+                    if (schemeName === SIGV4_SCHEME_NAME && scheme === undefined) continue;
+                    problem(
+                        "undefined-security-scheme",
                         `${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`,
                     );
                     continue;
@@ -152,7 +154,8 @@ export function secureDocument(
                 const kind = classifyScheme(scheme);
                 if ((kind === "lambdaAuthorizer" || kind === "cognito") && !isPublic) {
                     const what = kind === "cognito" ? "a Cognito user pool authorizer" : "a Lambda (custom) authorizer";
-                    problems.push(
+                    problem(
+                        "authorizer-not-public",
                         `${where} is authorized by ${what} through scheme "${schemeName}"${inherited}; a method has one authorization type, so it could not also require AWS_IAM. Remove the requirement, or list "${key}" in publicOperations to expose it without IAM.`,
                     );
                 } else if (kind === "apiKey") {
@@ -180,14 +183,16 @@ export function secureDocument(
 
     const existing = schemes[SIGV4_SCHEME_NAME];
     if (existing !== undefined && !(isJsonObject(existing) && classifyScheme(existing) === "sigv4")) {
-        problems.push(
-            `The document already defines a security scheme named "${SIGV4_SCHEME_NAME}" that is not SigV4; rename it, since the secured document needs that name for AWS_IAM.`,
+        findings.push(
+            securityFinding(
+                "sigv4-name-taken",
+                SIGV4_SCHEME_NAME,
+                `The document already defines a security scheme named "${SIGV4_SCHEME_NAME}" that is not SigV4; rename it, since the secured document needs that name for AWS_IAM.`,
+            ),
         );
     }
-    if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
-
-    schemesOf(document, version, true)![SIGV4_SCHEME_NAME] = { ...SIGV4_SCHEME };
-    return secured;
+    if (findings.length === 0) schemesOf(document, version, true)![SIGV4_SCHEME_NAME] = { ...SIGV4_SCHEME };
+    return { operations: secured, findings };
 }
 
 /** A string field compared case-insensitively, as API Gateway does; anything else reads as "". */
