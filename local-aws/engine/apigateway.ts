@@ -1,0 +1,112 @@
+import { isJsonObject, listOperations, OpenApiDocument } from "../../components/openapi/operations";
+import { newDeploymentId, newResourceId, newRestApiId } from "./ids";
+import { HandlerTable, LocalAwsError, nameOrAutoName, requireValidPolicy, RestApiRecord, StageRecord } from "./records";
+
+/** What API Gateway's REST API resources become in the local account. */
+export const APIGATEWAY_HANDLERS: HandlerTable = {
+    "aws:apigateway/restApi:RestApi": async (account, name, inputs) => {
+        const id = newRestApiId();
+        const body = typeof inputs.body === "string" ? inputs.body : "";
+        if (body !== "") {
+            let document: unknown;
+            try {
+                document = JSON.parse(body);
+            } catch {
+                throw new LocalAwsError("BadRequestException", "Invalid OpenAPI input.");
+            }
+            const policy = isJsonObject(document) ? document["x-amazon-apigateway-policy"] : undefined;
+            if (policy !== undefined) requireValidPolicy(JSON.stringify(policy), "resource");
+        }
+        const endpoint = inputs.endpointConfiguration as { types?: string } | undefined;
+        const record: RestApiRecord = {
+            id,
+            name: nameOrAutoName(inputs.name, name),
+            body,
+            endpointType: endpoint?.types ?? "EDGE",
+            disableExecuteApiEndpoint: inputs.disableExecuteApiEndpoint === true,
+            executionArn: `arn:${account.partition}:execute-api:${account.region}:${account.accountId}:${id}`,
+            baseUrl: await account.allocateEndpoint(id),
+        };
+        account.restApis.set(id, record);
+        return {
+            id,
+            state: {
+                ...inputs,
+                name: record.name,
+                arn: `arn:${account.partition}:apigateway:${account.region}::/restapis/${id}`,
+                executionArn: record.executionArn,
+                rootResourceId: newResourceId(),
+                region: account.region,
+            },
+        };
+    },
+    "aws:apigateway/deployment:Deployment": (account, _name, inputs) => {
+        const api = account.restApis.get(String(inputs.restApi));
+        if (!api)
+            throw new LocalAwsError(
+                "NotFoundException",
+                `Invalid API identifier specified ${account.accountId}:${String(inputs.restApi)}`,
+            );
+        assertEveryMethodIntegrated(api.body);
+        const id = newDeploymentId();
+        account.deployments.set(id, { id, restApiId: api.id, body: api.body });
+        return { id, state: { ...inputs, createdDate: new Date().toISOString(), region: account.region } };
+    },
+    "aws:apigateway/stage:Stage": (account, _name, inputs) => {
+        const api = account.restApis.get(String(inputs.restApi));
+        if (!api)
+            throw new LocalAwsError(
+                "NotFoundException",
+                `Invalid API identifier specified ${account.accountId}:${String(inputs.restApi)}`,
+            );
+        const deployment = account.deployments.get(String(inputs.deployment));
+        if (!deployment || deployment.restApiId !== api.id) {
+            throw new LocalAwsError("BadRequestException", `Invalid deployment identifier specified`);
+        }
+        const stageName = String(inputs.stageName);
+        if (account.stage(api.id, stageName)) throw new LocalAwsError("ConflictException", "Stage already exists");
+        if (inputs.accessLogSettings !== undefined) account.requireCloudWatchRole();
+        const record: StageRecord = {
+            restApiId: api.id,
+            stageName,
+            deploymentId: deployment.id,
+            invokeUrl: `${api.baseUrl}/${stageName}`,
+        };
+        account.stages.set(`${api.id}/${stageName}`, record);
+        return {
+            id: `ags-${api.id}-${stageName}`,
+            state: {
+                ...inputs,
+                arn: `arn:${account.partition}:apigateway:${account.region}::/restapis/${api.id}/stages/${stageName}`,
+                executionArn: `${api.executionArn}/${stageName}`,
+                invokeUrl: record.invokeUrl,
+                region: account.region,
+            },
+        };
+    },
+    "aws:apigateway/methodSettings:MethodSettings": (account, _name, inputs) => {
+        const key = `${String(inputs.restApi)}/${String(inputs.stageName)}`;
+        if (!account.stages.has(key))
+            throw new LocalAwsError("NotFoundException", `Invalid stage identifier specified`);
+        const settings = (inputs.settings ?? {}) as Record<string, unknown>;
+        if (settings.loggingLevel !== undefined && settings.loggingLevel !== "OFF") account.requireCloudWatchRole();
+        account.methodSettings.set(key, settings);
+        return { id: `${key}-${String(inputs.methodPath)}`, state: { ...inputs } };
+    },
+    "aws:apigateway/account:Account": (account, _name, inputs) => {
+        account.cloudWatchRoleArn = String(inputs.cloudwatchRoleArn);
+        return {
+            id: "api-gateway-account",
+            state: { ...inputs, throttleSettings: [{ burstLimit: 5000, rateLimit: 10000 }] },
+        };
+    },
+};
+
+/** API Gateway refuses to deploy an API with a method that has no integration. */
+function assertEveryMethodIntegrated(body: string): void {
+    if (body === "") throw new LocalAwsError("BadRequestException", "The REST API doesn't contain any methods");
+    const operations = listOperations(JSON.parse(body) as OpenApiDocument);
+    if (operations.some((o) => o.operation["x-amazon-apigateway-integration"] === undefined)) {
+        throw new LocalAwsError("BadRequestException", "No integration defined for method");
+    }
+}

@@ -1,0 +1,148 @@
+import { isJsonObject } from "../../components/openapi/operations";
+import { autoNameSuffix, newAccessKeyId, newIamUniqueId, newSecretAccessKey } from "./ids";
+import {
+    AccessKeyRecord,
+    addTo,
+    HandlerTable,
+    Inputs,
+    LocalAwsError,
+    nameOrAutoName,
+    pushTo,
+    requireValidPolicy,
+} from "./records";
+
+/** What IAM's resources become in the local account: identities, policies, attachments and keys. */
+export const IAM_HANDLERS: HandlerTable = {
+    "aws:iam/group:Group": (account, name, inputs) => {
+        const groupName = nameOrAutoName(inputs.name, name);
+        const arn = account.iamArn("group", groupName);
+        account.groups.set(groupName, { name: groupName, arn });
+        return {
+            id: groupName,
+            state: { ...inputs, name: groupName, arn, path: "/", uniqueId: newIamUniqueId("AGPA") },
+        };
+    },
+    "aws:iam/policy:Policy": (account, name, inputs) => {
+        const policyName = nameOrAutoName(inputs.name, name);
+        const document = requireValidPolicy(inputs.policy, "identity");
+        const arn = account.iamArn("policy", policyName);
+        account.policies.set(arn, { arn, name: policyName, document });
+        return { id: arn, state: { ...inputs, name: policyName, arn, policyId: newIamUniqueId("ANPA") } };
+    },
+    "aws:iam/groupPolicyAttachment:GroupPolicyAttachment": (account, _name, inputs) => {
+        const group = account.requireGroup(inputs.group);
+        const policyArn = String(inputs.policyArn);
+        account.policyDocument(policyArn);
+        addTo(account.groupAttachments, group, policyArn);
+        return { id: `${group}-${autoNameSuffix()}`, state: { ...inputs } };
+    },
+    "aws:iam/userPolicyAttachment:UserPolicyAttachment": (account, _name, inputs) => {
+        const user = account.requireUser(inputs.user);
+        const policyArn = String(inputs.policyArn);
+        account.policyDocument(policyArn);
+        addTo(account.userAttachments, user, policyArn);
+        return { id: `${user}-${autoNameSuffix()}`, state: { ...inputs } };
+    },
+    "aws:iam/groupPolicy:GroupPolicy": (account, name, inputs) => {
+        const group = account.requireGroup(inputs.group);
+        const policyName = nameOrAutoName(inputs.name, name);
+        pushTo(account.groupInlinePolicies, group, {
+            name: policyName,
+            document: requireValidPolicy(inputs.policy, "identity"),
+        });
+        return { id: `${group}:${policyName}`, state: { ...inputs, name: policyName } };
+    },
+    "aws:iam/userPolicy:UserPolicy": (account, name, inputs) => {
+        const user = account.requireUser(inputs.user);
+        const policyName = nameOrAutoName(inputs.name, name);
+        pushTo(account.userInlinePolicies, user, {
+            name: policyName,
+            document: requireValidPolicy(inputs.policy, "identity"),
+        });
+        return { id: `${user}:${policyName}`, state: { ...inputs, name: policyName } };
+    },
+    "aws:iam/user:User": (account, name, inputs) => {
+        const userName = nameOrAutoName(inputs.name, name);
+        const arn = account.iamArn("user", userName);
+        const uniqueId = newIamUniqueId("AIDA");
+        const tags = new Map(
+            Object.entries(isJsonObject(inputs.tags) ? inputs.tags : {}).map(([k, v]) => [k, String(v)]),
+        );
+        account.users.set(userName, { name: userName, arn, uniqueId, tags });
+        return { id: userName, state: { ...inputs, name: userName, arn, path: "/", uniqueId } };
+    },
+    "aws:iam/userGroupMembership:UserGroupMembership": (account, _name, inputs) => {
+        const user = account.requireUser(inputs.user);
+        const groups = (inputs.groups as unknown[]).map((g) => account.requireGroup(g));
+        for (const group of groups) addTo(account.memberships, user, group);
+        return { id: `terraform-${autoNameSuffix()}`, state: { ...inputs } };
+    },
+    "aws:iam/accessKey:AccessKey": (account, _name, inputs) => {
+        const user = account.requireUser(inputs.user);
+        const existing = [...account.accessKeys.values()].filter((k) => k.userName === user);
+        if (existing.length >= 2) {
+            throw new LocalAwsError("LimitExceeded", "Cannot exceed quota for AccessKeysPerUser: 2");
+        }
+        const key: AccessKeyRecord = {
+            id: newAccessKeyId(),
+            secret: newSecretAccessKey(),
+            userName: user,
+            status: "Active",
+        };
+        account.accessKeys.set(key.id, key);
+        return {
+            id: key.id,
+            state: { ...inputs, secret: key.secret, status: key.status, createDate: new Date().toISOString() },
+        };
+    },
+    "aws:iam/role:Role": (account, name, inputs) => {
+        const roleName = nameOrAutoName(inputs.name, name);
+        if (account.roles.has(roleName))
+            throw new LocalAwsError("EntityAlreadyExists", `Role with name ${roleName} already exists.`);
+        const assumeRolePolicy = requireValidPolicy(inputs.assumeRolePolicy, "trust");
+        const uniqueId = newIamUniqueId("AROA");
+        const arn = account.iamArn("role", roleName);
+        const maxSessionDurationSeconds =
+            typeof inputs.maxSessionDuration === "number" ? inputs.maxSessionDuration : 3600;
+        account.roles.set(roleName, {
+            name: roleName,
+            arn,
+            uniqueId,
+            assumeRolePolicy,
+            tags: tagsOf(inputs),
+            maxSessionDurationSeconds,
+        });
+        return {
+            id: roleName,
+            state: {
+                ...inputs,
+                name: roleName,
+                arn,
+                uniqueId,
+                path: "/",
+                maxSessionDuration: maxSessionDurationSeconds,
+            },
+        };
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (account, _name, inputs) => {
+        const role = account.requireRole(inputs.role);
+        const policyArn = String(inputs.policyArn);
+        account.policyDocument(policyArn);
+        addTo(account.roleAttachments, role, policyArn);
+        return { id: `${role}-${autoNameSuffix()}`, state: { ...inputs } };
+    },
+    "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) => {
+        const role = account.requireRole(inputs.role);
+        const policyName = nameOrAutoName(inputs.name, name);
+        pushTo(account.roleInlinePolicies, role, {
+            name: policyName,
+            document: requireValidPolicy(inputs.policy, "identity"),
+        });
+        return { id: `${role}:${policyName}`, state: { ...inputs, name: policyName } };
+    },
+};
+
+/** A resource's `tags` input, as IAM keeps them. */
+function tagsOf(inputs: Inputs): ReadonlyMap<string, string> {
+    return new Map(Object.entries(isJsonObject(inputs.tags) ? inputs.tags : {}).map(([k, v]) => [k, String(v)]));
+}

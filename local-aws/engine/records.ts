@@ -1,0 +1,131 @@
+import { validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import type { LocalAwsAccount } from "./account";
+import { autoNameSuffix } from "./ids";
+
+export interface RestApiRecord {
+    readonly id: string;
+    readonly name: string;
+    readonly body: string;
+    readonly endpointType: string;
+    readonly disableExecuteApiEndpoint: boolean;
+    readonly executionArn: string;
+    /** Base URL the gateway serves this API at (no stage), e.g. `http://127.0.0.1:8787`. */
+    readonly baseUrl: string;
+}
+
+/** A deployment freezes the API as it was when the deployment was made, exactly as in AWS. */
+export interface DeploymentRecord {
+    readonly id: string;
+    readonly restApiId: string;
+    readonly body: string;
+}
+
+export interface StageRecord {
+    readonly restApiId: string;
+    readonly stageName: string;
+    readonly deploymentId: string;
+    readonly invokeUrl: string;
+}
+
+export interface UserRecord {
+    readonly name: string;
+    readonly arn: string;
+    /** IAM's unique id (`AIDA…`), what `aws:userid` holds for a user. */
+    readonly uniqueId: string;
+    /** The user's tags, which policies read as `aws:PrincipalTag/<key>`. */
+    readonly tags: ReadonlyMap<string, string>;
+}
+
+export interface RoleRecord {
+    readonly name: string;
+    readonly arn: string;
+    /** IAM's unique id (`AROA…`); a session's `aws:userid` is `<uniqueId>:<session name>`. */
+    readonly uniqueId: string;
+    /** The trust policy: who may assume the role. */
+    readonly assumeRolePolicy: string;
+    readonly tags: ReadonlyMap<string, string>;
+    /** The longest session the role allows, in seconds (IAM's default is one hour). */
+    readonly maxSessionDurationSeconds: number;
+}
+
+/** Who signed with an access key, as IAM authorization sees the caller. */
+export interface CallerIdentity {
+    readonly arn: string;
+    readonly accountId: string;
+    /** Every identity policy that applies (the user's own and its groups'). */
+    readonly policies: readonly AttachedPolicy[];
+    /** The caller's global condition keys (`aws:PrincipalArn`, `aws:userid`, …). */
+    readonly conditionKeys: readonly (readonly [string, string])[];
+}
+
+export interface AccessKeyRecord {
+    readonly id: string;
+    readonly secret: string;
+    readonly userName: string;
+    readonly status: "Active" | "Inactive";
+}
+
+/** A named IAM policy document attached to a user, group or role. */
+export interface AttachedPolicy {
+    readonly name: string;
+    readonly document: string;
+}
+
+export interface ProvisionResult {
+    readonly id: string;
+    readonly state: Record<string, unknown>;
+}
+
+export type Inputs = Record<string, unknown>;
+
+/** What one resource type becomes in the local account: its AWS API's create call. */
+export type ResourceHandler = (
+    account: LocalAwsAccount,
+    name: string,
+    inputs: Inputs,
+) => ProvisionResult | Promise<ProvisionResult>;
+
+/** The resource types one AWS service emulates, by Pulumi type token. */
+export type HandlerTable = Readonly<Record<string, ResourceHandler>>;
+
+/** Raised for requests AWS itself would refuse (missing references, limits), worded like AWS. */
+export class LocalAwsError extends Error {
+    constructor(code: string, message: string) {
+        super(`${code}: ${message}`);
+        this.name = "LocalAwsError";
+    }
+}
+
+/** IAM refuses to store a policy document it cannot read; so does the local account. */
+export function requireValidPolicy(text: unknown, kind: "identity" | "resource" | "trust"): string {
+    const document = String(text);
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(document);
+    } catch {
+        throw new LocalAwsError("MalformedPolicyDocument", "Syntax errors in policy.");
+    }
+    const validate = { identity: validateIdentityPolicy, resource: validateResourcePolicy, trust: validateTrustPolicy }[
+        kind
+    ];
+    const errors = validate(parsed);
+    if (errors.length > 0) {
+        throw new LocalAwsError("MalformedPolicyDocument", errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+    }
+    return document;
+}
+
+/** The name given, or what the AWS provider's auto-naming would make of the resource name. */
+export function nameOrAutoName(given: unknown, resourceName: string): string {
+    return typeof given === "string" ? given : `${resourceName}-${autoNameSuffix()}`;
+}
+
+export function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+    const set = map.get(key) ?? new Set<string>();
+    set.add(value);
+    map.set(key, set);
+}
+
+export function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+    map.set(key, [...(map.get(key) ?? []), value]);
+}
