@@ -11,6 +11,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import * as prettier from "prettier";
 import { promisify } from "util";
+import { parseCommandLine, runCommand } from "../clients/cli/command";
 import { operationGrants, operationPolicyDocuments, policyChars } from "../components/operationPolicy";
 import { prepareSpec, SecuredRestApi } from "../components";
 import { outputsAsJson, runProgramLocally } from "../local-aws/engine/runProgram";
@@ -22,7 +23,15 @@ const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 const AUTOCANNON = path.join(ROOT, "node_modules/.bin/autocannon");
 const run = promisify(execFile);
-const quick = process.argv.includes("--quick");
+const command = {
+    name: "bench",
+    usage: "npm run bench -- [options]",
+    summary:
+        "Measures the program's evaluation against raw @pulumi/aws, how the component scales with the API, the local gateway's throughput against a plain Node server, and npm test's wall time; writes bench/results.json and bench/results.md and refreshes the README's table. It reports; it never fails on a number.",
+    options: { quick: { type: "boolean", description: "fewer runs and shorter loads, for a rough run" } },
+    examples: ["npm run bench", "npm run bench -- --quick"],
+} as const;
+const quick = parseCommandLine(command).values.quick ?? false;
 const RUNS = { evaluation: quick ? 3 : 7, scale: quick ? 2 : 5, npmTest: quick ? 1 : 3 };
 const LOAD = { connections: 10, seconds: quick ? 3 : 10 };
 
@@ -276,10 +285,7 @@ async function main(): Promise<void> {
     process.stdout.write(table);
 }
 
-main().then(
-    () => process.exit(0),
-    (e: Error) => {
-        console.error(`bench: ${e.stack ?? e.message}`);
-        process.exit(1);
-    },
-);
+runCommand(command, async () => {
+    await main();
+    return 0;
+});

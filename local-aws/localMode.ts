@@ -1,5 +1,7 @@
 import { LocalAwsAccount } from "./engine/account";
 import { RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
+
+export { outputsAsJson } from "./engine/runProgram";
 import { LocalGateway } from "./gateway/server";
 
 export interface LocalModeOptions {

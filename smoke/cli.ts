@@ -1,28 +1,46 @@
-import { parseArgs } from "util";
-import { readStackOutputs } from "../clients/cli/stackOutputs";
-import { formatTable, runSmokeTest, SmokeOutputs } from "./smokeTest";
+import { numberOption, parseCommandLine, runCommand } from "../clients/cli/command";
+import { explainConnectionFailure } from "../clients/cli/connectionError";
+import { OUTPUTS_OPTIONS, readApiCredentials } from "../clients/cli/outputsOptions";
+import { formatTable, runSmokeTest } from "./smokeTest";
 
 /** How long signed checks retry against real AWS while new access keys propagate. */
 const AWS_PROPAGATION_SECONDS = 90;
 
-async function main(): Promise<number> {
-    const { values } = parseArgs({
-        options: { stack: { type: "string" }, outputs: { type: "string" }, "retry-seconds": { type: "string" } },
+const command = {
+    name: "smoke",
+    usage: "npm run smoke -- [options]",
+    summary: `Proves the deployed API refuses every caller without the right SigV4 signature and lets the right one in; one row per check, exit code 0 only if every row passes. Against AWS (*.amazonaws.com) signed checks retry for up to ${AWS_PROPAGATION_SECONDS} s while a new key propagates.`,
+    failureExitCode: 2,
+    options: {
+        ...OUTPUTS_OPTIONS,
+        "retry-seconds": {
+            type: "string",
+            placeholder: "<s>",
+            description: `how long signed checks retry while a new key propagates (default ${AWS_PROPAGATION_SECONDS} on AWS, 0 elsewhere)`,
+        },
+    },
+    examples: [
+        "npm run smoke",
+        "npm run smoke -- --outputs .local/outputs-test.json",
+        "npm run smoke -- --stack prod --retry-seconds 120",
+    ],
+} as const;
+
+runCommand(command, async () => {
+    const { values } = parseCommandLine(command);
+    const retrySeconds = numberOption(values["retry-seconds"], "retry-seconds", {
+        min: 0,
+        what: "a number of seconds (0 or more)",
     });
-    const outputs = readStackOutputs({ file: values.outputs, stack: values.stack }) as unknown as SmokeOutputs;
-    const onAws = /\.amazonaws\.com(\/|$)/.test(new URL(String(outputs.invokeUrl)).host + "/");
-    const retryForSeconds =
-        values["retry-seconds"] !== undefined ? Number(values["retry-seconds"]) : onAws ? AWS_PROPAGATION_SECONDS : 0;
-    console.log(`Smoke test of ${String(outputs.invokeUrl)} (region ${String(outputs.region)})`);
-    const rows = await runSmokeTest(outputs, { retryForSeconds, log: (line) => console.log(`  … ${line}`) });
+    const outputs = readApiCredentials(command.name, values);
+    const onAws = /\.amazonaws\.com$/.test(new URL(outputs.invokeUrl).hostname);
+    const retryForSeconds = retrySeconds ?? (onAws ? AWS_PROPAGATION_SECONDS : 0);
+    console.log(`Smoke test of ${outputs.invokeUrl} (region ${outputs.region})`);
+    const rows = await runSmokeTest(outputs, { retryForSeconds, log: (line) => console.log(`  … ${line}`) }).catch(
+        (e: unknown) => {
+            throw explainConnectionFailure(e, outputs.invokeUrl);
+        },
+    );
     console.log(formatTable(rows));
     return rows.every((r) => r.pass) ? 0 : 1;
-}
-
-main().then(
-    (code) => process.exit(code),
-    (e: Error) => {
-        console.error(`smoke: ${e.message}`);
-        process.exit(2);
-    },
-);
+});
