@@ -56,6 +56,7 @@ describe("security options, secure by default", () => {
         it("helpers restrict to accounts, VPCs and VPC endpoints; an Allow to everyone is refused", async () => {
             expect(denyOutsideAccounts(["111122223333"]).Condition).to.deep.equal({
                 StringNotEquals: { "aws:PrincipalAccount": ["111122223333"] },
+                Null: { "aws:PrincipalAccount": ["false"] },
             });
             expect(denyOutsideVpcEndpoints(["vpce-1"]).Condition).to.deep.equal({
                 StringNotEquals: { "aws:SourceVpce": ["vpce-1"] },
@@ -106,14 +107,18 @@ describe("security options, secure by default", () => {
             const withPublic = { openApiSpec: PETSTORE_SWAGGER, publicOperations: ["OPTIONS /pets"] };
             refuse(
                 { ...withPublic, resourcePolicy: [denyOutsideSourceIps(["10.0.0.0/8"])] },
-                /needs an explicit Allow for unauthenticated methods, so OPTIONS \/pets would be refused\. Add allowPublicOperations\(\["OPTIONS \/pets"\]\)/,
+                /evaluates it for the public operations too, as an unsigned caller, and would refuse OPTIONS \/pets: no statement allows OPTIONS \/pets \(unauthenticated methods need an explicit Allow\)\. Fix: add allowPublicOperations\(\["OPTIONS \/pets"\]\) to resourcePolicy\./,
             );
+            const { Null: _guard, ...unguarded } = denyOutsideAccounts(["123456789012"]).Condition!;
             refuse(
                 {
                     ...withPublic,
-                    resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideAccounts(["123456789012"])],
+                    resourcePolicy: [
+                        allowPublicOperations(["OPTIONS /pets"]),
+                        { ...denyOutsideAccounts(["123456789012"]), Condition: unguarded },
+                    ],
                 },
-                /denies on a key unsigned calls do not have, so it would also refuse the public operations \(OPTIONS \/pets\)/,
+                /would refuse OPTIONS \/pets: statement 1 \(DenyOutsideAccounts\) denies on aws:PrincipalAccount, which unsigned calls do not have\. Fix: add the condition Null: \{"aws:PrincipalAccount":\["false"\]\} to statement 1/,
             );
             expect(mocks.registrations).to.deep.equal([]);
 
@@ -121,8 +126,12 @@ describe("security options, secure by default", () => {
                 ...withPublic,
                 resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideSourceIps(["203.0.113.0/24"])],
             });
+            new SecuredRestApi("accounts", {
+                ...withPublic,
+                resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideAccounts(["123456789012"])],
+            });
             await allRegistrationsSettled();
-            const restApi = inputsOf(mocks, "aws:apigateway/restApi:RestApi");
+            const restApi = mocks.registrations.find((r) => r.type === "aws:apigateway/restApi:RestApi")!.inputs;
             expect(JSON.parse(String(restApi.policy))).to.deep.equal(
                 (JSON.parse(String(restApi.body)) as Record<string, unknown>)["x-amazon-apigateway-policy"],
             );
