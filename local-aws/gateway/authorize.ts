@@ -41,6 +41,10 @@ export async function authorizeInvoke(
     resourcePolicy: unknown,
     context: RequestContext,
 ): Promise<Decision> {
+    if (resourceArn.endsWith("/")) {
+        const [standIn, standInArn, standInPolicy] = rootStandIn(caller, resourceArn, resourcePolicy);
+        return authorizeInvoke(standIn, accountId, standInArn, standInPolicy, context);
+    }
     const signed = caller !== "anonymous";
     const result = await runSimulation(
         {
@@ -69,3 +73,41 @@ export async function authorizeInvoke(
     const overall = result.overallResult;
     return overall === "Allowed" || overall === "ExplicitlyDenied" ? overall : "ImplicitlyDenied";
 }
+
+/**
+ * The root resource (`…/GET/`, an empty path) has no resource type in iam-simulate, which then errors.
+ * Evaluated instead: the ARN and every Resource/NotResource pattern with one marker character appended.
+ * As the marker occurs nowhere else, a pattern matches the stand-in exactly when it matches the root ARN.
+ */
+function rootStandIn(caller: Caller, resourceArn: string, resourcePolicy: unknown): [Caller, string, unknown] {
+    const mark = (policy: unknown): unknown => {
+        if (typeof policy !== "object" || policy === null) return policy;
+        const { Statement: statements } = policy as { Statement?: unknown };
+        const marked = (Array.isArray(statements) ? statements : [statements]).map((statement): unknown => {
+            if (typeof statement !== "object" || statement === null) return statement;
+            const copy = { ...(statement as Record<string, unknown>) };
+            for (const key of ["Resource", "NotResource"]) {
+                const value = copy[key];
+                if (typeof value === "string") copy[key] = value + ROOT_MARKER;
+                else if (Array.isArray(value))
+                    copy[key] = (value as unknown[]).map((v) => (typeof v === "string" ? v + ROOT_MARKER : v));
+            }
+            return copy;
+        });
+        return { ...policy, Statement: Array.isArray(statements) ? marked : marked[0] };
+    };
+    const markedCaller: Caller =
+        caller === "anonymous"
+            ? caller
+            : {
+                  ...caller,
+                  policies: caller.policies.map((p) => ({
+                      ...p,
+                      document: JSON.stringify(mark(JSON.parse(p.document))),
+                  })),
+              };
+    return [markedCaller, resourceArn + ROOT_MARKER, mark(resourcePolicy)];
+}
+
+/** A character no request path or policy of ours contains (request paths are percent-encoded ASCII). */
+const ROOT_MARKER = "\u01c2";
