@@ -15,6 +15,8 @@ export interface LocalModeOptions {
     readonly port?: number;
     /** The gateway's clock. @default () => new Date() */
     readonly now?: () => Date;
+    /** Type-check a TypeScript program file first, as `pulumi up` does. @default true */
+    readonly typeCheck?: boolean;
 }
 
 export interface LocalMode {
@@ -36,6 +38,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             program: options.program,
             stack: options.stack,
             allocateEndpoint: gateway.allocateEndpoint,
+            typeCheck: options.typeCheck,
         });
         gateway.serve(run.account);
         return { outputs: run.outputs, account: run.account, gateway, close: () => gateway.close() };

@@ -6,6 +6,7 @@ import { ApiCredentials, createSignedFetch } from "../clients";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { runTool } from "./helpers/cli";
+import { TRANSPILED } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
 const PETS = [
@@ -20,7 +21,7 @@ describe("clients of the stack outputs, against local mode", () => {
     let dir: string;
     let outputsFile: string;
     before(async () => {
-        local = await startLocalMode({ projectDir: PROJECT_DIR });
+        local = await startLocalMode({ projectDir: PROJECT_DIR, ...TRANSPILED });
         outputs = outputsAsJson(local.outputs) as unknown as ApiCredentials;
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "clients-"));
         outputsFile = path.join(dir, "outputs.json");

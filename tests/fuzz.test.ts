@@ -4,6 +4,7 @@ import * as fc from "fast-check";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { signedHeaders } from "./helpers/rawHttp";
+import { TRANSPILED } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
 const RUNS = 10_000;
@@ -58,7 +59,7 @@ describe("property: no unsigned or mis-signed request ever gets through, and the
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
     before(async () => {
-        local = await startLocalMode({ projectDir: PROJECT_DIR });
+        local = await startLocalMode({ projectDir: PROJECT_DIR, ...TRANSPILED });
         const o = outputsAsJson(local.outputs) as Record<string, string>;
         const url = new URL(o.invokeUrl);
         [port, host, region, stage] = [Number(url.port), url.host, o.region, url.pathname];

@@ -16,16 +16,21 @@ export class ProgramTypeErrors extends Error {
     }
 }
 
-/** For each program checked clean: what the check depended on, and the hash of each of its own files. */
+/** For each program checked: what the check depended on, the hash of each of its own files, and its errors. */
 type CheckRecord = Partial<{
-    [program: string]: { readonly inputs: string; readonly files: { [file: string]: string | undefined } };
+    [program: string]: {
+        readonly inputs: string;
+        readonly files: { [file: string]: string | undefined };
+        /** The formatted diagnostics, when it did not compile. */
+        readonly errors?: string;
+    };
 }>;
 
 /**
  * Type-checks a TypeScript program and the project's own files it imports, as Pulumi's Node.js
  * language host does before running it (ts-node with the project's tsconfig.json, unless
  * `PULUMI_NODEJS_TRANSPILE_ONLY=true` or `noCheck`), and throws {@link ProgramTypeErrors} with the
- * compiler's diagnostics. A clean check is recorded with the hashes of the files it read, so an
+ * compiler's diagnostics. Each outcome is recorded with the hashes of the files it read, so an
  * unchanged program is not checked again (the first check parses every declaration file it imports,
  * @pulumi/aws's thousands included; later ones only hash a few files).
  */
@@ -35,7 +40,10 @@ export function typeCheckProgram(programFile: string, projectDir: string): void 
     const inputs = hash(JSON.stringify([checkInputs(configFile), dependenciesFingerprint(projectDir)]));
     const record = readRecord();
     const previous = record[programFile];
-    if (previous?.inputs === inputs && Object.entries(previous.files).every(([f, h]) => fileHash(f) === h)) return;
+    if (previous?.inputs === inputs && Object.entries(previous.files).every(([f, h]) => fileHash(f) === h)) {
+        if (previous.errors !== undefined) throw new ProgramTypeErrors(previous.errors);
+        return;
+    }
 
     // Loaded only for a check: the compiler takes a few hundred milliseconds to load, a recorded check none.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,20 +60,21 @@ export function typeCheckProgram(programFile: string, projectDir: string): void 
     const errors = ts
         .sortAndDeduplicateDiagnostics(diagnostics)
         .filter((d) => d.category === ts.DiagnosticCategory.Error);
-    if (errors.length > 0) {
-        throw new ProgramTypeErrors(
-            ts.formatDiagnostics(errors, {
-                getCurrentDirectory: () => process.cwd(),
-                getCanonicalFileName: (f) => f,
-                getNewLine: () => "\n",
-            }),
-        );
-    }
+    const formatted =
+        errors.length === 0
+            ? undefined
+            : ts.formatDiagnostics(errors, {
+                  getCurrentDirectory: () => process.cwd(),
+                  getCanonicalFileName: (f) => f,
+                  getNewLine: () => "\n",
+              });
     record[programFile] = {
         inputs,
         files: Object.fromEntries(ownFiles.map((f) => [f.fileName, fileHash(f.fileName)])),
+        errors: formatted,
     };
     writeRecord(record);
+    if (formatted !== undefined) throw new ProgramTypeErrors(formatted);
 }
 
 /**
