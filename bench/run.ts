@@ -1,4 +1,4 @@
-// `npm run bench`: measures what the program and the local gateway cost and how the cost grows with the
+// What `npm run bench` runs (bench/cli.ts parses its command line): measures what the program and the local gateway cost and how the cost grows with the
 // API; writes bench/results.json and bench/results.md and refreshes the table in the README. Every
 // figure is a median over repeated runs; every comparison is a ratio measured in the same run.
 // Benchmarks report; they never fail on a number.
@@ -11,7 +11,6 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import * as prettier from "prettier";
 import { promisify } from "util";
-import { parseCommandLine, runCommand } from "../clients/cli/command";
 import { operationGrants, operationPolicyDocuments, policyChars } from "../components/operationPolicy";
 import { prepareSpec, SecuredRestApi } from "../components";
 import { outputsAsJson, runProgramLocally } from "../local-aws/engine/runProgram";
@@ -23,17 +22,10 @@ const ROOT = path.resolve(__dirname, "..");
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 const AUTOCANNON = path.join(ROOT, "node_modules/.bin/autocannon");
 const run = promisify(execFile);
-const command = {
-    name: "bench",
-    usage: "npm run bench -- [options]",
-    summary:
-        "Measures the program's evaluation against raw @pulumi/aws, how the component scales with the API, the local gateway's throughput against a plain Node server, and npm test's wall time; writes bench/results.json and bench/results.md and refreshes the README's table. It reports; it never fails on a number.",
-    options: { quick: { type: "boolean", description: "fewer runs and shorter loads, for a rough run" } },
-    examples: ["npm run bench", "npm run bench -- --quick"],
-} as const;
-const quick = parseCommandLine(command).values.quick ?? false;
-const RUNS = { evaluation: quick ? 3 : 7, scale: quick ? 2 : 5, npmTest: quick ? 1 : 3 };
-const LOAD = { connections: 10, seconds: quick ? 3 : 10 };
+/** How many runs and how long a load: set once by runBench, from --quick. */
+let quick = false;
+let RUNS = { evaluation: 7, scale: 5, npmTest: 3 };
+let LOAD = { connections: 10, seconds: 10 };
 
 const median = (values: number[]): number => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -285,7 +277,10 @@ async function main(): Promise<void> {
     process.stdout.write(table);
 }
 
-runCommand(command, async () => {
+/** Runs every measure (fewer runs and shorter loads when quick) and writes the results. */
+export async function runBench(options: { readonly quick: boolean }): Promise<void> {
+    quick = options.quick;
+    RUNS = { evaluation: quick ? 3 : 7, scale: quick ? 2 : 5, npmTest: quick ? 1 : 3 };
+    LOAD = { connections: 10, seconds: quick ? 3 : 10 };
     await main();
-    return 0;
-});
+}

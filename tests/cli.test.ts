@@ -3,7 +3,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { runTool } from "./helpers/cli";
+import { runTool, ToolResult } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/specs";
 
 /** Every command the README shows, by its npm script, and the script file it runs. */
@@ -31,9 +31,20 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    // Every tool started at once (they are independent processes), each then judged by its own test.
+    let answers: Map<string, Promise<[ToolResult, ToolResult]>>;
+    before(() => {
+        answers = new Map(
+            COMMANDS.map(({ script }) => [
+                script,
+                Promise.all([runTool(script, ["--help"]), runTool(script, ["--bogus"])]),
+            ]),
+        );
+    });
+
     for (const { name, script, usage } of COMMANDS) {
         it(`${name}: --help prints its usage, options and examples, exit 0; an unknown flag prints that usage, exit 2`, async () => {
-            const [help, unknown] = await Promise.all([runTool(script, ["--help"]), runTool(script, ["--bogus"])]);
+            const [help, unknown] = await answers.get(script)!;
             expect(help.code, help.stderr).to.equal(0);
             expect(help.stdout).to.match(new RegExp(`^usage: ${usage.replace(/[-]/g, "\\-")}`));
             expect(help.stdout).to.match(/\nOptions:\n[\s\S]*--help[\s\S]*\nExamples:\n {2}npm /);

@@ -3,6 +3,9 @@ import { expect } from "chai";
 import { createSignedFetch } from "../clients";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
+import { operationsFromOutputs } from "../smoke/operations";
+import { runSmokeTest } from "../smoke/smokeTest";
+import { TRANSPILED } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
 const CONSUMER_DIR = path.join(PROJECT_DIR, "examples/consumer");
@@ -11,7 +14,7 @@ describe("examples/consumer runs: its own project, program and stack, in local m
     let local: LocalMode;
     let outputs: { invokeUrl: string; region: string; accessKeyId: string; secretAccessKey: string };
     before(async () => {
-        local = await startLocalMode({ projectDir: CONSUMER_DIR, program: "index.ts", stack: "dev" });
+        local = await startLocalMode({ projectDir: CONSUMER_DIR, program: "index.ts", stack: "dev", ...TRANSPILED });
         outputs = outputsAsJson(local.outputs) as typeof outputs;
     });
     after(() => local.close());
@@ -42,5 +45,13 @@ describe("examples/consumer runs: its own project, program and stack, in local m
             unknown
         >;
         expect(JSON.stringify(body["x-amazon-apigateway-policy"])).to.include("DenyOutsideAccounts");
+    });
+
+    it("passes the smoke test: GET /orders refuses every bad caller, the preflight is reported public", async () => {
+        const operations = operationsFromOutputs(outputsAsJson(local.outputs))!;
+        const rows = await runSmokeTest(outputs, { operations });
+        for (const row of rows) expect(row.pass, `${row.operation} ${row.check}: ${row.seen}`).to.equal(true);
+        expect(rows.filter((r) => r.result === "PUBLIC").map((r) => r.operation)).to.deep.equal(["OPTIONS /orders"]);
+        expect(rows.filter((r) => r.result === "PASS" && r.operation === "GET /orders")).to.have.length(6);
     });
 });

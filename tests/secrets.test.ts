@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import { NODE_WITH_TSX, runTool } from "./helpers/cli";
+import { TRANSPILED_ENV } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
 /** Runs a CLI of the project to its end, keeping everything it printed, whatever its exit code. */
@@ -24,7 +25,7 @@ describe("secrets never leak: everything the program and the smoke test print, e
         server = spawn(
             NODE_WITH_TSX[0],
             [...NODE_WITH_TSX.slice(1), "local-aws/start.ts", "--port", "0", "--outputs", outputsFile],
-            { cwd: PROJECT_DIR },
+            { cwd: PROJECT_DIR, env: { ...process.env, ...TRANSPILED_ENV } },
         );
         server.stdout.on("data", (c: Buffer) => (serverPrinted += c.toString()));
         server.stderr.on("data", (c: Buffer) => (serverPrinted += c.toString()));
@@ -59,7 +60,7 @@ describe("secrets never leak: everything the program and the smoke test print, e
 
     it("the smoke test's output, passing", async () => {
         const { code, printed } = await runCli("smoke/cli.ts", ["--outputs", outputsFile]);
-        expect(printed).to.match(/^9 passed, 0 failed$/m);
+        expect(printed).to.match(/^\d+ passed, 0 failed$/m);
         expect(code).to.equal(0);
         expectNoSecret(printed, "the smoke test's output");
     });

@@ -172,12 +172,15 @@ describe("security options, secure by default", () => {
         it("is enforced by the local gateway: a source IP outside the ranges is denied explicitly, inside passes", async () => {
             const outside = await serve({ resourcePolicy: [denyOutsideSourceIps(["10.0.0.0/8"])] });
             try {
-                const answer = await outside.get("/pets");
-                expect(answer.status).to.equal(403);
-                expect(answer.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
-                expect(answer.body).to.match(
-                    /is not authorized to perform: execute-api:Invoke on resource: .* with an explicit deny"}$/,
-                );
+                // The root resource (…/GET/, an empty path) is evaluated like any other.
+                for (const path of ["/pets", "/"]) {
+                    const answer = await outside.get(path);
+                    expect(answer.status, path).to.equal(403);
+                    expect(answer.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
+                    expect(answer.body).to.match(
+                        /is not authorized to perform: execute-api:Invoke on resource: .* with an explicit deny"}$/,
+                    );
+                }
             } finally {
                 await outside.local.close();
             }
@@ -186,6 +189,7 @@ describe("security options, secure by default", () => {
             });
             try {
                 expect((await inside.get("/pets")).status).to.equal(200);
+                expect((await inside.get("/")).status).to.equal(200);
             } finally {
                 await inside.local.close();
             }

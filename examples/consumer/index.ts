@@ -20,3 +20,4 @@ export const invokeUrl = api.invokeUrl;
 export const region = api.region;
 export const accessKeyId = api.accessKeyId;
 export const secretAccessKey = api.secretAccessKey;
+export const operations = api.operations; // what npm run smoke proves, operation by operation
