@@ -1,5 +1,6 @@
 import { randomInt } from "crypto";
 import * as aws4 from "aws4";
+import { assertApiCredentials } from "../clients/signedFetch";
 import { HttpAnswer, send } from "./http";
 import { DeployedOperation, sampleRequest, SampleRequest } from "./operations";
 import { isPetStore, PET_STORE_DATA_CHECKS } from "./petStore";
@@ -129,7 +130,7 @@ function refusalChecks(name: string, request: SampleRequest): SmokeCheck[] {
  * secret ever appears in what it returns.
  */
 export async function runSmokeTest(outputs: SmokeOutputs, options: SmokeOptions): Promise<SmokeRow[]> {
-    requireOutputs(outputs);
+    assertApiCredentials(outputs, "The smoke test's outputs");
     const operations = options.operations;
     if (operations.length === 0) throw new Error("The API has no operations to check.");
     const rows: SmokeRow[] = [];
@@ -208,14 +209,6 @@ async function runCheck(
         refusal,
         attempts,
     };
-}
-
-function requireOutputs(outputs: SmokeOutputs): void {
-    const missing = (["invokeUrl", "region", "accessKeyId", "secretAccessKey"] as const).filter(
-        (k) => typeof outputs[k] !== "string" || outputs[k] === "",
-    );
-    if (missing.length > 0)
-        throw new Error(`The stack outputs lack ${missing.join(", ")}; is this a stack of this project?`);
 }
 
 async function sendCheck(outputs: SmokeOutputs, check: SmokeCheck): Promise<HttpAnswer> {
