@@ -6,7 +6,7 @@ import type * as TypeScript from "typescript";
 /** The repository: its tsconfig maps `secured-rest-api` to this checkout, for every program local mode runs. */
 const REPOSITORY_ROOT = path.resolve(__dirname, "../..");
 /** Where clean checks are recorded: a tool cache, wiped with node_modules, so a reinstall checks again. */
-const RECORD_FILE = path.join(REPOSITORY_ROOT, "node_modules/.cache/secured-rest-api/typecheck.json");
+export const TYPE_CHECK_RECORD = path.join(REPOSITORY_ROOT, "node_modules/.cache/secured-rest-api/typecheck.json");
 
 /** The program does not compile: what `pulumi up` prints instead of running it. */
 export class ProgramTypeErrors extends Error {
@@ -160,17 +160,17 @@ function fileHash(file: string): string | undefined {
 
 function readRecord(): CheckRecord {
     try {
-        return JSON.parse(fs.readFileSync(RECORD_FILE, "utf8")) as CheckRecord;
+        return JSON.parse(fs.readFileSync(TYPE_CHECK_RECORD, "utf8")) as CheckRecord;
     } catch {
         return {}; // no record yet (or a torn one): check again
     }
 }
 
 function writeRecord(record: CheckRecord): void {
-    fs.mkdirSync(path.dirname(RECORD_FILE), { recursive: true });
+    fs.mkdirSync(path.dirname(TYPE_CHECK_RECORD), { recursive: true });
     // Written whole and renamed, so a process reading it at the same time never sees half a file.
-    const temporary = `${RECORD_FILE}.${process.pid}`;
+    const temporary = `${TYPE_CHECK_RECORD}.${process.pid}`;
     const current = Object.fromEntries(Object.entries(record).filter(([program]) => fs.existsSync(program)));
     fs.writeFileSync(temporary, JSON.stringify(current));
-    fs.renameSync(temporary, RECORD_FILE);
+    fs.renameSync(temporary, TYPE_CHECK_RECORD);
 }
