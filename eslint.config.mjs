@@ -2,9 +2,19 @@
 import eslint from "@eslint/js";
 import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
+import ts from "typescript";
+
+// The TypeScript files linted are the project's own: those tsconfig.json compiles. Anything else (a
+// user's program at the root, say) has no type information to lint with, and is not ours to lint.
+const { config } = ts.readConfigFile("tsconfig.json", ts.sys.readFile);
+const notInTsconfig = [
+    "**/*.ts",
+    ...config.include.map((p) => `!${p}`),
+    ...(config.exclude ?? []).map((p) => `${p}/**`),
+];
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/"] },
+    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/", ...notInTsconfig] },
     eslint.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

@@ -26,3 +26,4 @@ export const stageName = api.stageName;
 export const userArn = api.userArn;
 export const accessKeyId = api.accessKeyId;
 export const secretAccessKey = api.secretAccessKey;
+export const operations = api.operations;

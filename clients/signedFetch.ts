@@ -36,15 +36,11 @@ export type SignedFetch = (path: string, init?: SignedRequestInit) => Promise<Re
  * ```
  */
 export function createSignedFetch(credentials: ApiCredentials): SignedFetch {
-    for (const key of ["invokeUrl", "region", "accessKeyId", "secretAccessKey"] as const) {
-        if (typeof credentials[key] !== "string" || credentials[key] === "") {
-            throw new Error(`createSignedFetch needs ${key} (from the stack outputs).`);
-        }
-    }
+    assertApiCredentials(credentials, "createSignedFetch's credentials");
     const base = new URL(credentials.invokeUrl);
     const basePath = base.pathname.replace(/\/$/, "");
-    return (path, init = {}) => {
-        const url = new URL(basePath + (path.startsWith("/") ? path : `/${path}`), base);
+    return async (path, init = {}) => {
+        const url = requestUrl(base, basePath, path);
         const method = (init.method ?? "GET").toUpperCase();
         const signed = aws4.sign(
             {
@@ -68,4 +64,48 @@ export function createSignedFetch(credentials: ApiCredentials): SignedFetch {
         delete headers["Content-Length"];
         return fetch(url, { method, headers, body: init.body });
     };
+}
+
+/**
+ * The URL a request goes to: a path (with its query) below the invoke URL, or a full URL that is
+ * already below it. Anything that would leave the invoke URL's origin is refused, so a signed request
+ * never goes to another host.
+ */
+function requestUrl(base: URL, basePath: string, target: string): URL {
+    const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target);
+    const url = absolute ? new URL(target) : new URL(basePath + (target.startsWith("/") ? target : `/${target}`), base);
+    const underBase = url.pathname === basePath || url.pathname.startsWith(`${basePath}/`);
+    if (url.origin !== base.origin || !underBase) {
+        throw new Error(
+            `${target} is not under the invoke URL ${base.href}: pass a path such as /pets, or a URL that starts with the invoke URL.`,
+        );
+    }
+    return url;
+}
+
+/** The stack outputs a client needs: every credential, and an http(s) invoke URL. */
+const REQUIRED_OUTPUTS = ["invokeUrl", "region", "accessKeyId", "secretAccessKey"] as const;
+
+/**
+ * Checks that a value holds what a client needs from the stack outputs, naming what is missing or
+ * wrong (never a value: they include the secret key). `where` names the value in the message.
+ */
+export function assertApiCredentials(value: unknown, where: string): asserts value is ApiCredentials {
+    const record = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+    const missing = REQUIRED_OUTPUTS.filter((k) => typeof record[k] !== "string" || record[k] === "");
+    if (missing.length === REQUIRED_OUTPUTS.length) {
+        throw new Error(
+            `${where} holds no stack outputs of a SecuredRestApi (no ${missing.join(", ")}). Use the file npm start writes, or "pulumi stack output --json --show-secrets > outputs.json".`,
+        );
+    }
+    if (missing.length > 0)
+        throw new Error(`${where} lacks ${missing.join(", ")}; export them from the program (see index.ts).`);
+    let url: URL | undefined;
+    try {
+        url = new URL(record.invokeUrl as string);
+    } catch {
+        url = undefined;
+    }
+    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:"))
+        throw new Error(`${where}: invokeUrl ${JSON.stringify(record.invokeUrl)} is not an http(s) URL.`);
 }

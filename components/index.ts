@@ -1,4 +1,4 @@
-export { AccessLogArgs, SecuredRestApi, SecuredRestApiArgs } from "./securedRestApi";
+export { AccessLogArgs, DeployedOperation, SecuredRestApi, SecuredRestApiArgs } from "./securedRestApi";
 export { InvalidSecuredRestApiInput } from "./errors";
 export {
     DEFAULT_THROTTLE,

@@ -48,13 +48,24 @@ function denyUnless(sid: string, operator: string, key: string, values: readonly
 }
 
 /**
- * Refuses callers whose credentials belong to another AWS account, even if that account's policies
- * allow them (without any resource policy, API Gateway already refuses cross-account IAM callers;
- * this makes it explicit and survives a later Allow).
+ * Refuses signed callers whose credentials belong to another AWS account, even if that account's
+ * policies allow them (without any resource policy, API Gateway already refuses cross-account IAM
+ * callers; this makes it explicit and survives a later Allow). Unsigned calls carry no account and
+ * reach only `publicOperations` (IAM methods refuse them before any policy), so it leaves them alone:
+ * a public CORS preflight keeps working next to it.
  * @example resourcePolicy: [denyOutsideAccounts(["123456789012"])]
  */
 export const denyOutsideAccounts = (accountIds: readonly string[]): ResourcePolicyStatement =>
-    denyUnless("DenyOutsideAccounts", "StringNotEquals", "aws:PrincipalAccount", accountIds);
+    signedCallsOnly(denyUnless("DenyOutsideAccounts", "StringNotEquals", "aws:PrincipalAccount", accountIds));
+
+/** The statement, applying only when the request carries its signed-only condition keys. */
+function signedCallsOnly(statement: ResourcePolicyStatement): ResourcePolicyStatement {
+    const keys = conditionKeyNames(statement.Condition);
+    return {
+        ...statement,
+        Condition: { ...statement.Condition, Null: Object.fromEntries(keys.map((k) => [k, ["false"]])) },
+    };
+}
 
 /**
  * Refuses requests that do not come from these IP ranges (CIDR), signed or not.
@@ -121,7 +132,7 @@ export function allowPublicOperations(operations: readonly string[]): ResourcePo
 
 /** Condition keys API Gateway only sets for private APIs (`aws:SourceVpc`, `aws:SourceVpce`). */
 const PRIVATE_ONLY_KEYS = ["aws:sourcevpc", "aws:sourcevpce"];
-/** Condition keys that exist only for signed calls, so a Deny on them also refuses unauthenticated ones. */
+/** Condition keys that exist only for signed calls: an unsigned call to a public operation lacks them. */
 const SIGNED_ONLY_KEYS = [
     "aws:principalaccount",
     "aws:principalarn",
@@ -142,22 +153,62 @@ const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.is
 const isEveryone = (principal: unknown): boolean =>
     principal === "*" ||
     (typeof principal === "object" && principal !== null && list((principal as { AWS?: unknown }).AWS).includes("*"));
-const conditionKeys = (condition: unknown): string[] =>
+const conditionEntries = (condition: unknown): { operator: string; key: string; name: string; values: unknown[] }[] =>
     typeof condition === "object" && condition !== null
-        ? Object.values(condition as Record<string, unknown>).flatMap((keys) =>
-              typeof keys === "object" && keys !== null ? Object.keys(keys).map((k) => k.toLowerCase()) : [],
+        ? Object.entries(condition as Record<string, unknown>).flatMap(([operator, keys]) =>
+              typeof keys === "object" && keys !== null
+                  ? Object.entries(keys as Record<string, unknown>).map(([key, values]) => ({
+                        operator,
+                        key: key.toLowerCase(),
+                        name: key,
+                        values: list(values),
+                    }))
+                  : [],
           )
+        : [];
+const conditionKeyNames = (condition: unknown): string[] =>
+    typeof condition === "object" && condition !== null
+        ? [...new Set(Object.values(condition as Record<string, unknown>).flatMap((keys) => Object.keys(keys ?? {})))]
         : [];
 
 /**
+ * Whether a condition cannot hold when its key is absent, as IAM evaluates it: a plain operator
+ * (`StringEquals`…) or `ForAnyValue:` is false on a missing key, as is `Null: false`; negated operators
+ * (`…Not…`), `…IfExists` and `ForAllValues:` are true on a missing key.
+ */
+function falseWithoutKey(operator: string, values: readonly unknown[]): boolean {
+    if (operator.startsWith("ForAnyValue:")) return true;
+    if (operator.startsWith("ForAllValues:")) return false;
+    if (operator === "Null") return values.length > 0 && values.every((v) => String(v) === "false");
+    return !operator.endsWith("IfExists") && !operator.includes("Not");
+}
+
+/** The signed-only keys of a Deny that also applies to unsigned calls, since it tests them in a way true without them. */
+function deniesUnsignedOnSignedKeys(statement: LooseStatement): string[] {
+    if (statement.Effect !== "Deny") return [];
+    const entries = conditionEntries(statement.Condition);
+    const signedKeys = [...new Set(entries.filter((c) => SIGNED_ONLY_KEYS.includes(c.key)).map((c) => c.name))];
+    const guarded = entries.some((c) => SIGNED_ONLY_KEYS.includes(c.key) && falseWithoutKey(c.operator, c.values));
+    return guarded ? [] : signedKeys;
+}
+
+/** The effect a misspelled Effect most likely meant. */
+const closestEffect = (effect: unknown): string | undefined =>
+    typeof effect === "string"
+        ? ["Allow", "Deny"].find((e) => e.toLowerCase().startsWith(effect.toLowerCase().slice(0, 2)))
+        : undefined;
+
+/**
  * Problems with the resource policy the body ends up with (the document's own statements and
- * `resourcePolicy`), each of which would weaken the API or lock callers out on AWS:
+ * `resourcePolicy`), each of which would weaken the API or lock callers out on AWS, each with a fix
+ * that, followed as written, makes the problem go away without causing another:
  * - an Allow to everyone (`"*"`) beyond the public operations: with IAM authorization it lets any
  *   principal of the account call without a permission of its own, and lets another account's
  *   principals in whenever their own policies allow it;
  * - `aws:SourceVpc`/`aws:SourceVpce` conditions on a non-`PRIVATE` API, where the keys never exist;
  * - a `PRIVATE` API without any Allow (nothing could call it);
- * - public operations without an explicit Allow, or behind a Deny on signed-only keys.
+ * - public operations the policy would refuse: API Gateway evaluates it for them too, as an unsigned
+ *   caller, and needs an explicit Allow; a Deny testing signed-only keys as true-when-absent refuses them.
  */
 export function documentPolicyProblems(
     policy: unknown,
@@ -166,14 +217,21 @@ export function documentPolicyProblems(
 ): string[] {
     if (policy === undefined) return [];
     const statements = list((policy as { Statement?: unknown }).Statement) as LooseStatement[];
+    const publicNames = publicOperations.map((o) => `${o.verb} ${o.path}`);
     const publicPatterns = new Set(publicOperations.map((o) => operationPattern(o.verb, o.path)));
     const isPublicResource = (resource: unknown) =>
         typeof resource === "string" && publicPatterns.has(resource.replace(/^(execute-api:|arn:[^/]+)\/[^/]+\//, ""));
+    const allowPublic = `allowPublicOperations(${JSON.stringify(publicNames)})`;
+    const name = (statement: LooseStatement, i: number) =>
+        `Resource policy statement ${i}${typeof statement.Sid === "string" ? ` (${statement.Sid})` : ""}`;
     const problems: string[] = [];
     statements.forEach((statement, i) => {
-        const where = `Resource policy statement ${i}${typeof statement.Sid === "string" ? ` (${statement.Sid})` : ""}`;
+        const where = name(statement, i);
         if (statement.Effect !== "Allow" && statement.Effect !== "Deny") {
-            problems.push(`${where} has Effect ${JSON.stringify(statement.Effect)}; use "Allow" or "Deny".`);
+            const meant = closestEffect(statement.Effect);
+            problems.push(
+                `${where} has Effect ${JSON.stringify(statement.Effect)}; ${meant ? `did you mean "${meant}"?` : 'use "Deny" (or "Allow" for named principals).'}`,
+            );
             return;
         }
         if (
@@ -182,32 +240,25 @@ export function documentPolicyProblems(
             !list(statement.Resource).every(isPublicResource)
         ) {
             problems.push(
-                `${where} allows Principal "*" on more than the public operations: with IAM authorization that lets any principal of the account call the API without its own permission. Name the account root ({ AWS: ["arn:aws:iam::<account>:root"] }), use a Deny, or limit it to public operations (allowPublicOperations).`,
+                `${where} allows Principal "*" on more than the public operations: with IAM authorization that lets any principal of the account call the API without its own permission. Name the account root instead (Principal: { AWS: ["arn:aws:iam::<account>:root"] }), or make it a Deny${publicNames.length > 0 ? `, or replace it with ${allowPublic}` : ""}.`,
             );
         }
         if (
             endpointType !== "PRIVATE" &&
-            conditionKeys(statement.Condition).some((k) => PRIVATE_ONLY_KEYS.includes(k))
+            conditionEntries(statement.Condition).some((c) => PRIVATE_ONLY_KEYS.includes(c.key))
         ) {
             problems.push(
-                `${where} tests aws:SourceVpc/aws:SourceVpce, which API Gateway sets only for PRIVATE APIs: on a ${endpointType} API the Deny would refuse every call. Use endpointType "PRIVATE", or denyOutsideSourceIps.`,
-            );
-        }
-        if (
-            statement.Effect === "Deny" &&
-            publicOperations.length > 0 &&
-            conditionKeys(statement.Condition).some((k) => SIGNED_ONLY_KEYS.includes(k))
-        ) {
-            problems.push(
-                `${where} denies on a key unsigned calls do not have, so it would also refuse the public operations (${publicOperations.map((o) => `${o.verb} ${o.path}`).join(", ")}). Drop it or the public operations.`,
+                `${where} tests aws:SourceVpc/aws:SourceVpce, which API Gateway sets only for PRIVATE APIs: on a ${endpointType} API the Deny would refuse every call. Use endpointType "PRIVATE" and add allowAccountThroughVpcEndpoints(<account>, [<vpce>]) to resourcePolicy, or replace it with denyOutsideSourceIps([<cidr>]).`,
             );
         }
     });
     if (endpointType === "PRIVATE" && !statements.some((s) => s.Effect === "Allow")) {
         problems.push(
-            'endpointType "PRIVATE" needs a resource policy that allows your VPC endpoint; API Gateway refuses every call to a private API without one. Pass resourcePolicy: allowAccountThroughVpcEndpoints(<account>, [<vpce>]).',
+            `endpointType "PRIVATE" needs a resource policy that allows your VPC endpoint; API Gateway refuses every call to a private API without one. Pass resourcePolicy: ${publicNames.length > 0 ? `[...allowAccountThroughVpcEndpoints(<account>, [<vpce>]), ${allowPublic}]` : "allowAccountThroughVpcEndpoints(<account>, [<vpce>])"}.`,
         );
     }
+    if (statements.length === 0 || publicOperations.length === 0) return problems;
+
     const allowedPublic = new Set(
         statements
             .filter((s) => s.Effect === "Allow" && isEveryone(s.Principal))
@@ -216,12 +267,29 @@ export function documentPolicyProblems(
             .map((r) => String(r).replace(/^(execute-api:|arn:[^/]+)\/[^/]+\//, "")),
     );
     const unreachable = publicOperations.filter((o) => !allowedPublic.has(operationPattern(o.verb, o.path)));
-    if (statements.length > 0 && unreachable.length > 0) {
-        const names = unreachable.map((o) => `${o.verb} ${o.path}`);
-        problems.push(
-            `With a resource policy, API Gateway needs an explicit Allow for unauthenticated methods, so ${names.join(", ")} would be refused. Add allowPublicOperations(${JSON.stringify(names)}) to resourcePolicy.`,
-        );
-    }
+    const blockers = statements.flatMap((s, i) => {
+        const keys = deniesUnsignedOnSignedKeys(s);
+        return keys.length > 0 ? [{ where: name(s, i).replace(/^Resource policy s/, "s"), keys }] : [];
+    });
+    if (unreachable.length === 0 && blockers.length === 0) return problems;
+    const reasons = [
+        ...(unreachable.length > 0
+            ? [
+                  `no statement allows ${unreachable.map((o) => `${o.verb} ${o.path}`).join(", ")} (unauthenticated methods need an explicit Allow)`,
+              ]
+            : []),
+        ...blockers.map((b) => `${b.where} denies on ${b.keys.join(", ")}, which unsigned calls do not have`),
+    ];
+    const steps = [
+        ...(unreachable.length > 0 ? [`add ${allowPublic} to resourcePolicy`] : []),
+        ...blockers.map(
+            (b) =>
+                `add the condition Null: ${JSON.stringify(Object.fromEntries(b.keys.map((k) => [k, ["false"]])))} to ${b.where} so it applies to signed calls only (denyOutsideAccounts does this)`,
+        ),
+    ];
+    problems.push(
+        `With a resource policy, API Gateway evaluates it for the public operations too, as an unsigned caller, and would refuse ${publicNames.join(", ")}: ${reasons.join("; ")}. Fix: ${steps.join(", and ")}.`,
+    );
     return problems;
 }
 

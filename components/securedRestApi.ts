@@ -46,6 +46,16 @@ export interface AccessLogArgs {
     accountCloudWatchRoleArn?: pulumi.Input<string>;
 }
 
+/** One method of the deployed API, as the `operations` output lists it (no secret in it). */
+export interface DeployedOperation {
+    /** API Gateway's verb: `GET`, `POST`, … or `ANY`. */
+    verb: string;
+    /** The path template as in the document, e.g. `/pets/{petId}`. */
+    path: string;
+    /** `AWS_IAM` (SigV4 required), or `NONE` for the operations listed in `publicOperations`. */
+    authorization: string;
+}
+
 /**
  * The arguments of {@link SecuredRestApi}.
  *
@@ -263,6 +273,11 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly accessKeyId: pulumi.Output<string>;
     /** Secret access key of the user (secret). */
     public readonly secretAccessKey: pulumi.Output<string>;
+    /**
+     * Every deployed operation with its authorization, in document order: what a smoke test needs to
+     * prove each one (`npm run smoke` reads it from the stack outputs).
+     */
+    public readonly operations: pulumi.Output<DeployedOperation[]>;
 
     constructor(name: string, args: SecuredRestApiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a refused input must not leave even the component registered.
@@ -424,6 +439,9 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         // Wrapped explicitly: additionalSecretOutputs alone is not honoured everywhere (e.g. mocks).
         this.accessKeyId = pulumi.secret(this.accessKey.id);
         this.secretAccessKey = pulumi.secret(this.accessKey.secret);
+        this.operations = pulumi.output(
+            spec.operations.map(({ verb, path, authorization }) => ({ verb, path, authorization })),
+        );
 
         this.registerOutputs({
             restApiId: this.restApiId,
@@ -437,6 +455,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             userArn: this.userArn,
             accessKeyId: this.accessKeyId,
             secretAccessKey: this.secretAccessKey,
+            operations: this.operations,
         });
     }
 }

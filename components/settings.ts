@@ -1,3 +1,4 @@
+import { unknownArgumentProblems } from "./argumentNames";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { isJsonObject } from "./openapi/operations";
 import { FindingKind } from "./openapi/findings";
@@ -90,7 +91,7 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
     if (!isJsonObject(args)) {
         throw new InvalidSecuredRestApiInput(["args are required: pass at least { openApiSpec }."]);
     }
-    const problems: string[] = [];
+    const problems: string[] = unknownArgumentProblems(args);
     const stageName = args.stageName ?? "test";
     const invokePolicy = args.invokePolicy ?? "scoped";
     const endpointType = args.endpointType ?? "REGIONAL";
@@ -113,7 +114,7 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
     }
     if (!ENDPOINT_TYPES.includes(endpointType)) {
         problems.push(
-            `endpointType ${JSON.stringify(endpointType)} is not supported: use one of ${ENDPOINT_TYPES.join(", ")}.`,
+            `endpointType ${JSON.stringify(endpointType)} is not supported: use one of ${ENDPOINT_TYPES.join(", ")} (PRIVATE also needs resourcePolicy: allowAccountThroughVpcEndpoints(<account>, [<vpce>])).`,
         );
     }
     if (!Array.isArray(publicOperations)) {

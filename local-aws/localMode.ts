@@ -1,5 +1,7 @@
 import { LocalAwsAccount } from "./engine/account";
 import { RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
+
+export { outputsAsJson } from "./engine/runProgram";
 import { GatewayOptions, LocalGateway } from "./gateway/server";
 
 export interface LocalModeOptions {
@@ -19,6 +21,8 @@ export interface LocalModeOptions {
     readonly onInternalError?: GatewayOptions["onInternalError"];
     /** How long one IAM evaluation may run, in ms. @default 1000 */
     readonly evaluationTimeoutMs?: number;
+    /** Type-check a TypeScript program file first, as `pulumi up` does. @default true */
+    readonly typeCheck?: boolean;
 }
 
 export interface LocalMode {
@@ -47,6 +51,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             program: options.program,
             stack: options.stack,
             allocateEndpoint: gateway.allocateEndpoint,
+            typeCheck: options.typeCheck,
         });
         gateway.serve(run.account);
         return { outputs: run.outputs, account: run.account, gateway, close: () => gateway.close() };

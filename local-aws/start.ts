@@ -1,32 +1,76 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
+import { numberOption, parseCommandLine, runCommand } from "../clients/cli/command";
+import { DEFAULT_PROGRAM, DEFAULT_STACK, displayPath, localOutputsFile } from "../clients/cli/stackOutputs";
 import { isJsonObject, listOperations, OpenApiDocument } from "../components/openapi/operations";
-import { outputsAsJson } from "./engine/runProgram";
 import { formatLogEntry } from "./gateway/log";
-import { LocalMode, startLocalMode } from "./localMode";
+import type { LocalMode } from "./localMode";
 
-const PROJECT_DIR = path.resolve(__dirname, "..");
-
-async function main(): Promise<void> {
-    const { values } = parseArgs({
-        options: {
-            port: { type: "string", default: "8787" },
-            stack: { type: "string", default: "test" },
-            program: { type: "string", default: "index.ts" },
-            outputs: { type: "string" },
+const command = {
+    name: "start",
+    usage: "npm start -- [options]",
+    summary:
+        "Runs a Pulumi program that uses SecuredRestApi on the embedded local AWS and serves its APIs on loopback until Ctrl+C or SIGTERM. The project (name, config) is the nearest folder above the program holding Pulumi.yaml. The outputs, secrets in clear, go to a file (mode 600) that is removed when it stops.",
+    options: {
+        port: {
+            type: "string",
+            default: "8787",
+            placeholder: "<n>",
+            description: "port of the first API (each further API takes the next); 0 for free ports",
         },
-    });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new Error(`--port ${values.port} is not a port number.`);
-    const outputsFile = path.resolve(
-        values.outputs ?? path.join(PROJECT_DIR, ".local", `outputs-${values.stack}.json`),
-    );
+        stack: {
+            type: "string",
+            default: DEFAULT_STACK,
+            placeholder: "<name>",
+            description: "the stack: its config is Pulumi.<name>.yaml",
+        },
+        program: {
+            type: "string",
+            default: DEFAULT_PROGRAM,
+            placeholder: "<file>",
+            description: "the program, relative to the current folder",
+        },
+        outputs: {
+            type: "string",
+            placeholder: "<file>",
+            description:
+                "where to write the outputs (default .local/outputs-<stack>.json for index.ts, .local/outputs-<program>-<stack>.json for others)",
+        },
+    },
+    examples: [
+        "npm start",
+        "npm start -- --port 9000",
+        "npm start -- --program my-api.ts --stack test",
+        "npm start -- --program examples/consumer/index.ts --stack dev",
+    ],
+} as const;
 
+runCommand(command, async () => {
+    const { values } = parseCommandLine(command);
+    const invokedFrom = process.cwd();
+    const port = numberOption(values.port, "port", {
+        min: 0,
+        max: 65535,
+        integer: true,
+        what: "a port number (0 to 65535)",
+    })!;
+    const program = path.resolve(values.program);
+    if (!fs.existsSync(program) || !fs.statSync(program).isFile())
+        throw new Error(
+            `The program ${values.program} does not exist (looked for ${program}). Pass --program <file>, relative to the current folder.`,
+        );
+    const projectDir = projectDirOf(program);
+    const outputsFile = path.resolve(values.outputs ?? localOutputsFile(program, values.stack));
+
+    const shown = (file: string) => displayPath(file, invokedFrom);
+    // Pulumi runs a program in its project folder, so relative paths in it mean the same here.
+    process.chdir(projectDir);
+    // Loaded only now: the Pulumi SDK takes a second to load, which `--help` and bad flags need not wait for.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startLocalMode, outputsAsJson } = require("./localMode") as typeof import("./localMode");
     const local = await startLocalMode({
-        projectDir: PROJECT_DIR,
-        program: values.program,
+        projectDir,
+        program: path.relative(projectDir, program),
         stack: values.stack,
         port,
         log: (entry) => console.log(formatLogEntry(entry)),
@@ -34,15 +78,17 @@ async function main(): Promise<void> {
     // Written only now that every API listens, so a reader can call it at once.
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
     fs.writeFileSync(outputsFile, JSON.stringify(outputsAsJson(local.outputs), null, 2) + "\n", { mode: 0o600 });
+    fs.chmodSync(outputsFile, 0o600); // also when it existed before
+    stopCleanly(local, outputsFile);
 
     console.log(
-        `Local mode: program ${values.program}, stack ${values.stack}, region ${local.account.region}, account ${local.account.accountId}`,
+        `Local mode: program ${shown(program)}, stack ${values.stack}, region ${local.account.region}, account ${local.account.accountId}`,
     );
     console.log("Outputs:");
     for (const [name, output] of Object.entries(local.outputs)) {
         console.log(`  ${name.padEnd(16)} ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
     }
-    console.log(`Outputs with secrets in clear: ${path.relative(process.cwd(), outputsFile) || outputsFile}`);
+    console.log(`Outputs with secrets in clear (removed when this stops): ${shown(outputsFile)}`);
     const example = exampleCall(local);
     if (example) {
         const file = JSON.stringify(outputsFile);
@@ -50,15 +96,45 @@ async function main(): Promise<void> {
         console.log(
             `  curl -s --aws-sigv4 "aws:amz:${local.account.region}:execute-api" --user "$(node -p 'const o=require(${file.replace(/'/g, "")}); o.accessKeyId+":"+o.secretAccessKey')" ${example}`,
         );
-        console.log(`  npm run smoke -- --outputs ${path.relative(process.cwd(), outputsFile) || outputsFile}`);
+        console.log(`  npm run smoke -- --outputs ${shown(outputsFile)}`);
     }
     console.log("\nServing until Ctrl+C.");
+});
 
+/** The Pulumi project of a program: the nearest folder at or above it holding `Pulumi.yaml`. */
+function projectDirOf(program: string): string {
+    for (let dir = path.dirname(program); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
+        if (path.dirname(dir) === dir)
+            throw new Error(
+                `No Pulumi.yaml in ${path.dirname(program)} or any folder above it: local mode reads the project's name and config from it.`,
+            );
+    }
+}
+
+/**
+ * Stops serving, removes the outputs file (its keys die with the local account) and exits 0 on
+ * SIGINT, SIGTERM, or when the process that started this one is gone: `npm start` runs us through a
+ * shell that a SIGTERM to npm kills without passing the signal on, which would leave us serving.
+ */
+function stopCleanly(local: LocalMode, outputsFile: string): void {
+    let stopping = false;
     const stop = () => {
-        void local.close().then(() => process.exit(0));
+        if (stopping) return;
+        stopping = true;
+        fs.rmSync(outputsFile, { force: true });
+        void local.close().then(
+            () => process.exit(0),
+            (e: Error) => {
+                console.error(`start: ${e.message}`);
+                process.exit(1);
+            },
+        );
     };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop(), 200).unref();
 }
 
 /** A GET URL of the first deployed API that needs no path parameter, preferring one below the root. */
@@ -80,11 +156,8 @@ function exampleCall(local: LocalMode): string | undefined {
     return undefined;
 }
 
-function fail(e: unknown): never {
+// The SDK also reports a refused resource as an unhandled rejection; one clear line is enough.
+process.on("unhandledRejection", (e) => {
     console.error(`start: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
-}
-
-// The SDK also reports a refused resource as an unhandled rejection; one clear line is enough.
-process.on("unhandledRejection", fail);
-main().catch(fail);
+});

@@ -1,28 +1,72 @@
-import { parseArgs } from "util";
-import { readStackOutputs } from "../clients/cli/stackOutputs";
-import { formatTable, runSmokeTest, SmokeOutputs } from "./smokeTest";
+import { numberOption, parseCommandLine, runCommand, UsageError } from "../clients/cli/command";
+import { explainConnectionFailure } from "../clients/cli/connectionError";
+import { OUTPUTS_OPTIONS, readApiCredentials } from "../clients/cli/outputsOptions";
+import { operationsFromOutputs, operationsFromSpec } from "./operations";
+import { allPassed, formatTable, runSmokeTest } from "./smokeTest";
 
 /** How long signed checks retry against real AWS while new access keys propagate. */
 const AWS_PROPAGATION_SECONDS = 90;
 
-async function main(): Promise<number> {
-    const { values } = parseArgs({
-        options: { stack: { type: "string" }, outputs: { type: "string" }, "retry-seconds": { type: "string" } },
-    });
-    const outputs = readStackOutputs({ file: values.outputs, stack: values.stack }) as unknown as SmokeOutputs;
-    const onAws = /\.amazonaws\.com(\/|$)/.test(new URL(String(outputs.invokeUrl)).host + "/");
-    const retryForSeconds =
-        values["retry-seconds"] !== undefined ? Number(values["retry-seconds"]) : onAws ? AWS_PROPAGATION_SECONDS : 0;
-    console.log(`Smoke test of ${String(outputs.invokeUrl)} (region ${String(outputs.region)})`);
-    const rows = await runSmokeTest(outputs, { retryForSeconds, log: (line) => console.log(`  … ${line}`) });
-    console.log(formatTable(rows));
-    return rows.every((r) => r.pass) ? 0 : 1;
-}
-
-main().then(
-    (code) => process.exit(code),
-    (e: Error) => {
-        console.error(`smoke: ${e.message}`);
-        process.exit(2);
+const command = {
+    name: "smoke",
+    usage: "npm run smoke -- [options]",
+    summary: `Proves that every operation of the deployed API refuses each bad caller (unsigned, wrong secret, unknown key, expired signature, path changed after signing) and lets the right signature through; public operations are reported, not failed. The operations come from the stack outputs (operations), or from --spec. One row per operation and check; exit code 0 only if no row fails. Against AWS (*.amazonaws.com) signed checks retry for up to ${AWS_PROPAGATION_SECONDS} s while a new key propagates.`,
+    failureExitCode: 2,
+    options: {
+        ...OUTPUTS_OPTIONS,
+        spec: {
+            type: "string",
+            placeholder: "<file>",
+            description: "the OpenAPI document as given to the component, when the outputs have no operations",
+        },
+        public: {
+            type: "string",
+            multiple: true,
+            placeholder: "'VERB /path'",
+            description: "with --spec: an operation the program lists in publicOperations",
+        },
+        "retry-seconds": {
+            type: "string",
+            placeholder: "<s>",
+            description: `how long signed checks retry while a new key propagates (default ${AWS_PROPAGATION_SECONDS} on AWS, 0 elsewhere)`,
+        },
     },
-);
+    examples: [
+        "npm run smoke",
+        "npm run smoke -- --outputs .local/outputs-test.json",
+        "npm run smoke -- --stack prod --retry-seconds 120",
+        "npm run smoke -- --outputs outputs.json --spec api/petstore.openapi.yaml",
+    ],
+} as const;
+
+runCommand(command, async () => {
+    const { values } = parseCommandLine(command);
+    const retrySeconds = numberOption(values["retry-seconds"], "retry-seconds", {
+        min: 0,
+        what: "a number of seconds (0 or more)",
+    });
+    if (values.public !== undefined && values.spec === undefined)
+        throw new UsageError("--public goes with --spec (the stack outputs say which operations are public)");
+    const outputs = readApiCredentials(command.name, values);
+    const operations =
+        values.spec !== undefined ? operationsFromSpec(values.spec, values.public) : operationsFromOutputs(outputs);
+    if (operations === undefined)
+        throw new Error(
+            "The stack outputs have no operations: export them from the program (export const operations = api.operations), or pass --spec <file> with the OpenAPI document the program deploys.",
+        );
+    const onAws = /\.amazonaws\.com$/.test(new URL(outputs.invokeUrl).hostname);
+    const retryForSeconds = retrySeconds ?? (onAws ? AWS_PROPAGATION_SECONDS : 0);
+    const source = values.spec !== undefined ? values.spec : "the stack outputs";
+    console.log(
+        `Smoke test of ${outputs.invokeUrl} (region ${outputs.region}): ${operations.length} operations from ${source}`,
+    );
+    const rows = await runSmokeTest(outputs, {
+        operations,
+        retryForSeconds,
+        log: (line) => console.log(`  … ${line}`),
+    }).catch((e: unknown) => {
+        throw explainConnectionFailure(e, outputs.invokeUrl);
+    });
+    console.log(formatTable(rows));
+    return allPassed(rows) ? 0 : 1;
+});

@@ -1,6 +1,9 @@
 import { randomInt } from "crypto";
 import * as aws4 from "aws4";
+import { assertApiCredentials } from "../clients/signedFetch";
 import { HttpAnswer, send } from "./http";
+import { DeployedOperation, sampleRequest, SampleRequest } from "./operations";
+import { isPetStore, PET_STORE_DATA_CHECKS } from "./petStore";
 
 /** The stack outputs the smoke test needs (`pulumi stack output --json --show-secrets`). */
 export interface SmokeOutputs {
@@ -10,31 +13,56 @@ export interface SmokeOutputs {
     readonly secretAccessKey: string;
 }
 
-/** One printed row: what was checked, what was expected, what was seen. */
+/** What a row says: passed, failed, or an operation left public on purpose (never a failure). */
+export type SmokeResult = "PASS" | "FAIL" | "PUBLIC";
+
+/** One printed row: which operation, what was checked, what was expected, what was seen. */
 export interface SmokeRow {
+    readonly operation: string;
     readonly check: string;
     readonly expected: string;
     readonly seen: string;
+    readonly result: SmokeResult;
+    /** Not FAIL. */
     readonly pass: boolean;
+    /** A bad request the operation must refuse (its failure leaves the operation open). */
+    readonly refusal: boolean;
     /** How many times it was sent (more than one while new keys propagate). */
     readonly attempts: number;
 }
 
 export interface SmokeOptions {
+    /** The deployed operations to prove, from the stack outputs or the document. */
+    readonly operations: readonly DeployedOperation[];
     /**
      * How long signed checks that should pass keep retrying while a 403 says the new key is not yet
      * known everywhere (IAM is eventually consistent). @default 0
      */
     readonly retryForSeconds?: number;
-    /** Called with a line for each retry. */
+    /** Called with a line for each retry, and for what the run found out about the API. */
     readonly log?: (line: string) => void;
 }
 
 type Signing = "valid" | "none" | "wrongSecret" | "unknownKey" | "expired" | "pathChangedAfterSigning";
 
-interface Expectation {
-    readonly status: number;
+/** The `x-amzn-ErrorType`s of API Gateway's authentication and authorization refusals. */
+export const AUTH_FAILURES: ReadonlySet<string> = new Set([
+    "MissingAuthenticationTokenException",
+    "IncompleteSignatureException",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "ExpiredTokenException",
+    "AccessDeniedException",
+]);
+
+/** What an answer must be; every field given must hold. */
+export interface Expectation {
+    readonly status?: number;
     readonly errorType?: string;
+    /** One of API Gateway's auth refusals. */
+    readonly authFailure?: boolean;
+    /** Anything but an auth refusal: the gateway let the request through to the integration. */
+    readonly notAuthFailure?: boolean;
     /** The body, exactly. */
     readonly body?: string;
     /** The body parsed as JSON, deeply equal. */
@@ -43,145 +71,154 @@ interface Expectation {
     readonly messageStartsWith?: string;
 }
 
-interface Check {
-    readonly name: string;
-    readonly method: string;
-    readonly path: string;
-    readonly body?: string;
+/** One request and what it must get. */
+export interface SmokeCheck {
+    readonly operation: string;
+    readonly check: string;
+    readonly request: { readonly method: string; readonly path: string; readonly body?: string };
     readonly signing: Signing;
+    readonly alteredPath?: string;
     readonly expect: Expectation;
 }
 
-const ALL_PETS = [
-    { id: 1, type: "dog", price: 249.99 },
-    { id: 2, type: "cat", price: 124.99 },
-    { id: 3, type: "fish", price: 0.99 },
-];
-
-/** The checks, in order: what the example pet store must answer to each kind of caller. */
-export const CHECKS: readonly Check[] = [
-    {
-        name: "signed GET /pets",
-        method: "GET",
-        path: "/pets",
-        signing: "valid",
-        expect: { status: 200, json: ALL_PETS },
-    },
-    {
-        name: "signed GET /pets/{petId}",
-        method: "GET",
-        path: "/pets/2",
-        signing: "valid",
-        expect: { status: 200, json: ALL_PETS[1] },
-    },
-    {
-        name: "signed POST /pets with a JSON body",
-        method: "POST",
-        path: "/pets",
-        body: JSON.stringify({ type: "cat", price: 50 }),
-        signing: "valid",
-        expect: { status: 201, json: { id: 4, message: "Pet created" } },
-    },
-    {
-        name: "signed GET with a query string",
-        method: "GET",
-        path: "/pets?type=fish",
-        signing: "valid",
-        expect: { status: 200, json: [ALL_PETS[2]] },
-    },
-    {
-        name: "unsigned GET /pets",
-        method: "GET",
-        path: "/pets",
-        signing: "none",
-        expect: {
+/**
+ * The bad requests every secured operation must refuse, as API Gateway answers them (see
+ * ../shared/reference/api-gateway-iam.md). A HEAD answer has no body, so only status and type count.
+ */
+function refusalChecks(name: string, request: SampleRequest): SmokeCheck[] {
+    const head = request.method === "HEAD";
+    const check = (check: string, signing: Signing, expect: Expectation): SmokeCheck => ({
+        operation: name,
+        check,
+        request,
+        signing,
+        alteredPath: request.alteredPath,
+        expect,
+    });
+    return [
+        check("unsigned", "none", {
             status: 403,
             errorType: "MissingAuthenticationTokenException",
-            body: '{"message":"Missing Authentication Token"}',
-        },
-    },
-    {
-        name: "wrong secret key",
-        method: "GET",
-        path: "/pets",
-        signing: "wrongSecret",
-        expect: {
+            body: head ? undefined : '{"message":"Missing Authentication Token"}',
+        }),
+        check("wrong secret key", "wrongSecret", {
             status: 403,
             errorType: "InvalidSignatureException",
-            messageStartsWith: "The request signature we calculated does not match",
-        },
-    },
-    {
-        name: "unknown access key",
-        method: "GET",
-        path: "/pets",
-        signing: "unknownKey",
-        expect: { status: 403, messageStartsWith: "The security token included in the request is invalid." },
-    },
-    {
-        name: "signature older than 5 minutes",
-        method: "GET",
-        path: "/pets",
-        signing: "expired",
-        expect: { status: 403, errorType: "InvalidSignatureException", messageStartsWith: "Signature expired" },
-    },
-    {
-        name: "path changed after signing",
-        method: "GET",
-        path: "/pets",
-        signing: "pathChangedAfterSigning",
-        expect: { status: 403, errorType: "InvalidSignatureException" },
-    },
-];
+            messageStartsWith: head ? undefined : "The request signature we calculated does not match",
+        }),
+        check(
+            "unknown access key",
+            "unknownKey",
+            head
+                ? { status: 403, authFailure: true }
+                : { status: 403, messageStartsWith: "The security token included in the request is invalid." },
+        ),
+        check("signature older than 5 minutes", "expired", {
+            status: 403,
+            errorType: "InvalidSignatureException",
+            messageStartsWith: head ? undefined : "Signature expired",
+        }),
+        check("path changed after signing", "pathChangedAfterSigning", { status: 403, authFailure: true }),
+    ];
+}
 
 /**
- * Calls the deployed API as the checks describe, signing with `aws4` (service `execute-api`, the
- * outputs' region), and returns one row per check. Secrets never appear in what it returns.
+ * Proves every operation of a deployed API: each secured one refuses an unsigned request, a wrong
+ * secret, an unknown key, an expired signature and a path changed after signing, and lets a correctly
+ * signed request through to its integration; each public one is reported as such. For the example pet
+ * store, its data checks follow. Signs with `aws4` (service `execute-api`, the outputs' region); no
+ * secret ever appears in what it returns.
  */
-export async function runSmokeTest(outputs: SmokeOutputs, options: SmokeOptions = {}): Promise<SmokeRow[]> {
-    requireOutputs(outputs);
+export async function runSmokeTest(outputs: SmokeOutputs, options: SmokeOptions): Promise<SmokeRow[]> {
+    assertApiCredentials(outputs, "The smoke test's outputs");
+    const operations = options.operations;
+    if (operations.length === 0) throw new Error("The API has no operations to check.");
     const rows: SmokeRow[] = [];
-    for (const check of CHECKS) {
-        const deadline = Date.now() + (options.retryForSeconds ?? 0) * 1000;
-        let attempts = 0;
-        let answer: HttpAnswer;
-        for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
-            attempts++;
-            answer = await sendCheck(outputs, check);
-            const mayBePropagating =
-                check.signing === "valid" && answer.status === 403 && Date.now() + delay < deadline;
-            if (!mayBePropagating) break;
-            options.log?.(
-                `${check.name}: 403 ${String(answer.headers["x-amzn-errortype"] ?? "")}, retrying in ${delay / 1000} s (new keys take a while to propagate)`,
-            );
-            await new Promise((r) => setTimeout(r, delay));
+    for (const operation of operations) {
+        const name = `${operation.verb} ${operation.path}`;
+        const request = sampleRequest(operation, operations);
+        if (operation.authorization === "NONE") {
+            const answer = await sendCheck(outputs, {
+                operation: name,
+                check: "",
+                request,
+                signing: "none",
+                expect: {},
+            });
+            rows.push({
+                operation: name,
+                check: "public (publicOperations)",
+                expected: "not checked",
+                seen: `unsigned ${request.method}: ${summary(answer)}`,
+                result: "PUBLIC",
+                pass: true,
+                refusal: false,
+                attempts: 1,
+            });
+            continue;
         }
-        const verdict = judge(check.expect, answer);
-        rows.push({
-            check: check.name,
-            expected: describeExpectation(check.expect),
-            seen: redact(verdict.seen, outputs),
-            pass: verdict.pass,
-            attempts,
-        });
+        for (const check of refusalChecks(name, request)) rows.push(await runCheck(outputs, check, options, true));
+        const signed: SmokeCheck = {
+            operation: name,
+            check: `signed ${request.method}`,
+            request,
+            signing: "valid",
+            expect: { notAuthFailure: true },
+        };
+        rows.push(await runCheck(outputs, signed, options, false));
+    }
+    if (isPetStore(operations)) {
+        options.log?.("the API is the example pet store (api/petstore.openapi.yaml): its data checks follow");
+        for (const check of PET_STORE_DATA_CHECKS) rows.push(await runCheck(outputs, check, options, false));
     }
     return rows;
 }
 
-function requireOutputs(outputs: SmokeOutputs): void {
-    const missing = (["invokeUrl", "region", "accessKeyId", "secretAccessKey"] as const).filter(
-        (k) => typeof outputs[k] !== "string" || outputs[k] === "",
-    );
-    if (missing.length > 0)
-        throw new Error(`The stack outputs lack ${missing.join(", ")}; is this a stack of this project?`);
+async function runCheck(
+    outputs: SmokeOutputs,
+    check: SmokeCheck,
+    options: SmokeOptions,
+    refusal: boolean,
+): Promise<SmokeRow> {
+    const deadline = Date.now() + (options.retryForSeconds ?? 0) * 1000;
+    let attempts = 0;
+    let answer: HttpAnswer;
+    for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+        attempts++;
+        answer = await sendCheck(outputs, check);
+        const mayBePropagating =
+            check.signing === "valid" &&
+            answer.status === 403 &&
+            AUTH_FAILURES.has(String(answer.headers["x-amzn-errortype"])) &&
+            Date.now() + delay < deadline;
+        if (!mayBePropagating) break;
+        options.log?.(
+            `${check.operation} ${check.check}: 403 ${String(answer.headers["x-amzn-errortype"])}, retrying in ${delay / 1000} s (new keys take a while to propagate)`,
+        );
+        await new Promise((r) => setTimeout(r, delay));
+    }
+    const problems = judge(check.expect, answer);
+    const seen = problems.length === 0 ? summary(answer) : `${summary(answer)}: ${problems.join("; ")}`;
+    return {
+        operation: check.operation,
+        check: check.check,
+        expected: describeExpectation(check.expect),
+        seen: redact(seen, outputs),
+        result: problems.length === 0 ? "PASS" : "FAIL",
+        pass: problems.length === 0,
+        refusal,
+        attempts,
+    };
 }
 
-async function sendCheck(outputs: SmokeOutputs, check: Check): Promise<HttpAnswer> {
+async function sendCheck(outputs: SmokeOutputs, check: SmokeCheck): Promise<HttpAnswer> {
     const base = new URL(outputs.invokeUrl);
-    const url = new URL(base.pathname.replace(/\/$/, "") + check.path, base);
+    const stagePath = base.pathname.replace(/\/$/, "");
+    const url = new URL(stagePath + check.request.path, base);
+    const { method, body } = check.request;
     const headers: Record<string, string> = {};
-    if (check.body !== undefined) headers["Content-Type"] = "application/json";
-    if (check.signing === "none") return send(url, check.method, { Host: url.host, ...headers }, check.body);
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (check.signing === "none") return send(url, method, { Host: url.host, ...headers }, body);
 
     let credentials = { accessKeyId: outputs.accessKeyId, secretAccessKey: outputs.secretAccessKey };
     if (check.signing === "wrongSecret")
@@ -196,40 +233,47 @@ async function sendCheck(outputs: SmokeOutputs, check: Check): Promise<HttpAnswe
         {
             host: url.host,
             path: url.pathname + url.search,
-            method: check.method,
+            method,
             service: "execute-api",
             region: outputs.region,
             headers,
-            body: check.body,
+            body,
         },
         credentials,
     );
-    const sentUrl = check.signing === "pathChangedAfterSigning" ? new URL(url.pathname + "/1" + url.search, url) : url;
-    return send(sentUrl, check.method, signed.headers as Record<string, string>, check.body);
+    const sentUrl =
+        check.signing === "pathChangedAfterSigning" ? new URL(stagePath + (check.alteredPath ?? "/smoke"), base) : url;
+    return send(sentUrl, method, signed.headers as Record<string, string>, body);
 }
 
-function judge(expect: Expectation, answer: HttpAnswer): { pass: boolean; seen: string } {
+function judge(expect: Expectation, answer: HttpAnswer): string[] {
     const errorType = answer.headers["x-amzn-errortype"];
     const problems: string[] = [];
-    if (answer.status !== expect.status) problems.push(`status ${answer.status}`);
+    if (expect.status !== undefined && answer.status !== expect.status) problems.push(`status ${answer.status}`);
     if (expect.errorType !== undefined && errorType !== expect.errorType)
         problems.push(`x-amzn-ErrorType ${String(errorType ?? "(none)")}`);
+    if (expect.authFailure && !AUTH_FAILURES.has(String(errorType)))
+        problems.push(`x-amzn-ErrorType ${String(errorType ?? "(none)")}, not an auth refusal`);
+    if (expect.notAuthFailure && AUTH_FAILURES.has(String(errorType))) problems.push("refused by the gateway's auth");
     if (expect.body !== undefined && answer.body !== expect.body) problems.push(`body ${answer.body.slice(0, 80)}`);
     if (expect.json !== undefined && !jsonEquals(answer.body, expect.json))
         problems.push(`body ${answer.body.slice(0, 80)}`);
     if (expect.messageStartsWith !== undefined && !errorMessage(answer.body).startsWith(expect.messageStartsWith)) {
         problems.push(`message ${errorMessage(answer.body).slice(0, 60)}`);
     }
-    const summary = `${answer.status}${errorType ? ` ${String(errorType)}` : ""}`;
-    return {
-        pass: problems.length === 0,
-        seen: problems.length === 0 ? summary : `${summary}: ${problems.join("; ")}`,
-    };
+    return problems;
+}
+
+function summary(answer: HttpAnswer): string {
+    const errorType = answer.headers["x-amzn-errortype"];
+    return `${answer.status}${errorType ? ` ${String(errorType)}` : ""}`;
 }
 
 function describeExpectation(expect: Expectation): string {
-    const parts = [String(expect.status)];
+    const parts = expect.status === undefined ? [] : [String(expect.status)];
     if (expect.errorType) parts.push(expect.errorType);
+    if (expect.authFailure) parts.push("an auth refusal");
+    if (expect.notAuthFailure) parts.push("not refused by auth");
     if (expect.json !== undefined) parts.push("example JSON");
     if (expect.body !== undefined) parts.push(expect.body);
     if (expect.messageStartsWith) parts.push(`"${expect.messageStartsWith.slice(0, 40)}…"`);
@@ -274,11 +318,15 @@ export function redact(text: string, outputs: Pick<SmokeOutputs, "accessKeyId" |
     return safe;
 }
 
-/** The rows as a fixed-width table, then a summary line. */
+/** Whether every row passed (public operations never count against it). */
+export const allPassed = (rows: readonly SmokeRow[]): boolean => rows.every((r) => r.pass);
+
+/** The rows as a fixed-width table, then a summary naming every operation left open. */
 export function formatTable(rows: readonly SmokeRow[]): string {
-    const header = ["result", "check", "expected", "seen"];
+    const header = ["result", "operation", "check", "expected", "seen"];
     const lines = rows.map((r) => [
-        r.pass ? "PASS" : "FAIL",
+        r.result,
+        r.operation,
         r.check,
         r.expected,
         r.attempts > 1 ? `${r.seen} (after ${r.attempts} tries)` : r.seen,
@@ -289,12 +337,22 @@ export function formatTable(rows: readonly SmokeRow[]): string {
             .map((c, i) => c.padEnd(widths[i]))
             .join("  ")
             .trimEnd();
-    const passed = rows.filter((r) => r.pass).length;
+    const failed = rows.filter((r) => r.result === "FAIL");
+    const publicOperations = rows.filter((r) => r.result === "PUBLIC").map((r) => r.operation);
+    const passed = rows.filter((r) => r.result === "PASS").length;
+    const distinct = (names: string[]) => [...new Set(names)].join(", ");
+    const open = failed.filter((r) => r.refusal).map((r) => r.operation);
+    const refused = failed.filter((r) => !r.refusal).map((r) => `${r.operation} (${r.check})`);
     return [
         format(header),
         format(widths.map((w) => "-".repeat(w))),
         ...lines.map(format),
         "",
-        `${passed} passed, ${rows.length - passed} failed`,
+        `${passed} passed, ${failed.length} failed` +
+            (publicOperations.length > 0
+                ? `; ${publicOperations.length} public operation${publicOperations.length === 1 ? "" : "s"} not checked (${publicOperations.join(", ")})`
+                : ""),
+        ...(open.length > 0 ? [`Left open (a bad request was not refused): ${distinct(open)}`] : []),
+        ...(refused.length > 0 ? [`Failed with the right signature: ${distinct(refused)}`] : []),
     ].join("\n");
 }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { amzDate, Credentials, presignedTarget, RawAnswer, rawRequest, signedHeaders } from "./helpers/rawHttp";
+import { TRANSPILED } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
 const MISSING_TOKEN = '{"message":"Missing Authentication Token"}';
@@ -72,7 +73,7 @@ describe("attack suite against the local gateway (every answer as documented, ne
     }
 
     before(async () => {
-        local = await startLocalMode({ projectDir: PROJECT_DIR });
+        local = await startLocalMode({ projectDir: PROJECT_DIR, ...TRANSPILED });
         const o = outputsAsJson(local.outputs) as Record<string, string>;
         const url = new URL(o.invokeUrl);
         port = Number(url.port);

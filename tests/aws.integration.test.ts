@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
+import { operationsFromOutputs } from "../smoke/operations";
 import { runSmokeTest, SmokeOutputs } from "../smoke/smokeTest";
 import { PROJECT_DIR } from "./helpers/specs";
 
@@ -44,8 +45,9 @@ describe("real AWS through the Automation API: up the test stack, smoke test, de
             const up = await stack.up();
             const outputs = Object.fromEntries(Object.entries(up.outputs).map(([k, v]) => [k, v.value as unknown]));
             expect(up.outputs.secretAccessKey.secret).to.equal(true);
-            const rows = await runSmokeTest(outputs as unknown as SmokeOutputs, { retryForSeconds: 90 });
-            for (const row of rows) expect(row.pass, `${row.check}: ${row.seen}`).to.equal(true);
+            const operations = operationsFromOutputs(outputs)!;
+            const rows = await runSmokeTest(outputs as unknown as SmokeOutputs, { operations, retryForSeconds: 90 });
+            for (const row of rows) expect(row.pass, `${row.operation} ${row.check}: ${row.seen}`).to.equal(true);
         } finally {
             await stack.destroy();
         }

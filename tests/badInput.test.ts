@@ -131,6 +131,31 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
     },
     { name: "missing openApiSpec", args: {}, error: /openApiSpec is required/ },
     {
+        name: "misspelled argument (publicOperation)",
+        args: { openApiSpec: PETSTORE_OPENAPI, publicOperation: ["GET /pets"] },
+        error: /Unknown argument "publicOperation": did you mean "publicOperations"\?/,
+    },
+    {
+        name: "argument in the wrong case (StageName)",
+        args: { openApiSpec: PETSTORE_OPENAPI, StageName: "v1" },
+        error: /Unknown argument "StageName": did you mean "stageName"\?/,
+    },
+    {
+        name: "unknown argument with no close name",
+        args: { openApiSpec: PETSTORE_OPENAPI, colour: "red" },
+        error: /Unknown argument "colour"; SecuredRestApi takes: openApiSpec, stageName, .*, tags\./,
+    },
+    {
+        name: "misspelled accessLog field",
+        args: { openApiSpec: PETSTORE_OPENAPI, accessLog: { destination: "arn:aws:logs:us-west-2:1:log-group:x" } },
+        error: /Unknown argument "accessLog\.destination": did you mean "accessLog\.destinationArn"\?/,
+    },
+    {
+        name: "misspelled throttle field",
+        args: { openApiSpec: PETSTORE_OPENAPI, throttle: { rateLimit: 5, burstlimit: 10 } },
+        error: /Unknown argument "throttle\.burstlimit": did you mean "throttle\.burstLimit"\?/,
+    },
+    {
         name: "OpenAPI 3.1",
         args: { openApiSpec: openApi3(undefined, { openapi: "3.1.0" }) },
         error: /Unsupported OpenAPI version "3\.1\.0"/,

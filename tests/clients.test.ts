@@ -1,31 +1,19 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { promisify } from "util";
 import { expect } from "chai";
 import { ApiCredentials, createSignedFetch } from "../clients";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
+import { runTool } from "./helpers/cli";
+import { TRANSPILED } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
-const run = promisify(execFile);
-const TSX = path.join(PROJECT_DIR, "node_modules/.bin/tsx");
 const PETS = [
     { id: 1, type: "dog", price: 249.99 },
     { id: 2, type: "cat", price: 124.99 },
     { id: 3, type: "fish", price: 0.99 },
 ];
-
-async function cli(script: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-        const { stdout, stderr } = await run(TSX, [script, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
-        return { code: 0, stdout, stderr };
-    } catch (e) {
-        const failed = e as { code: number; stdout: string; stderr: string };
-        return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-}
 
 describe("clients of the stack outputs, against local mode", () => {
     let local: LocalMode;
@@ -33,7 +21,7 @@ describe("clients of the stack outputs, against local mode", () => {
     let dir: string;
     let outputsFile: string;
     before(async () => {
-        local = await startLocalMode({ projectDir: PROJECT_DIR });
+        local = await startLocalMode({ projectDir: PROJECT_DIR, ...TRANSPILED });
         outputs = outputsAsJson(local.outputs) as unknown as ApiCredentials;
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "clients-"));
         outputsFile = path.join(dir, "outputs.json");
@@ -62,20 +50,20 @@ describe("clients of the stack outputs, against local mode", () => {
             const answer = await forged("/pets");
             expect(answer.status).to.equal(403);
             expect(answer.headers.get("x-amzn-errortype")).to.equal("InvalidSignatureException");
-            expect(() => createSignedFetch({ ...outputs, region: "" })).to.throw(/needs region/);
+            expect(() => createSignedFetch({ ...outputs, region: "" })).to.throw(/credentials lacks region/);
         });
     });
 
     describe("npm run call", () => {
         it("GET prints the body, status to stderr, exit 0", async () => {
-            const result = await cli("clients/cli/call.ts", ["GET", "/pets/1", "--outputs", outputsFile]);
+            const result = await runTool("clients/cli/call.ts", ["GET", "/pets/1", "--outputs", outputsFile]);
             expect(result.code).to.equal(0);
             expect(JSON.parse(result.stdout)).to.deep.equal(PETS[0]);
-            expect(result.stderr).to.match(/^HTTP 200/);
+            expect(result.stderr).to.equal(`call: using the outputs from ${outputsFile}\nHTTP 200 OK\n`);
         });
 
         it("POST with --data, and a refused call exits 1; no secret is printed", async () => {
-            const posted = await cli("clients/cli/call.ts", [
+            const posted = await runTool("clients/cli/call.ts", [
                 "POST",
                 "/pets",
                 "--data",
@@ -85,9 +73,9 @@ describe("clients of the stack outputs, against local mode", () => {
             ]);
             expect(posted.code).to.equal(0);
             expect(JSON.parse(posted.stdout)).to.deep.equal({ id: 4, message: "Pet created" });
-            const refused = await cli("clients/cli/call.ts", ["DELETE", "/pets", "--outputs", outputsFile, "-i"]);
+            const refused = await runTool("clients/cli/call.ts", ["DELETE", "/pets", "--outputs", outputsFile, "-i"]);
             expect(refused.code).to.equal(1);
-            expect(refused.stderr).to.match(/^HTTP 403/);
+            expect(refused.stderr).to.match(/^HTTP 403/m);
             expect(refused.stderr).to.include("x-amzn-errortype: MissingAuthenticationTokenException");
             for (const text of [posted.stdout, posted.stderr, refused.stdout, refused.stderr]) {
                 expect(text).not.to.include(outputs.secretAccessKey);
@@ -96,16 +84,90 @@ describe("clients of the stack outputs, against local mode", () => {
         });
 
         it("explains its usage", async () => {
-            const result = await cli("clients/cli/call.ts", ["GET"]);
+            const result = await runTool("clients/cli/call.ts", ["GET"]);
             expect(result.code).to.equal(2);
-            expect(result.stderr).to.include("usage: npm run call -- <METHOD> <path>");
+            expect(result.stderr).to.match(/^call: missing arguments\n\nusage: npm run call -- <METHOD> <path>/);
+        });
+
+        it("takes a full URL under the invoke URL, and refuses one elsewhere before signing anything", async () => {
+            const full = await runTool("clients/cli/call.ts", [
+                "GET",
+                `${outputs.invokeUrl}/pets/2`,
+                "--outputs",
+                outputsFile,
+            ]);
+            expect(full.code, full.stderr).to.equal(0);
+            expect(JSON.parse(full.stdout)).to.deep.equal(PETS[1]);
+            const origin = new URL(outputs.invokeUrl).origin;
+            for (const elsewhere of [
+                "https://example.com/test/pets",
+                `${origin}/prod/pets`,
+                `${origin}/testing/pets`,
+            ]) {
+                const refused = await runTool("clients/cli/call.ts", ["GET", elsewhere, "--outputs", outputsFile]);
+                expect(refused.code, elsewhere).to.equal(2);
+                expect(refused.stderr).to.include(
+                    `call: ${elsewhere} is not under the invoke URL ${outputs.invokeUrl}`,
+                );
+            }
+            await createSignedFetch(outputs)("//example.com/pets").then(
+                (answer) => expect(answer.status).to.equal(403),
+                (e: Error) => expect.fail(e.message),
+            );
+        });
+    });
+
+    describe("finding the outputs without --outputs (no Pulumi CLI or stack): the files npm start writes", () => {
+        let stateDir: string;
+        const env = () => ({ SECURED_REST_API_LOCAL_DIR: stateDir });
+        beforeEach(() => {
+            stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "local-state-"));
+            fs.writeFileSync(path.join(stateDir, "outputs-test.json"), JSON.stringify(outputs));
+        });
+        afterEach(() => fs.rmSync(stateDir, { recursive: true, force: true }));
+
+        it("call, postman and smoke use the one there is, and say which file on stderr", async () => {
+            const used = `using the outputs from ${path.join(stateDir, "outputs-test.json")} (written by npm start;`;
+            const [call, postman, smoke] = await Promise.all([
+                runTool("clients/cli/call.ts", ["GET", "/pets"], env()),
+                runTool("clients/cli/postman.ts", ["--out", path.join(stateDir, "env.json")], env()),
+                runTool("smoke/cli.ts", [], env()),
+            ]);
+            expect(call.code, call.stderr).to.equal(0);
+            expect(JSON.parse(call.stdout)).to.deep.equal(PETS);
+            expect(postman.code, postman.stderr).to.equal(0);
+            expect(smoke.code, smoke.stdout + smoke.stderr).to.equal(0);
+            for (const [name, result] of [
+                ["call", call],
+                ["postman", postman],
+                ["smoke", smoke],
+            ] as const)
+                expect(result.stderr).to.include(`${name}: ${used}`);
+        });
+
+        it("with several, says which exist and how to choose; --program and --stack choose", async () => {
+            fs.writeFileSync(path.join(stateDir, "outputs-my-api-test.json"), JSON.stringify(outputs));
+            const ambiguous = await runTool("clients/cli/call.ts", ["GET", "/pets"], env());
+            expect(ambiguous.code).to.equal(2);
+            expect(ambiguous.stderr).to.include(
+                `Several local outputs files exist (${path.join(stateDir, "outputs-my-api-test.json")}, ${path.join(stateDir, "outputs-test.json")}); choose one with --outputs <file>, or with --program <file> [--stack <name>]`,
+            );
+            const chosen = await runTool("clients/cli/call.ts", ["GET", "/pets", "--program", "my-api.ts"], env());
+            expect(chosen.code, chosen.stderr).to.equal(0);
+            expect(chosen.stderr).to.include(
+                `using the outputs from ${path.join(stateDir, "outputs-my-api-test.json")}`,
+            );
+            const none = await runTool("clients/cli/call.ts", ["GET", "/pets", "--stack", "prod"], env());
+            expect(none.code).to.equal(2);
+            expect(none.stderr).to.match(/the Pulumi CLI is not installed|pulumi stack output --stack prod failed/);
+            expect(none.stderr).to.include("holds no outputs file of stack prod");
         });
     });
 
     describe("npm run postman", () => {
         it("writes an environment for Postman's AWS Signature authorization, keys marked secret, file private", async () => {
             const out = path.join(dir, "env.json");
-            const result = await cli("clients/cli/postman.ts", [
+            const result = await runTool("clients/cli/postman.ts", [
                 "--outputs",
                 outputsFile,
                 "--out",

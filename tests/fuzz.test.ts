@@ -6,6 +6,7 @@ import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { clientOutputs } from "./helpers/localAws";
 import { signedHeaders } from "./helpers/rawHttp";
+import { TRANSPILED } from "./helpers/localAws";
 import { PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
 
 const RUNS = 10_000;
@@ -104,7 +105,7 @@ describe("property: no unsigned or mis-signed request ever gets through, no Deny
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
     before(async () => {
-        local = await startLocalMode({ projectDir: PROJECT_DIR, program });
+        local = await startLocalMode({ projectDir: PROJECT_DIR, program, ...TRANSPILED });
         const o = outputsAsJson(local.outputs) as Record<string, string>;
         const url = new URL(o.invokeUrl);
         [port, host, region, stage] = [Number(url.port), url.host, o.region, url.pathname];

@@ -5,7 +5,7 @@ import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { RequestLogEntry } from "../local-aws/gateway/server";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { craftSignedHeaders } from "./helpers/craftedSigV4";
-import { clientOutputs } from "./helpers/localAws";
+import { clientOutputs, TRANSPILED } from "./helpers/localAws";
 import { amzDate, Credentials, presignedTarget, RawAnswer, rawRequest, signedHeaders } from "./helpers/rawHttp";
 import { mockIntegration, openApi3, PROJECT_DIR } from "./helpers/specs";
 
@@ -478,6 +478,7 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
         const twoApis = await startLocalMode({
             projectDir: path.join(PROJECT_DIR, "tests/fixtures/twoApis"),
             stack: "managed",
+            ...TRANSPILED,
         });
         try {
             const t = outputsAsJson(twoApis.outputs) as Record<string, string>;

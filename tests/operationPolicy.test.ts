@@ -121,6 +121,20 @@ describe("per-operation invoke policies (invokeOperations)", () => {
             const denied = await get("/pets/1");
             expect(denied.status).to.equal(403);
             expect(denied.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
+            expect((await get("/")).headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
+        } finally {
+            await local.close();
+        }
+    });
+
+    it("treat the root resource (…/GET/, an empty path) like any other: granted alone, nothing else is", async () => {
+        const { local, get } = await serveLocally(() =>
+            clientOutputs(new SecuredRestApi("root", { openApiSpec: PETSTORE_OPENAPI, invokeOperations: ["GET /"] })),
+        );
+        try {
+            expect((await get("/")).status).to.equal(200);
+            for (const path of ["/pets", "/pets/1"])
+                expect((await get(path)).headers["x-amzn-errortype"], path).to.equal("AccessDeniedException");
         } finally {
             await local.close();
         }

@@ -98,6 +98,11 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
                 name === "accessKeyId" || name === "secretAccessKey",
             );
         }
+        expect(outputs.operations.type).to.equal("array");
+        expect(outputs.operations.items?.$ref).to.equal("#/types/secured-rest-api:index:DeployedOperation");
+        expect(outputs.operations.secret).to.equal(undefined);
+        const operation = schema.types["secured-rest-api:index:DeployedOperation"];
+        expect(Object.keys(operation.properties!).sort()).to.deep.equal(["authorization", "path", "verb"]);
     });
 
     it("is what the provider host serves (provider.ts patches ComponentProvider the same way)", async () => {

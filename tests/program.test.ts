@@ -4,15 +4,30 @@ import * as path from "path";
 import { expect } from "chai";
 import { runProgramLocally } from "../local-aws/engine/runProgram";
 import { loadStackConfig } from "../local-aws/engine/stackConfig";
+import { TRANSPILED } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
-const EXPECTED_OUTPUTS = ["accessKeyId", "invokeUrl", "region", "restApiId", "secretAccessKey", "stageName", "userArn"];
+const EXPECTED_OUTPUTS = [
+    "accessKeyId",
+    "invokeUrl",
+    "operations",
+    "region",
+    "restApiId",
+    "secretAccessKey",
+    "stageName",
+    "userArn",
+];
 const SECRET_OUTPUTS = ["accessKeyId", "secretAccessKey"];
 
 describe("the program (index.ts, stack test)", () => {
     for (const preview of [true, false]) {
         it(`exports the documented outputs, the key pair as secrets (${preview ? "preview" : "update"})`, async () => {
-            const { outputs, mocks } = await runProgramLocally({ projectDir: PROJECT_DIR, stack: "test", preview });
+            const { outputs, mocks } = await runProgramLocally({
+                projectDir: PROJECT_DIR,
+                stack: "test",
+                preview,
+                ...TRANSPILED,
+            });
             expect(Object.keys(outputs).sort()).to.deep.equal(EXPECTED_OUTPUTS);
             for (const name of EXPECTED_OUTPUTS) {
                 expect(outputs[name].secret, name).to.equal(SECRET_OUTPUTS.includes(name));
@@ -26,6 +41,12 @@ describe("the program (index.ts, stack test)", () => {
                 expect(outputs.invokeUrl.value).to.match(
                     /^https:\/\/[a-z0-9]{10}\.execute-api\.us-west-2\.amazonaws\.com\/test$/,
                 );
+                expect(outputs.operations.value).to.deep.equal([
+                    { verb: "GET", path: "/", authorization: "AWS_IAM" },
+                    { verb: "GET", path: "/pets", authorization: "AWS_IAM" },
+                    { verb: "POST", path: "/pets", authorization: "AWS_IAM" },
+                    { verb: "GET", path: "/pets/{petId}", authorization: "AWS_IAM" },
+                ]);
             }
         });
     }

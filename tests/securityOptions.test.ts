@@ -78,6 +78,7 @@ describe("security options, secure by default", () => {
         it("helpers restrict to accounts, VPCs and VPC endpoints; an Allow to everyone is refused", async () => {
             expect(denyOutsideAccounts(["111122223333"]).Condition).to.deep.equal({
                 StringNotEquals: { "aws:PrincipalAccount": ["111122223333"] },
+                Null: { "aws:PrincipalAccount": ["false"] },
             });
             expect(denyOutsideVpcEndpoints(["vpce-1"]).Condition).to.deep.equal({
                 StringNotEquals: { "aws:SourceVpce": ["vpce-1"] },
@@ -128,14 +129,18 @@ describe("security options, secure by default", () => {
             const withPublic = { openApiSpec: PETSTORE_SWAGGER, publicOperations: ["OPTIONS /pets"] };
             refuse(
                 { ...withPublic, resourcePolicy: [denyOutsideSourceIps(["10.0.0.0/8"])] },
-                /needs an explicit Allow for unauthenticated methods, so OPTIONS \/pets would be refused\. Add allowPublicOperations\(\["OPTIONS \/pets"\]\)/,
+                /evaluates it for the public operations too, as an unsigned caller, and would refuse OPTIONS \/pets: no statement allows OPTIONS \/pets \(unauthenticated methods need an explicit Allow\)\. Fix: add allowPublicOperations\(\["OPTIONS \/pets"\]\) to resourcePolicy\./,
             );
+            const unguarded = { StringNotEquals: denyOutsideAccounts(["123456789012"]).Condition!.StringNotEquals };
             refuse(
                 {
                     ...withPublic,
-                    resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideAccounts(["123456789012"])],
+                    resourcePolicy: [
+                        allowPublicOperations(["OPTIONS /pets"]),
+                        { ...denyOutsideAccounts(["123456789012"]), Condition: unguarded },
+                    ],
                 },
-                /denies on a key unsigned calls do not have, so it would also refuse the public operations \(OPTIONS \/pets\)/,
+                /would refuse OPTIONS \/pets: statement 1 \(DenyOutsideAccounts\) denies on aws:PrincipalAccount, which unsigned calls do not have\. Fix: add the condition Null: \{"aws:PrincipalAccount":\["false"\]\} to statement 1/,
             );
             expect(mocks.registrations).to.deep.equal([]);
 
@@ -143,8 +148,12 @@ describe("security options, secure by default", () => {
                 ...withPublic,
                 resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideSourceIps(["203.0.113.0/24"])],
             });
+            new SecuredRestApi("accounts", {
+                ...withPublic,
+                resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideAccounts(["123456789012"])],
+            });
             await allRegistrationsSettled();
-            const restApi = inputsOf(mocks, "aws:apigateway/restApi:RestApi");
+            const restApi = mocks.registrations.find((r) => r.type === "aws:apigateway/restApi:RestApi")!.inputs;
             const inBody = (JSON.parse(String(restApi.body)) as Record<string, unknown>)["x-amazon-apigateway-policy"];
             expect(JSON.stringify(inBody)).to.include('"Resource":["execute-api:/*/OPTIONS/pets"]');
             // The argument is the body's policy in the form AWS stores it, so an unchanged policy is no diff.
@@ -191,12 +200,15 @@ describe("security options, secure by default", () => {
         it("is enforced by the local gateway: a source IP outside the ranges is denied explicitly, inside passes", async () => {
             const outside = await serve({ resourcePolicy: [denyOutsideSourceIps(["10.0.0.0/8"])] });
             try {
-                const answer = await outside.get("/pets");
-                expect(answer.status).to.equal(403);
-                expect(answer.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
-                expect(answer.body).to.match(
-                    /is not authorized to perform: execute-api:Invoke on resource: .* with an explicit deny"}$/,
-                );
+                // The root resource (…/GET/, an empty path) is evaluated like any other.
+                for (const path of ["/pets", "/"]) {
+                    const answer = await outside.get(path);
+                    expect(answer.status, path).to.equal(403);
+                    expect(answer.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
+                    expect(answer.body).to.match(
+                        /is not authorized to perform: execute-api:Invoke on resource: .* with an explicit deny"}$/,
+                    );
+                }
             } finally {
                 await outside.local.close();
             }
@@ -205,6 +217,7 @@ describe("security options, secure by default", () => {
             });
             try {
                 expect((await inside.get("/pets")).status).to.equal(200);
+                expect((await inside.get("/")).status).to.equal(200);
             } finally {
                 await inside.local.close();
             }

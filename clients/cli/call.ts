@@ -1,46 +1,61 @@
-import { parseArgs } from "util";
-import { ApiCredentials, createSignedFetch } from "../signedFetch";
-import { readStackOutputs } from "./stackOutputs";
+import { createSignedFetch } from "../signedFetch";
+import { parseCommandLine, runCommand, UsageError } from "./command";
+import { explainConnectionFailure } from "./connectionError";
+import { OUTPUTS_OPTIONS, readApiCredentials } from "./outputsOptions";
 
-const USAGE =
-    "usage: npm run call -- <METHOD> <path> [--data <body>] [-H 'Name: value']... [--include] [--stack <name> | --outputs <file>]";
-
-/** Like awscurl: one SigV4-signed request to the API of a stack, body to stdout, status to stderr. */
-async function main(): Promise<number> {
-    const { values, positionals } = parseArgs({
-        allowPositionals: true,
-        options: {
-            data: { type: "string", short: "d" },
-            header: { type: "string", short: "H", multiple: true },
-            include: { type: "boolean", short: "i" },
-            stack: { type: "string" },
-            outputs: { type: "string" },
+const command = {
+    name: "call",
+    usage: "npm run call -- <METHOD> <path> [options]",
+    summary:
+        "Like awscurl: one SigV4-signed request to the API of the stack outputs (see --outputs), the body to stdout, the status to stderr. Exit code 0 for a 2xx/3xx answer, 1 for any other.",
+    positionals: { min: 2, max: 2 },
+    failureExitCode: 2,
+    options: {
+        data: {
+            type: "string",
+            short: "d",
+            placeholder: "<body>",
+            description: "request body (Content-Type defaults to application/json)",
         },
-    });
+        header: {
+            type: "string",
+            short: "H",
+            multiple: true,
+            placeholder: "'Name: value'",
+            description: "a request header",
+        },
+        include: { type: "boolean", short: "i", description: "print the response headers to stderr" },
+        ...OUTPUTS_OPTIONS,
+    },
+    examples: [
+        "npm run call -- GET /pets",
+        `npm run call -- POST /pets --data '{"type":"cat","price":9}'`,
+        "npm run call -- GET /pets/1 -i --outputs .local/outputs-test.json",
+        "npm run call -- GET http://127.0.0.1:8787/test/pets   # a full URL under the invoke URL",
+    ],
+} as const;
+
+runCommand(command, async () => {
+    const { values, positionals } = parseCommandLine(command);
     const [method, path] = positionals;
-    if (!method || !path || positionals.length > 2) throw new Error(USAGE);
     const headers: Record<string, string> = {};
     for (const line of values.header ?? []) {
         const colon = line.indexOf(":");
-        if (colon < 1) throw new Error(`-H ${JSON.stringify(line)} is not "Name: value".`);
+        if (colon < 1) throw new UsageError(`-H ${JSON.stringify(line)} is not "Name: value".`);
         headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
     }
     if (values.data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
         headers["Content-Type"] = "application/json";
     }
-    const outputs = readStackOutputs({ file: values.outputs, stack: values.stack }) as unknown as ApiCredentials;
-    const response = await createSignedFetch(outputs)(path, { method, headers, body: values.data });
+    const credentials = readApiCredentials(command.name, values);
+    const response = await createSignedFetch(credentials)(path, { method, headers, body: values.data }).catch(
+        (e: unknown) => {
+            throw explainConnectionFailure(e, credentials.invokeUrl);
+        },
+    );
     process.stderr.write(`HTTP ${response.status} ${response.statusText}\n`);
     if (values.include) response.headers.forEach((value, name) => process.stderr.write(`${name}: ${value}\n`));
     process.stdout.write(await response.text());
     if (process.stdout.isTTY) process.stdout.write("\n");
     return response.ok ? 0 : 1;
-}
-
-main().then(
-    (code) => process.exit(code),
-    (e: Error) => {
-        console.error(`call: ${e.message}`);
-        process.exit(2);
-    },
-);
+});

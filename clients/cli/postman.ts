@@ -1,34 +1,44 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { postmanEnvironment } from "../postman";
-import { ApiCredentials } from "../signedFetch";
-import { readStackOutputs } from "./stackOutputs";
+import { parseCommandLine, runCommand } from "./command";
+import { OUTPUTS_OPTIONS, readApiCredentials } from "./outputsOptions";
+import { displayPath } from "./stackOutputs";
 
-/** Writes a Postman environment for the stack's API, the way most people first try an IAM-secured API. */
-function main(): void {
-    const { values } = parseArgs({
-        options: {
-            stack: { type: "string" },
-            outputs: { type: "string" },
-            out: { type: "string", default: "postman-environment.json" },
-            name: { type: "string" },
+const command = {
+    name: "postman",
+    usage: "npm run postman -- [options]",
+    summary:
+        'Writes a Postman environment (mode 600: the keys are in it) for the API of the stack outputs, for Postman\'s "AWS Signature" authorization.',
+    failureExitCode: 2,
+    options: {
+        ...OUTPUTS_OPTIONS,
+        out: {
+            type: "string",
+            default: "postman-environment.json",
+            placeholder: "<file>",
+            description: "where to write it",
         },
-    });
-    const outputs = readStackOutputs({ file: values.outputs, stack: values.stack }) as unknown as ApiCredentials;
+        name: { type: "string", placeholder: "<name>", description: "the environment's name in Postman" },
+    },
+    examples: [
+        "npm run postman",
+        "npm run postman -- --stack test",
+        "npm run postman -- --outputs outputs.json --out env.json --name orders",
+    ],
+} as const;
+
+runCommand(command, () => {
+    const { values } = parseCommandLine(command);
+    const outputs = readApiCredentials(command.name, values);
     const name =
-        values.name ?? `secured-rest-api ${values.stack ?? (values.outputs ? path.basename(values.outputs) : "test")}`;
+        values.name ??
+        `secured-rest-api ${values.stack ?? (values.outputs ? path.basename(values.outputs) : (values.program ?? "test"))}`;
     const file = path.resolve(values.out);
     fs.writeFileSync(file, JSON.stringify(postmanEnvironment(name, outputs), null, 2) + "\n", { mode: 0o600 });
-    console.log(`Wrote ${path.relative(process.cwd(), file) || file} (the keys are in it: keep it private).`);
+    fs.chmodSync(file, 0o600); // also when it existed before
+    console.log(`Wrote ${displayPath(file)} (the keys are in it: keep it private).`);
     console.log("In Postman: Environments → Import this file and select it; on a request choose");
     console.log('Authorization "AWS Signature" with AccessKey {{AccessKey}}, SecretKey {{SecretKey}},');
-    console.log("AWS Region {{AWS Region}}, Service Name {{Service Name}}, and call {{baseUrl}}/pets.");
-}
-
-try {
-    main();
-} catch (e) {
-    console.error(`postman: ${(e as Error).message}`);
-    process.exit(2);
-}
+    console.log("AWS Region {{AWS Region}}, Service Name {{Service Name}}, and call {{baseUrl}}/<path>.");
+});

@@ -1,8 +1,10 @@
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EndpointAllocator, LocalAwsAccount } from "./account";
 import { allRegistrationsSettled, LocalAwsMocks, useLocalAws } from "./mocks";
 import { loadStackConfig } from "./stackConfig";
+import { typeCheckProgram } from "./typeCheck";
 
 /** A stack output after the program ran: its value and whether Pulumi holds it as a secret. */
 export interface StackOutput {
@@ -30,6 +32,11 @@ export interface RunOptions {
     readonly preview?: boolean;
     /** Where each REST API is served; @default AWS-shaped URLs that nothing serves. */
     readonly allocateEndpoint?: EndpointAllocator;
+    /**
+     * Type-check a TypeScript program file before running it, as `pulumi up` does (see typeCheckProgram).
+     * @default true
+     */
+    readonly typeCheck?: boolean;
 }
 
 /**
@@ -48,7 +55,7 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     const exported =
         typeof options.program === "function"
             ? options.program()
-            : loadProgram(options.projectDir, options.program ?? "index.ts");
+            : loadProgram(options.projectDir, options.program ?? "index.ts", options.typeCheck ?? true);
 
     const outputs: Record<string, StackOutput> = {};
     const collect = async () => {
@@ -63,8 +70,11 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
 }
 
 /** Loads a program file afresh, as the language host would; its exports are the stack outputs. */
-function loadProgram(projectDir: string, program: string): Record<string, unknown> {
-    const programPath = require.resolve(path.resolve(projectDir, program));
+function loadProgram(projectDir: string, program: string, typeCheck: boolean): Record<string, unknown> {
+    const file = path.resolve(projectDir, program);
+    if (!fs.existsSync(file)) throw new Error(`The program ${file} does not exist.`);
+    if (typeCheck) typeCheckProgram(file, projectDir);
+    const programPath = require.resolve(file);
     delete require.cache[programPath];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(programPath) as Record<string, unknown>;

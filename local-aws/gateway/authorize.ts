@@ -31,10 +31,11 @@ interface Pending {
     readonly reject: (error: Error) => void;
 }
 
-/** One worker thread and the evaluation it is running, if any. */
+/** One worker thread, whether it has loaded the simulator, and the evaluation given to it, if any. */
 interface Slot {
     worker: Worker | undefined;
-    current: { pending: Pending; timer: NodeJS.Timeout } | undefined;
+    ready: boolean;
+    current: { pending: Pending; timer: NodeJS.Timeout | undefined } | undefined;
 }
 
 /** Worker threads evaluating at once: a stuck evaluation holds one of them, never every caller. */
@@ -44,12 +45,14 @@ const POOL_SIZE = 2;
  * Decides IAM questions on worker threads, each evaluation with a deadline. The gateway's event loop
  * never evaluates a policy, so no request, however long its ARN or however a policy's wildcards
  * backtrack, can hold up other requests; an evaluation past its deadline is stopped (its worker is
- * replaced) and reported as an error, never as a decision. One pool serves every gateway of the
- * process (starting a worker costs a few hundred milliseconds); it does not keep the process alive.
+ * replaced) and reported as an error, never as a decision. The deadline runs from when a worker that
+ * has loaded the simulator receives the question, so starting a worker never counts against it. One
+ * pool serves every gateway of the process; it does not keep the process alive.
  */
 class EvaluationPool {
     private readonly slots: Slot[] = Array.from({ length: POOL_SIZE }, () => ({
         worker: undefined,
+        ready: false,
         current: undefined,
     }));
     private readonly queue: Pending[] = [];
@@ -62,24 +65,37 @@ class EvaluationPool {
         });
     }
 
+    /** Starts every worker now (they take a few hundred milliseconds to load the simulator). */
+    warmUp(): void {
+        for (const slot of this.slots) this.workerOf(slot);
+    }
+
     private dispatch(): void {
         for (const slot of this.slots) {
             if (slot.current || this.queue.length === 0) continue;
-            const pending = this.queue.shift()!;
-            const timer = setTimeout(() => {
-                const stuck = slot.worker;
-                slot.worker = undefined;
-                void stuck?.terminate();
-                this.finish(
-                    slot,
-                    new Error(
-                        `IAM evaluation of ${pending.question.resourceArns[0]} did not finish within ${pending.timeoutMs} ms (a policy's wildcards may backtrack on this path); its worker was replaced.`,
-                    ),
-                );
-            }, pending.timeoutMs);
-            slot.current = { pending, timer };
-            this.workerOf(slot).postMessage({ id: pending.id, question: pending.question });
+            slot.current = { pending: this.queue.shift()!, timer: undefined };
+            this.workerOf(slot);
+            if (slot.ready) this.begin(slot);
         }
+    }
+
+    /** Hands the slot's question to its loaded worker and starts the deadline. */
+    private begin(slot: Slot): void {
+        const current = slot.current!;
+        const { pending } = current;
+        current.timer = setTimeout(() => {
+            const stuck = slot.worker;
+            slot.worker = undefined;
+            slot.ready = false;
+            void stuck?.terminate();
+            this.finish(
+                slot,
+                new Error(
+                    `IAM evaluation of ${pending.question.resourceArns[0]} did not finish within ${pending.timeoutMs} ms (a policy's wildcards may backtrack on this path); its worker was replaced.`,
+                ),
+            );
+        }, pending.timeoutMs);
+        slot.worker!.postMessage({ id: pending.id, question: pending.question });
     }
 
     /** Settles the slot's evaluation (with an answer, or an error) and starts the next one. */
@@ -100,20 +116,25 @@ class EvaluationPool {
             `require("tsx/cjs/api").register(); require(${JSON.stringify(path.join(__dirname, "iamWorker.ts"))});`,
             { eval: true },
         );
-        worker.on("message", (message: { id: number; answer?: InvokeAnswer; error?: string }) =>
+        worker.on("message", (message: { ready?: true; id: number; answer?: InvokeAnswer; error?: string }) => {
+            if (message.ready) {
+                slot.ready = true;
+                if (slot.current) this.begin(slot);
+                return;
+            }
             this.finish(
                 slot,
                 message.answer ?? new Error(`IAM evaluation failed inside the simulator: ${message.error}`),
                 message.id,
-            ),
-        );
+            );
+        });
         worker.on("error", (e) => {
-            if (slot.worker === worker) slot.worker = undefined;
+            if (slot.worker === worker) [slot.worker, slot.ready] = [undefined, false];
             this.finish(slot, new Error(`The IAM evaluator's thread failed: ${e.stack ?? e.message}`));
         });
         worker.on("exit", () => {
             if (slot.worker !== worker) return;
-            slot.worker = undefined;
+            [slot.worker, slot.ready] = [undefined, false];
             this.finish(slot, new Error("The IAM evaluator's thread exited during an evaluation."));
         });
         // After the listeners: attaching one refs the worker again, and it must not keep the process alive.
@@ -127,7 +148,9 @@ const pool = new EvaluationPool();
 
 /** A gateway's handle on IAM evaluation: its own deadline, the process's evaluation thread. */
 export class IamEvaluator {
-    constructor(private readonly timeoutMs = DEFAULT_EVALUATION_TIMEOUT_MS) {}
+    constructor(private readonly timeoutMs = DEFAULT_EVALUATION_TIMEOUT_MS) {
+        pool.warmUp();
+    }
 
     /** IAM's answer to one question; rejects when the evaluation throws or overruns its deadline. */
     decide(question: InvokeQuestion): Promise<InvokeAnswer> {

@@ -1,4 +1,4 @@
-import { RequestLogEntry } from "./server";
+import type { RequestLogEntry } from "./server";
 
 /**
  * One line of the `npm start` terminal per request: time, method, path, status, error type, caller and

@@ -9,6 +9,14 @@ import { PROJECT_DIR } from "./specs";
 
 export const TEST_REGION = "us-west-2";
 
+/**
+ * For tests of what a program does rather than of the type check (tests/typeCheck.test.ts): run it
+ * transpiled only, in process and in spawned tools alike, as PULUMI_NODEJS_TRANSPILE_ONLY does for
+ * `pulumi up`. A first check parses @pulumi/aws's declarations, seconds that these tests need not pay.
+ */
+export const TRANSPILED = { typeCheck: false } as const;
+export const TRANSPILED_ENV = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } as const;
+
 /** A fresh local AWS account behind Pulumi's mock runtime, in preview or update mode. */
 export async function freshLocalAws(preview: boolean): Promise<{ account: LocalAwsAccount; mocks: LocalAwsMocks }> {
     const account = new LocalAwsAccount(TEST_REGION);

@@ -1,0 +1,241 @@
+import { expect } from "chai";
+import {
+    allowAccountThroughVpcEndpoints,
+    allowPublicOperations,
+    denyOutsideAccounts,
+    denyOutsideSourceIps,
+    denyOutsideVpcEndpoints,
+    ResourcePolicyStatement,
+    SecuredRestApi,
+    SecuredRestApiArgs,
+} from "../components";
+import { freshLocalAws } from "./helpers/localAws";
+import { PETSTORE_OPENAPI, PETSTORE_SWAGGER } from "./helpers/specs";
+
+type Args = Record<string, unknown>;
+
+/** A refusal, and each fix its message suggests: the words the message must contain and the fix as applied. */
+interface Refusal {
+    readonly name: string;
+    readonly args: Args;
+    readonly fixes: readonly { readonly says: string; readonly apply: (args: Args) => Args }[];
+}
+
+const petstore = { openApiSpec: PETSTORE_OPENAPI };
+/** The Swagger pet store has an OPTIONS /pets to leave public. */
+const withPublic = { openApiSpec: PETSTORE_SWAGGER, publicOperations: ["OPTIONS /pets"] };
+const everyone: ResourcePolicyStatement = {
+    Effect: "Allow",
+    Principal: { AWS: ["*"] },
+    Action: ["execute-api:Invoke"],
+};
+const without = (args: Args, name: string): Args =>
+    Object.fromEntries(Object.entries(args).filter(([k]) => k !== name));
+const unguardedDenyOutsideAccounts = (): ResourcePolicyStatement => {
+    const statement = denyOutsideAccounts(["123456789012"]);
+    return { ...statement, Condition: { StringNotEquals: statement.Condition!.StringNotEquals } };
+};
+
+const REFUSALS: Refusal[] = [
+    {
+        name: "a misspelled argument",
+        args: { ...petstore, publicOperation: ["GET /pets"] },
+        fixes: [
+            {
+                says: 'Unknown argument "publicOperation": did you mean "publicOperations"?',
+                apply: (a) => ({ ...without(a, "publicOperation"), publicOperations: ["GET /pets"] }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled nested argument",
+        args: { ...petstore, accessLog: { retention: 30 }, throttle: { ratelimit: 5, burstLimit: 10 } },
+        fixes: [
+            {
+                says: 'Unknown argument "accessLog.retention": did you mean "accessLog.retentionInDays"?',
+                apply: (a) => ({
+                    ...a,
+                    accessLog: { retentionInDays: 30 },
+                    throttle: { rateLimit: 5, burstLimit: 10 },
+                }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled statement field",
+        args: { ...petstore, resourcePolicy: [{ ...denyOutsideSourceIps(["203.0.113.0/24"]), Conditon: {} }] },
+        fixes: [
+            {
+                says: 'Unknown argument "resourcePolicy[0].Conditon": did you mean "resourcePolicy[0].Condition"?',
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] }),
+            },
+        ],
+    },
+    {
+        name: "an unknown endpoint type",
+        args: { ...petstore, endpointType: "GLOBAL" },
+        fixes: [
+            { says: "use one of REGIONAL, EDGE, PRIVATE", apply: (a) => ({ ...a, endpointType: "REGIONAL" }) },
+            { says: "use one of REGIONAL, EDGE, PRIVATE", apply: (a) => ({ ...a, endpointType: "EDGE" }) },
+            {
+                says: "PRIVATE also needs resourcePolicy: allowAccountThroughVpcEndpoints(<account>, [<vpce>])",
+                apply: (a) => ({
+                    ...a,
+                    endpointType: "PRIVATE",
+                    resourcePolicy: allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]),
+                }),
+            },
+        ],
+    },
+    {
+        name: "invokeOperations with the managed policy",
+        args: { ...petstore, invokePolicy: "managed", invokeOperations: ["GET /pets"] },
+        fixes: [
+            { says: "Drop one of them", apply: (a) => without(a, "invokeOperations") },
+            { says: "Drop one of them", apply: (a) => without(a, "invokePolicy") },
+        ],
+    },
+    {
+        name: "a public operation behind a resource policy without an Allow",
+        args: { ...withPublic, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy.',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [...(a.resourcePolicy as unknown[]), allowPublicOperations(["OPTIONS /pets"])],
+                }),
+            },
+        ],
+    },
+    {
+        name: "a public operation next to denyOutsideAccounts (the consumer example's case)",
+        args: { ...withPublic, resourcePolicy: [denyOutsideAccounts(["123456789012"])] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy.',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideAccounts(["123456789012"])],
+                }),
+            },
+        ],
+    },
+    {
+        name: "a public operation behind a Deny on a signed-only key, and no Allow: one fix for both",
+        args: { ...withPublic, resourcePolicy: [unguardedDenyOutsideAccounts()] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy, and add the condition Null: {"aws:PrincipalAccount":["false"]} to statement 0 (DenyOutsideAccounts)',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        {
+                            ...unguardedDenyOutsideAccounts(),
+                            Condition: {
+                                ...unguardedDenyOutsideAccounts().Condition,
+                                Null: { "aws:PrincipalAccount": ["false"] },
+                            },
+                        },
+                        allowPublicOperations(["OPTIONS /pets"]),
+                    ],
+                }),
+            },
+        ],
+    },
+    {
+        name: "an Allow to everyone",
+        args: { ...withPublic, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), everyone] },
+        fixes: [
+            {
+                says: 'Name the account root instead (Principal: { AWS: ["arn:aws:iam::<account>:root"] })',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        allowPublicOperations(["OPTIONS /pets"]),
+                        { ...everyone, Principal: { AWS: ["arn:aws:iam::123456789012:root"] } },
+                    ],
+                }),
+            },
+            {
+                says: "or make it a Deny",
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), { ...everyone, Effect: "Deny" }],
+                }),
+            },
+            {
+                says: 'or replace it with allowPublicOperations(["OPTIONS /pets"])',
+                apply: (a) => ({ ...a, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"])] }),
+            },
+        ],
+    },
+    {
+        name: "VPC conditions on a REGIONAL API",
+        args: { ...petstore, resourcePolicy: [denyOutsideVpcEndpoints(["vpce-1"])] },
+        fixes: [
+            {
+                says: 'Use endpointType "PRIVATE" and add allowAccountThroughVpcEndpoints(<account>, [<vpce>]) to resourcePolicy',
+                apply: (a) => ({
+                    ...a,
+                    endpointType: "PRIVATE",
+                    resourcePolicy: [
+                        denyOutsideVpcEndpoints(["vpce-1"]),
+                        ...allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]),
+                    ],
+                }),
+            },
+            {
+                says: "or replace it with denyOutsideSourceIps([<cidr>])",
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] }),
+            },
+        ],
+    },
+    {
+        name: "a PRIVATE API with a public operation and no policy",
+        args: { ...withPublic, endpointType: "PRIVATE" },
+        fixes: [
+            {
+                says: 'Pass resourcePolicy: [...allowAccountThroughVpcEndpoints(<account>, [<vpce>]), allowPublicOperations(["OPTIONS /pets"])]',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        ...allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]),
+                        allowPublicOperations(["OPTIONS /pets"]),
+                    ],
+                }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled Effect",
+        args: { ...petstore, resourcePolicy: [{ ...denyOutsideSourceIps(["203.0.113.0/24"]), Effect: "Deni" }] },
+        fixes: [
+            {
+                says: 'has Effect "Deni"; did you mean "Deny"?',
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] }),
+            },
+        ],
+    },
+];
+
+describe("every suggested fix, followed as written, makes the error go away", () => {
+    for (const { name, args, fixes } of REFUSALS) {
+        it(name, async () => {
+            await freshLocalAws(true);
+            let count = 0;
+            const create = (a: Args) => new SecuredRestApi(`api-${++count}`, a as unknown as SecuredRestApiArgs);
+            let message = "";
+            try {
+                create(args);
+            } catch (e) {
+                message = (e as Error).message;
+            }
+            expect(message, "refused").not.to.equal("");
+            for (const fix of fixes) {
+                expect(message).to.include(fix.says);
+                expect(() => create(fix.apply(args)), `after "${fix.says}"`).not.to.throw();
+            }
+        });
+    }
+});
