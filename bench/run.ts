@@ -27,7 +27,7 @@ const run = promisify(execFile);
 /** How many runs and how long a load: set once by runBench, from --quick. */
 let quick = false;
 let RUNS = { evaluation: 7, scale: 5, npmTest: 3 };
-let LOAD = { connections: 10, seconds: 10 };
+let LOAD = { connections: 10, seconds: 10, warmupSeconds: 5 };
 
 const median = (values: number[]): number => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -166,9 +166,17 @@ interface LoadResult {
     serverCpuMicrosPerRequest: number;
 }
 
-/** autocannon in its own process (the server keeps this one), JSON out. */
+/**
+ * autocannon in its own process (the server keeps this one), JSON out, after an unmeasured warm-up of
+ * the same load, so every server is measured with its code compiled by V8's optimising tiers.
+ */
 async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
-    const args = ["--json", "-c", String(LOAD.connections), "-d", String(LOAD.seconds)];
+    await loadOnce(url, headers, LOAD.warmupSeconds);
+    return loadOnce(url, headers, LOAD.seconds);
+}
+
+async function loadOnce(url: string, headers: Record<string, string>, seconds: number): Promise<LoadResult> {
+    const args = ["--json", "-c", String(LOAD.connections), "-d", String(seconds)];
     for (const [name, value] of Object.entries(headers)) args.push("-H", `${name}=${value}`);
     const cpuBefore = process.cpuUsage();
     const child = spawn(AUTOCANNON, [...args, url], { stdio: ["ignore", "pipe", "ignore"] });
@@ -309,11 +317,10 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
     tests: testSuite,
 };
 
-async function main(): Promise<void> {
-    const only = process.argv.indexOf("--only");
-    if (only >= 0) {
-        const section = SECTIONS[process.argv[only + 1] ?? ""];
-        if (!section) throw new Error(`--only takes one of ${Object.keys(SECTIONS).join(", ")}.`);
+async function main(only: string | undefined): Promise<void> {
+    if (only !== undefined) {
+        const section = SECTIONS[only];
+        if (!section) throw new Error(`--only takes one of ${Object.keys(SECTIONS).join(", ")}; got ${only}.`);
         process.stdout.write(JSON.stringify(await section(), null, 2) + "\n");
         return;
     }
@@ -334,9 +341,9 @@ async function main(): Promise<void> {
 }
 
 /** Runs every measure (fewer runs and shorter loads when quick) and writes the results. */
-export async function runBench(options: { readonly quick: boolean }): Promise<void> {
+export async function runBench(options: { readonly quick: boolean; readonly only?: string }): Promise<void> {
     quick = options.quick;
     RUNS = { evaluation: quick ? 3 : 7, scale: quick ? 2 : 5, npmTest: quick ? 1 : 3 };
-    LOAD = { connections: 10, seconds: quick ? 3 : 10 };
-    await main();
+    LOAD = { connections: 10, seconds: quick ? 3 : 10, warmupSeconds: quick ? 2 : 5 };
+    await main(options.only);
 }

@@ -184,6 +184,20 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
             const fits = await get(strict, `/pets/${"b".repeat(1_400)}`);
             expect(fits.status).to.equal(200);
         });
+        it("a body over 10 MB is refused with 413 without reading it to its end, and the connection closed", async () => {
+            const target = `${strict.stage}/pets`;
+            const big = "x".repeat(10 * 1024 * 1024 + 1);
+            const answer = await rawRequest(strict.port, {
+                method: "POST",
+                target,
+                headers: [["Host", strict.host]],
+                body: big,
+            });
+            expect(answer.status).to.equal(413);
+            expect(answer.headers["connection"]).to.equal("close");
+            expect(answer.headers["x-amzn-errortype"]).to.equal("RequestTooLargeException");
+            expect(answer.body).to.equal('{"message":"Request Too Long"}');
+        });
         it("header values over 10,240 bytes are refused with 431", async () => {
             const answer = await get(strict, "/pets", owner, { "X-Padding": "p".repeat(10_300) });
             expect(answer.status).to.equal(431);

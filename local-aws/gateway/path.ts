@@ -66,5 +66,6 @@ function decodeSegment(raw: string): string | undefined {
 
 /** RFC 3986 encoding of everything but unreserved characters, as SigV4 and AWS encode path segments. */
 export function encodeSegment(text: string): string {
+    if (/^[A-Za-z0-9\-._~]*$/.test(text)) return text;
     return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

@@ -200,6 +200,8 @@ export class LocalGateway {
                 ...outcome.response.headers,
                 "Content-Length": body.length,
                 "x-amzn-RequestId": request.requestId,
+                // A body refused for its size is not read to its end: this connection cannot carry another request.
+                ...(outcome.response.status === 413 ? { Connection: "close" } : {}),
             });
             res.end(body);
             this.options.log?.({
@@ -486,16 +488,30 @@ function headerPairs(raw: string[]): [string, string][] {
     return pairs;
 }
 
-/** The request body, or undefined past API Gateway's payload limit. */
+const NO_BODY = Buffer.alloc(0);
+
+/** The request body, or undefined as soon as it passes API Gateway's payload limit. */
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+    // HTTP/1.1: without Content-Length or Transfer-Encoding a request has no body.
+    const length = req.headers["content-length"];
+    if ((length === undefined || length === "0") && req.headers["transfer-encoding"] === undefined) {
+        req.resume();
+        return Promise.resolve(NO_BODY);
+    }
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        req.on("data", (chunk: Buffer) => {
+        const onData = (chunk: Buffer) => {
             size += chunk.length;
-            if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
-        });
-        req.on("end", () => resolve(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
+            if (size <= MAX_PAYLOAD_BYTES) return void chunks.push(chunk);
+            // Past the limit nothing more is read: the answer is 413, and the connection is closed after it.
+            req.off("data", onData);
+            req.off("end", onEnd);
+            resolve(undefined);
+        };
+        const onEnd = () => resolve(Buffer.concat(chunks));
+        req.on("data", onData);
+        req.on("end", onEnd);
         req.on("error", reject);
     });
 }

@@ -12,6 +12,7 @@ import {
 } from "./responses";
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
+const EMPTY_SHA256 = createHash("sha256").update("").digest("hex");
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 /** SigV4's longest presigned URL lifetime: seven days. */
 const MAX_EXPIRES_SECONDS = 604_800;
@@ -162,7 +163,7 @@ export function verifySigV4(request: WireRequest, options: VerifierOptions): Ver
         canonicalQuery(parts.presigned ? unsigned(query) : query),
         signedHeaders.map((name) => `${name}:${canonicalHeaderValue(headers, name)}\n`).join(""),
         signedHeaders.join(";"),
-        createHash("sha256").update(request.body).digest("hex"),
+        request.body.length === 0 ? EMPTY_SHA256 : createHash("sha256").update(request.body).digest("hex"),
     ].join("\n");
     const scope = `${scopeDate}/${scopeRegion}/${scopeService}/aws4_request`;
     const stringToSign = [

@@ -1,6 +1,7 @@
 import { Compile, parse } from "velocityjs";
 import { isJsonObject, listOperations, OpenApiDocument } from "../../components/openapi/operations";
 import { headerValues, QueryParameter } from "./sigv4";
+import { inputPart, templateInputs, TemplateInputs } from "./templateInputs";
 
 /** What a mapping template can see of the request: API Gateway's `$context`, `$input`, `$util`. */
 export interface TemplateRequest {
@@ -25,12 +26,23 @@ export interface TemplateRequest {
     readonly requestTimeEpoch: number;
 }
 
+/** A template compiled once per deployment, what of the request it reads, and its outputs so far. */
+export interface CompiledTemplate {
+    readonly program: Compile;
+    readonly inputs: TemplateInputs;
+    /** Outputs by the values of `inputs`: a render is a pure function of them. */
+    readonly outputs: Map<string, string>;
+}
+
 /** Mapping templates compiled once per deployment, by their text. */
-export type CompiledTemplates = ReadonlyMap<string, Compile>;
+export type CompiledTemplates = ReadonlyMap<string, CompiledTemplate>;
+
+/** Distinct outputs kept per template; past it the cache starts over (it only saves work). */
+const MAX_OUTPUTS_PER_TEMPLATE = 256;
 
 /** Compiles every request and response template of a deployed document. */
 export function compileTemplates(document: OpenApiDocument): CompiledTemplates {
-    const compiled = new Map<string, Compile>();
+    const compiled = new Map<string, CompiledTemplate>();
     const add = (templates: unknown) => {
         if (!isJsonObject(templates)) return;
         for (const text of Object.values(templates)) {
@@ -54,9 +66,13 @@ export function compileTemplates(document: OpenApiDocument): CompiledTemplates {
     return compiled;
 }
 
-function compile(text: string): Compile {
+function compile(text: string): CompiledTemplate {
     try {
-        return new Compile(parse(text), { escape: false });
+        return {
+            program: new Compile(parse(text), { escape: false }),
+            inputs: templateInputs(text),
+            outputs: new Map(),
+        };
     } catch (e) {
         throw new TemplateFailure(e instanceof Error ? e.message : String(e));
     }
@@ -76,15 +92,28 @@ export function renderTemplate(
     request: TemplateRequest,
     body: string,
 ): string {
-    const program = templates.get(text) ?? compile(text);
+    const template = templates.get(text) ?? compile(text);
+    // A template that reads nothing of the request has one output.
+    const constant = template.inputs?.length === 0 ? template.outputs.get("[]") : undefined;
+    if (constant !== undefined) return constant;
     let context = contexts.get(request);
     if (!context) contexts.set(request, (context = templateContext(request)));
     context.body.current = body;
+    const variables = context.variables;
+    const key = template.inputs && JSON.stringify(template.inputs.map((part) => inputPart(part, variables)));
+    const known = key === undefined ? undefined : template.outputs.get(key);
+    if (known !== undefined) return known;
+    let output: string;
     try {
-        return program.render(context.variables);
+        output = template.program.render(variables);
     } catch (e) {
         throw new TemplateFailure(e instanceof Error ? e.message : String(e));
     }
+    if (key !== undefined) {
+        if (template.outputs.size >= MAX_OUTPUTS_PER_TEMPLATE) template.outputs.clear();
+        template.outputs.set(key, output);
+    }
+    return output;
 }
 
 /** A mapping template that fails as it runs: API Gateway answers 500, and so does the local gateway. */
