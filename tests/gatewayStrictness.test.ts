@@ -1,3 +1,5 @@
+import * as http from "http";
+import { AddressInfo } from "net";
 import * as path from "path";
 import { expect } from "chai";
 import { allowPublicOperations, ResourcePolicyStatement, SecuredRestApi } from "../components";
@@ -26,6 +28,19 @@ const denyPath = (sid: string, resource: string): ResourcePolicyStatement => ({
     Resource: [resource],
 });
 
+/** A loopback backend that answers with the path it was asked for. */
+async function pathEcho(): Promise<{ server: http.Server; url: string }> {
+    const server = http.createServer((req, res) => {
+        req.resume();
+        res.writeHead(200, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ path: req.url }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+let backendUrl = "";
+
 /** One API with a resource policy of Denies and a public greedy route; one with per-operation grants. */
 function program(): Record<string, unknown> {
     const strict = new SecuredRestApi("strict", {
@@ -43,6 +58,16 @@ function program(): Record<string, unknown> {
             },
             "/public/{proxy+}": { "x-amazon-apigateway-any-method": echo('{"public": true}') },
             "/slow/{rest+}": { get: echo('{"slow": true}') },
+            "/proxied/{proxy+}": {
+                get: {
+                    responses: { "200": { description: "ok" } },
+                    "x-amazon-apigateway-integration": {
+                        type: "http_proxy",
+                        httpMethod: "GET",
+                        uri: `${backendUrl}/store/{proxy}`,
+                    },
+                },
+            },
         }),
         publicOperations: ["ANY /public/{proxy+}"],
         resourcePolicy: [
@@ -100,7 +125,10 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
         return body.message ?? body.Message ?? "";
     };
 
+    let backend: { server: http.Server; url: string };
     before(async () => {
+        backend = await pathEcho();
+        backendUrl = backend.url;
         local = await startLocalMode({
             projectDir: PROJECT_DIR,
             program,
@@ -114,7 +142,10 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
         owner = { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey };
         narrowKeys = { accessKeyId: o.narrowAccessKeyId, secretAccessKey: o.narrowSecretAccessKey };
     });
-    after(() => local.close());
+    after(async () => {
+        backend.server.close();
+        await local.close();
+    });
 
     describe("1. one decoded path for routing, the method ARN, $context and the integration", () => {
         it("a Deny on …/GET/pets/2 holds however 2 is spelled; the integration sees the decoded value", async () => {
@@ -148,6 +179,19 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
                 expect(answer.status, bad).to.equal(403);
                 expect(errorType(answer), bad).to.equal("MissingAuthenticationTokenException");
             }
+        });
+    });
+
+    describe("the path a backend is asked for is the path that was authorized", () => {
+        it("dot segments between encoded slashes name no resource; an encoded slash reaches the backend encoded", async () => {
+            for (const spelling of ["a%2F..%2F..%2Fadmin", "a%2F.%2Fb", "%2F..", "a%2F%2Fb", "..%2Fx"]) {
+                const answer = await get(strict, `/proxied/${spelling}`);
+                expect(answer.status, spelling).to.equal(403);
+                expect(errorType(answer), spelling).to.equal("MissingAuthenticationTokenException");
+            }
+            const kept = await get(strict, "/proxied/a%2Fb/c");
+            expect(kept.status, kept.body).to.equal(200);
+            expect(JSON.parse(kept.body)).to.deep.equal({ path: "/store/a%2Fb/c" });
         });
     });
 
@@ -423,6 +467,78 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
             expect(JSON.parse(oversized.split("\r\n\r\n")[1])).to.deep.equal({
                 message: "HTTP header is larger than 10240 bytes.",
             });
+        });
+    });
+
+    describe("every header line, every request form", () => {
+        const target = () => `${strict.stage}/pets`;
+        const signedGet = () => signedHeaders(strict.host, o.region, owner, { method: "GET", target: target() });
+        const fillers = (n: number): [string, string][] => Array.from({ length: n }, (_, i) => [`X-F${i}`, ""]);
+        it("header lines past Node's default count are still seen: a late second Authorization or Host is refused", async () => {
+            const late = [...signedGet(), ...fillers(1_100)];
+            expect((await rawRequest(strict.port, { method: "GET", target: target(), headers: late })).status).to.equal(
+                200,
+            );
+            const twoAuthorizations = await rawRequest(strict.port, {
+                method: "GET",
+                target: target(),
+                headers: [...late, ["Authorization", "junk"]],
+            });
+            expect(errorType(twoAuthorizations)).to.equal("IncompleteSignatureException");
+            const twoHosts = await rawRequest(strict.port, {
+                method: "GET",
+                target: target(),
+                headers: [...late, ["Host", "evil.example"]],
+            });
+            expect(errorType(twoHosts)).to.equal("ForbiddenException");
+        });
+        it("no Host at all is answered like an unknown host, in API Gateway's shape", async () => {
+            const answer = await rawRequest(strict.port, { method: "GET", target: target(), headers: [] });
+            expect(answer.status).to.equal(403);
+            expect(answer.body).to.equal('{"message":"Forbidden"}');
+            expect(answer.headers["x-amzn-requestid"]).to.match(/^[0-9a-f-]{36}$/);
+        });
+        it("an absolute-form target is served, and its authority must be the signed Host", async () => {
+            const absolute = `http://${strict.host}${target()}`;
+            expect(
+                (await rawRequest(strict.port, { method: "GET", target: absolute, headers: signedGet() })).status,
+            ).to.equal(200);
+            const elsewhere = `http://evil.example${target()}`;
+            expect(
+                errorType(await rawRequest(strict.port, { method: "GET", target: elsewhere, headers: signedGet() })),
+            ).to.equal("ForbiddenException");
+        });
+        it("CONNECT is answered like a method no route has", async () => {
+            const answer = await rawRequest(strict.port, {
+                method: "CONNECT",
+                target: `127.0.0.1:${strict.port}`,
+                headers: [["Host", strict.host]],
+            });
+            expect(answer.status).to.equal(403);
+            expect(errorType(answer)).to.equal("MissingAuthenticationTokenException");
+        });
+        it("a session-token header that is present is checked, even empty, for a long-term key", async () => {
+            const headers = signedHeaders(strict.host, o.region, owner, {
+                method: "GET",
+                target: target(),
+                headers: { "X-Amz-Security-Token": "" },
+            });
+            expect(errorType(await rawRequest(strict.port, { method: "GET", target: target(), headers }))).to.equal(
+                "UnrecognizedClientException",
+            );
+        });
+        it("a client that hangs up mid-body is no failure of the gateway", async () => {
+            const net = await import("net");
+            await new Promise<void>((resolve) => {
+                const socket = net.connect(strict.port, "127.0.0.1", () => {
+                    socket.write(`POST ${target()} HTTP/1.1\r\nHost: ${strict.host}\r\nContent-Length: 100\r\n\r\nabc`);
+                    setTimeout(() => socket.destroy(), 50);
+                });
+                socket.on("close", () => resolve());
+            });
+            // Answered (to nobody) and logged, but not counted as the emulator's own failure.
+            expect((await get(strict, "/pets")).status).to.equal(200);
+            expect(local.gateway.internalErrors).to.deep.equal([]);
         });
     });
 

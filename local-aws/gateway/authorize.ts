@@ -55,14 +55,30 @@ class EvaluationPool {
         ready: false,
         current: undefined,
     }));
-    private readonly queue: Pending[] = [];
+    /** Questions waiting, by caller, taken in turn: one caller's flood delays others by one question at most. */
+    private readonly queues = new Map<string, Pending[]>();
     private nextId = 0;
 
     decide(question: InvokeQuestion, timeoutMs: number): Promise<InvokeAnswer> {
         return new Promise((resolve, reject) => {
-            this.queue.push({ id: this.nextId++, question, timeoutMs, resolve, reject });
+            const caller = question.principal?.arn ?? "anonymous";
+            const queue = this.queues.get(caller);
+            const pending = { id: this.nextId++, question, timeoutMs, resolve, reject };
+            if (queue) queue.push(pending);
+            else this.queues.set(caller, [pending]);
             this.dispatch();
         });
+    }
+
+    /** The next question, from the caller whose turn it is (the caller then goes to the back). */
+    private next(): Pending | undefined {
+        const first = this.queues.entries().next();
+        if (first.done) return undefined;
+        const [caller, queue] = first.value;
+        const pending = queue.shift()!;
+        this.queues.delete(caller);
+        if (queue.length > 0) this.queues.set(caller, queue);
+        return pending;
     }
 
     /** Starts every worker now (they take a few hundred milliseconds to load the simulator). */
@@ -72,9 +88,12 @@ class EvaluationPool {
 
     private dispatch(): void {
         for (const slot of this.slots) {
-            if (slot.current || this.queue.length === 0) continue;
-            slot.current = { pending: this.queue.shift()!, timer: undefined };
-            this.workerOf(slot);
+            if (slot.current) continue;
+            const pending = this.next();
+            if (!pending) return;
+            slot.current = { pending, timer: undefined };
+            // A worker with a question keeps the process alive until it answers; an idle one does not.
+            this.workerOf(slot).ref();
             if (slot.ready) this.begin(slot);
         }
     }
@@ -104,6 +123,7 @@ class EvaluationPool {
         if (!current || (id !== undefined && current.pending.id !== id)) return;
         clearTimeout(current.timer);
         slot.current = undefined;
+        slot.worker?.unref();
         if (result instanceof Error) current.pending.reject(result);
         else current.pending.resolve(result);
         this.dispatch();
@@ -111,9 +131,10 @@ class EvaluationPool {
 
     private workerOf(slot: Slot): Worker {
         if (slot.worker) return slot.worker;
-        // The worker loads TypeScript through tsx, whatever loader (or none) the parent thread used.
+        // The worker loads TypeScript through this project's tsx, whatever loader the parent used and
+        // wherever the program's own folder is (an eval worker resolves modules from the current folder).
         const worker = new Worker(
-            `require("tsx/cjs/api").register(); require(${JSON.stringify(path.join(__dirname, "iamWorker.ts"))});`,
+            `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(path.join(__dirname, "iamWorker.ts"))});`,
             { eval: true },
         );
         worker.on("message", (message: { ready?: true; id: number; answer?: InvokeAnswer; error?: string }) => {

@@ -75,8 +75,9 @@ async function runHttp(
         uri.replace(/\{([^}+]+)\+?\}/g, (_m: string, name: string) => {
             const value = route.pathParams.get(name) ?? "";
             // A greedy parameter spans segments; any other is one segment, its "/" kept as data.
+            // Each segment encoded on its own: a "/" decoded from "%2F" stays data, never a separator.
             return name === route.greedyParam
-                ? value.split("/").map(encodeURIComponent).join("/")
+                ? route.greedySegments.map(encodeURIComponent).join("/")
                 : encodeURIComponent(value);
         }),
     );

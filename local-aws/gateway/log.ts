@@ -8,5 +8,16 @@ import type { RequestLogEntry } from "./server";
 export function formatLogEntry(entry: RequestLogEntry, at = new Date()): string {
     const latency = entry.integrationMs === undefined ? "-" : `${entry.integrationMs.toFixed(1)}ms`;
     const line = `${at.toISOString()} ${entry.method} ${entry.path} ${entry.status} ${entry.errorType ?? "-"} ${entry.caller} ${latency}`;
-    return entry.reason === undefined ? line : `${line} (${entry.reason})`;
+    return printable(entry.reason === undefined ? line : `${line} (${entry.reason})`);
+}
+
+/** Control and line-separator characters escaped: a request's own text (a decoded path) cannot forge log lines. */
+function printable(text: string): string {
+    let out = "";
+    for (const c of text) {
+        const code = c.charCodeAt(0);
+        const control = code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
+        out += control ? `\\u${code.toString(16).padStart(4, "0")}` : c;
+    }
+    return out;
 }

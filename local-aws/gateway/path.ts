@@ -27,7 +27,8 @@ export interface StagePath {
     readonly stage: string;
     /**
      * The resource path, or undefined when no resource can have it: an empty segment (`//`, a
-     * trailing `/`), a dot segment (`.`, `..`, also encoded) or a segment that does not decode.
+     * trailing `/`), a dot segment (`.`, `..`, also encoded, also between encoded slashes) or a
+     * segment that does not decode.
      */
     readonly resource: ResourcePath | undefined;
 }
@@ -46,7 +47,9 @@ export function parseResourcePath(wire: string): ResourcePath | undefined {
     const segments: string[] = [];
     for (const raw of wire.slice(1).split("/")) {
         const segment = decodeSegment(raw);
-        if (segment === undefined || segment === "" || segment === "." || segment === "..") return undefined;
+        // An encoded "/" is data, but never around a dot or empty part: "a%2F..%2Fb" names no resource.
+        if (segment === undefined || segment.split("/").some((part) => part === "" || part === "." || part === ".."))
+            return undefined;
         segments.push(segment);
     }
     const decoded = `/${segments.join("/")}`;

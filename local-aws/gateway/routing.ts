@@ -11,6 +11,8 @@ export interface Route {
     readonly pathParams: ReadonlyMap<string, string>;
     /** The name of the greedy `{name+}` parameter, whose value spans segments, if the template has one. */
     readonly greedyParam: string | undefined;
+    /** The decoded segments the greedy parameter spans (an encoded `/` inside one stays inside it). */
+    readonly greedySegments: readonly string[];
 }
 
 /** How specific a template segment is: a literal beats `{param}`, which beats a greedy `{param+}`. */
@@ -80,8 +82,14 @@ export function findRoute(table: RouteTable, method: string, segments: readonly 
     const operation = best.resource.methods.get(verb) ?? best.resource.methods.get("ANY");
     if (!operation) return undefined;
     const last = best.resource.parts[best.resource.parts.length - 1];
-    const greedyParam = last?.kind === Specificity.Greedy ? last.name : undefined;
-    return { pathTemplate: best.resource.template, operation, pathParams: best.params, greedyParam };
+    const greedy = last?.kind === Specificity.Greedy;
+    return {
+        pathTemplate: best.resource.template,
+        operation,
+        pathParams: best.params,
+        greedyParam: greedy ? last.name : undefined,
+        greedySegments: greedy ? segments.slice(best.resource.parts.length - 1) : [],
+    };
 }
 
 const OPERATION_VERB_NAMES = new Set(OPERATION_VERBS.values());

@@ -34,6 +34,8 @@ import { CompiledTemplates, compileTemplates } from "./vtl";
 
 const LOOPBACK = "127.0.0.1";
 const MAX_CACHED_DECISIONS = 10_000;
+/** Internal errors kept for `close()` to report; past it they are only counted. */
+const MAX_KEPT_INTERNAL_ERRORS = 100;
 /** Node's own header limit is raised above API Gateway's, so the gateway answers oversized headers itself. */
 const MAX_PARSED_HEADER_BYTES = 64 * 1024;
 /** The only method override API Gateway documents (known issues: "API Gateway overrides the method"). */
@@ -84,6 +86,8 @@ export interface GatewayOptions {
 
 /** A request as the gateway received it, with its one parsed path, used by every stage. */
 interface GatewayRequest extends WireRequest {
+    /** The authority of an absolute-form request target (`GET http://host/...`), which then names the host. */
+    readonly authority: string | undefined;
     readonly requestId: string;
     readonly receivedAt: number;
     readonly sourceIp: string;
@@ -124,8 +128,9 @@ export class LocalGateway {
     private readonly ownHosts = new Map<string, ReadonlySet<string>>();
     /** Which condition keys the policies in play mention, by account revision, deployment and caller. */
     private readonly mentionedKeys = new Map<string, (key: string) => boolean>();
-    /** Failures of the gateway itself since it started; `close()` reports them. */
+    /** Failures of the gateway itself since it started (the first ones); `close()` reports them. */
     readonly internalErrors: Error[] = [];
+    private internalErrorCount = 0;
 
     constructor(private readonly options: GatewayOptions = {}) {
         this.evaluator = new IamEvaluator(options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS);
@@ -135,10 +140,23 @@ export class LocalGateway {
     readonly allocateEndpoint = async (restApiId: string): Promise<string> => {
         const base = this.options.port ?? 0;
         const port = base === 0 ? 0 : base + this.servers.length;
-        const server = http.createServer({ maxHeaderSize: MAX_PARSED_HEADER_BYTES }, (req, res) =>
-            this.handle(restApiId, req, res),
+        const server = http.createServer(
+            // Every header line is seen (Node drops those past 2,000 entries by default), and a request
+            // without Host reaches the gateway, which answers it like any unknown host.
+            { maxHeaderSize: MAX_PARSED_HEADER_BYTES, requireHostHeader: false },
+            (req, res) => this.handle(restApiId, req, res),
         );
-        server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => answerUnparsable(error, socket));
+        server.maxHeadersCount = 0;
+        server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) =>
+            answerOnSocket(
+                socket,
+                error.code === "HPE_HEADER_OVERFLOW" ? headersTooLarge(MAX_HEADER_VALUES_BYTES) : badRequest(),
+            ),
+        );
+        // CONNECT names no resource of a REST API: answered like any method no route has.
+        server.on("connect", (_req: http.IncomingMessage, socket: Socket) =>
+            answerOnSocket(socket, missingAuthenticationToken()),
+        );
         this.servers.push(server);
         await new Promise<void>((resolve, reject) => {
             server.once("error", (e: NodeJS.ErrnoException) =>
@@ -171,21 +189,22 @@ export class LocalGateway {
                     }),
             ),
         );
-        if (this.internalErrors.length > 0) {
+        if (this.internalErrorCount > 0) {
             throw new Error(
-                `The local gateway failed internally ${this.internalErrors.length} time(s); first: ${this.internalErrors[0].message}`,
+                `The local gateway failed internally ${this.internalErrorCount} time(s); first: ${this.internalErrors[0].message}`,
             );
         }
     }
 
     /** Hands over (and forgets) the internal errors so far, for a test that provokes one on purpose. */
     takeInternalErrors(): Error[] {
+        this.internalErrorCount = 0;
         return this.internalErrors.splice(0);
     }
 
     private handle(restApiId: string, req: http.IncomingMessage, res: http.ServerResponse): void {
         const request: GatewayRequest = {
-            ...splitTarget(req.url ?? "/"),
+            ...requestTarget(req.url ?? "/"),
             method: req.method ?? "GET",
             headers: headerPairs(req.rawHeaders),
             body: Buffer.alloc(0),
@@ -230,8 +249,11 @@ export class LocalGateway {
             if (body === undefined) return { response: requestTooLarge() };
             return await this.respond(account, api, { ...head, body });
         } catch (e) {
+            // The client hung up before its body arrived: nobody to answer, and no fault of the gateway.
+            if (e instanceof ClientGone) return { response: badRequest(), reason: "the client closed the connection" };
             const error = e instanceof Error ? e : new Error(String(e));
-            this.internalErrors.push(error);
+            if (this.internalErrors.length < MAX_KEPT_INTERNAL_ERRORS) this.internalErrors.push(error);
+            this.internalErrorCount++;
             (this.options.onInternalError ?? reportLoudly)(error);
             return { response: internalServerError(), reason: `internal error: ${error.message}` };
         }
@@ -241,7 +263,10 @@ export class LocalGateway {
         const hosts = headerValues(request.headers, "host");
         let own = this.ownHosts.get(api.id);
         if (!own) this.ownHosts.set(api.id, (own = ownHostNames(api.id, account.region, this.ports.get(api.id)!)));
-        if (hosts.length !== 1 || !own.has(hosts[0].trim().toLowerCase())) {
+        const host = hosts.length === 1 ? hosts[0].trim().toLowerCase() : undefined;
+        // With an absolute-form target the Host header, which the signature covers, must name the same host.
+        const authority = request.authority?.toLowerCase() ?? host;
+        if (host === undefined || authority !== host || !own.has(host)) {
             // API Gateway finds the API by its host name: another host reaches no API of this account (inferred).
             return { response: forbidden(), reason: "the Host header names no API served here" };
         }
@@ -475,11 +500,16 @@ function deployedResourcePolicy(document: OpenApiDocument, executionArn: string)
     });
 }
 
-function splitTarget(target: string): { rawPath: string; rawQuery: string } {
-    const queryAt = target.indexOf("?");
-    return queryAt < 0
-        ? { rawPath: target, rawQuery: "" }
-        : { rawPath: target.slice(0, queryAt), rawQuery: target.slice(queryAt + 1) };
+/** The request target's path and query; an absolute-form target (RFC 9112 §3.2.2) also gives its authority. */
+function requestTarget(target: string): { rawPath: string; rawQuery: string; authority: string | undefined } {
+    const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
+    const origin = absolute ? (absolute[2].startsWith("/") ? absolute[2] : `/${absolute[2]}`) : target;
+    const queryAt = origin.indexOf("?");
+    return {
+        rawPath: queryAt < 0 ? origin : origin.slice(0, queryAt),
+        rawQuery: queryAt < 0 ? "" : origin.slice(queryAt + 1),
+        authority: absolute?.[1],
+    };
 }
 
 function headerPairs(raw: string[]): [string, string][] {
@@ -512,17 +542,19 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
         const onEnd = () => resolve(Buffer.concat(chunks));
         req.on("data", onData);
         req.on("end", onEnd);
-        req.on("error", reject);
+        req.on("error", (e) => reject(new ClientGone(e.message)));
     });
 }
 
-/** A request Node could not parse as HTTP: answered in API Gateway's shape, then the connection closed. */
-function answerUnparsable(error: NodeJS.ErrnoException, socket: Socket): void {
+/** The client closed the connection before its request arrived whole. */
+class ClientGone extends Error {}
+
+/** An answer in API Gateway's shape written on a raw socket (no request object to answer), then closed. */
+function answerOnSocket(socket: Socket, response: GatewayResponse): void {
     if (!socket.writable) {
         socket.destroy();
         return;
     }
-    const response = error.code === "HPE_HEADER_OVERFLOW" ? headersTooLarge(MAX_HEADER_VALUES_BYTES) : badRequest();
     const body = Buffer.from(response.body);
     const head = [
         `HTTP/1.1 ${response.status} ${http.STATUS_CODES[response.status]}`,

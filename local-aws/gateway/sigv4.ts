@@ -224,7 +224,8 @@ function fromAuthorizationHeader(headers: HeaderIndex): SignatureParts | Gateway
         signature: parsed.fields.get("Signature")!,
         requestDate,
         dateHeader: amzDates.length > 0 ? "x-amz-date" : "date",
-        sessionToken: (headers.get("x-amz-security-token") ?? []).join(",") || undefined,
+        // A token header that is present is checked, empty or not.
+        sessionToken: headers.get("x-amz-security-token")?.join(","),
         expiresSeconds: undefined,
         presigned: false,
     };
