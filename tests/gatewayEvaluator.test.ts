@@ -29,6 +29,17 @@ describe("the gateway's IAM evaluator and request log", () => {
         expect(order.indexOf("signed")).to.be.lessThan(10);
     });
 
+    it("an evaluation that throws is an error, never a decision", async () => {
+        const failure = await new IamEvaluator()
+            .decide({ ...question(undefined, "x"), resourcePolicy: "{ not a policy" })
+            .then(
+                (answer) => answer,
+                (e: Error) => e,
+            );
+        expect(failure).to.be.instanceOf(Error);
+        expect((failure as Error).message).to.match(/^IAM evaluation failed inside the simulator: SyntaxError/);
+    });
+
     it("loads its workers from any current folder (a program's project folder need not resolve tsx)", async () => {
         const { stdout } = await promisify(execFile)(
             process.execPath,
