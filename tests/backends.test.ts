@@ -77,7 +77,7 @@ describe("lambdaIntegrations: operations served by the program's Lambda function
         });
         expect(integrations.get("GET /health")).to.deep.equal(mockIntegration());
         // Every operation is still AWS_IAM: wiring a backend opens nothing.
-        for (const operation of await valueOf(api.operations)) expect(operation.authorization).to.equal("AWS_IAM");
+        for (const operation of (await valueOf(api.operations))!) expect(operation.authorization).to.equal("AWS_IAM");
     });
 
     it("creates one aws.lambda.Permission per operation, scoped to that method of this API (ANY and params as *, the root as /)", async () => {

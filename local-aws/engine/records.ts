@@ -132,7 +132,8 @@ export class LocalAwsError extends Error {
 
 /** IAM refuses to store a policy document it cannot read; so does the local account. */
 export function requireValidPolicy(text: unknown, kind: "identity" | "resource" | "trust"): string {
-    const document = String(text);
+    // @pulumi/aws takes a policy as JSON text or as an object (aws.iam.PolicyDocument), which it sends as JSON.
+    const document = typeof text === "string" ? text : (JSON.stringify(text) ?? "");
     let parsed: unknown;
     try {
         parsed = JSON.parse(document);
