@@ -15,7 +15,7 @@ const notInTsconfig = [
 ];
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/", ...notInTsconfig] },
+    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/consumer/", ...notInTsconfig] },
     eslint.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

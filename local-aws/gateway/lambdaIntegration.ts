@@ -22,7 +22,7 @@ export interface LambdaService {
 }
 
 /** API Gateway's integration timeout when the integration sets no `timeoutInMillis`. */
-const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
+export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 /** The principal API Gateway invokes functions as. */
 const API_GATEWAY = "apigateway.amazonaws.com";
 /** Headers of a proxy response API Gateway renames to `x-amzn-Remapped-<name>` rather than pass on. */

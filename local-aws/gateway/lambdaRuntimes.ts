@@ -40,9 +40,9 @@ export type Invocation =
     | { readonly kind: "error"; readonly error: FunctionError; readonly payload: string };
 
 /** Lambda's limit on an on-demand environment's init (loading the handler), which the function's timeout does not count. */
-const INIT_TIMEOUT_MS = 10_000;
+export const INIT_TIMEOUT_MS = 10_000;
 /** Environments one function may run at once; more invocations wait for one to be free. */
-const MAX_ENVIRONMENTS_PER_FUNCTION = 10;
+export const MAX_ENVIRONMENTS_PER_FUNCTION = 10;
 /** The runtime an environment runs, loaded through tsx in a namespace of its own, so handlers load as in Node. */
 const RUNTIME = path.join(__dirname, "lambdaRuntime.ts");
 const BOOTSTRAP = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register({ namespace: "local-lambda-runtime" }).require(${JSON.stringify(RUNTIME)}, ${JSON.stringify(RUNTIME)});`;
