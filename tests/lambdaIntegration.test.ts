@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { createSignedFetch } from "../clients";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
+import { PermissionRecord } from "../local-aws/engine/account";
+import { arnLike, permitted } from "../local-aws/gateway/lambdaIntegration";
 import { RequestLogEntry } from "../local-aws/gateway/server";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { TRANSPILED } from "./helpers/localAws";
@@ -196,5 +198,38 @@ describe("Lambda functions in local mode: the gateway runs the program's handler
         // The next invocation gets a fresh environment.
         expect((await call("/misbehave/ok")).status).to.equal(200);
         expect(local.gateway.internalErrors).to.deep.equal([]);
+    });
+});
+
+describe("a function's permissions, as Lambda evaluates an aws.lambda.Permission for API Gateway", () => {
+    const api = "arn:aws:execute-api:us-west-2:123456789012:abc123";
+    const grant = (extra: Partial<PermissionRecord> = {}): PermissionRecord => ({
+        statementId: "s",
+        functionName: "items",
+        qualifier: undefined,
+        action: "lambda:InvokeFunction",
+        principal: "apigateway.amazonaws.com",
+        sourceArn: `${api}/*/GET/items/*`,
+        sourceAccount: undefined,
+        ...extra,
+    });
+
+    it("matches AWS:SourceArn with ArnLike: * spans / within the resource, never a colon-separated part", () => {
+        expect(arnLike(`${api}/*/GET/items/*`, `${api}/test/GET/items/42/parts`)).to.equal(true);
+        expect(arnLike(`${api}/*/GET/items/*`, `${api}/test/POST/items/42`)).to.equal(false);
+        expect(arnLike(`${api}/*/GET/`, `${api}/test/GET/`)).to.equal(true);
+        expect(arnLike(`${api}/*/GET/`, `${api}/test/GET/items`)).to.equal(false);
+        expect(arnLike("arn:aws:execute-api:*:123456789012:abc123/*", `${api}/test/GET/`)).to.equal(true);
+        expect(arnLike("arn:aws:execute-api:us-*", `${api}/test/GET/`)).to.equal(false);
+    });
+
+    it("needs the action, the principal, the source account and the qualifier to match too", () => {
+        const arn = `${api}/test/GET/items/1`;
+        expect(permitted([grant()], undefined, arn, "123456789012")).to.equal(true);
+        expect(permitted([grant({ principal: "s3.amazonaws.com" })], undefined, arn, "123456789012")).to.equal(false);
+        expect(permitted([grant({ action: "lambda:GetFunction" })], undefined, arn, "123456789012")).to.equal(false);
+        expect(permitted([grant({ sourceAccount: "210987654321" })], undefined, arn, "123456789012")).to.equal(false);
+        expect(permitted([grant({ qualifier: "live" })], undefined, arn, "123456789012")).to.equal(false);
+        expect(permitted([grant({ sourceArn: `${api}/*/GET/other` })], undefined, arn, "123456789012")).to.equal(false);
     });
 });

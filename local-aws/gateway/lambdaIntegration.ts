@@ -1,5 +1,6 @@
 import { randomBytes } from "crypto";
 import { isJsonObject, JsonObject } from "../../components/openapi/operations";
+import { iamMatches } from "../../components/operationPolicy";
 import type { FunctionRecord, LocalAwsAccount, PermissionRecord } from "../engine/account";
 import { LocalAwsError } from "../engine/account";
 import { requestIdentity } from "./identity";
@@ -172,18 +173,9 @@ export function arnLike(pattern: string, arn: string): boolean {
         const split = text.split(":");
         return [...split.slice(0, 5), split.slice(5).join(":")];
     };
+    if (pattern.split(":").length < 6 || arn.split(":").length < 6) return false;
     const [p, a] = [parts(pattern), parts(arn)];
-    if (p.length !== a.length || pattern.split(":").length < 6 || arn.split(":").length < 6) return false;
-    return p.every((part, i) => {
-        const regex = new RegExp(
-            `^${part
-                .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-                .replace(/\*/g, ".*")
-                .replace(/\?/g, ".")}$`,
-            "s",
-        );
-        return regex.test(a[i]);
-    });
+    return p.every((part, i) => iamMatches(part, a[i]));
 }
 
 /** A prototype-free object: names come from the caller. */
