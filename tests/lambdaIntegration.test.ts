@@ -171,6 +171,10 @@ describe("Lambda functions in local mode: the gateway runs the program's handler
         const malformed = await call("/misbehave/malformed");
         expect([malformed.status, await malformed.json()]).to.deep.equal([502, INTERNAL_ERROR]);
         expect(reasonOf(malformed)).to.include("Malformed Lambda proxy response (body must be a string");
+        // A header HTTP cannot carry is refused, never written half-way into the gateway's answer.
+        const split = await call("/misbehave/split");
+        expect([split.status, split.headers.getSetCookie()]).to.deep.equal([502, []]);
+        expect(reasonOf(split)).to.include('the header "X-Split" cannot be sent over HTTP');
     });
 
     it("answers 504 past the integration's timeout (timeoutInMillis), and logs it", async () => {

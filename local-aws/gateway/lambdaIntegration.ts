@@ -1,4 +1,5 @@
 import { randomBytes } from "crypto";
+import * as http from "http";
 import { isJsonObject, JsonObject } from "../../components/openapi/operations";
 import { iamMatches } from "../../components/operationPolicy";
 import type { FunctionRecord, LocalAwsAccount, PermissionRecord } from "../engine/account";
@@ -24,6 +25,8 @@ export interface LambdaService {
 
 /** API Gateway's integration timeout when the integration sets no `timeoutInMillis`. */
 export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
+/** Lambda's limit on a synchronous invocation's payload. */
+const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** The principal API Gateway invokes functions as. */
 const API_GATEWAY = "apigateway.amazonaws.com";
 /** Headers of a proxy response API Gateway renames to `x-amzn-Remapped-<name>` rather than pass on. */
@@ -92,6 +95,12 @@ export async function runLambdaIntegration(
             );
         }
     }
+    if (Buffer.byteLength(JSON.stringify(event)) > MAX_INVOKE_PAYLOAD_BYTES)
+        // Lambda refuses the invocation (RequestEntityTooLargeException); API Gateway's answer is inferred: not captured.
+        return failure(
+            badGatewayInternal(),
+            `Lambda refused the invocation: the event is over ${MAX_INVOKE_PAYLOAD_BYTES} bytes (RequestEntityTooLargeException)`,
+        );
     const timeoutMs =
         typeof integration.timeoutInMillis === "number" ? integration.timeoutInMillis : DEFAULT_INTEGRATION_TIMEOUT_MS;
     const invocation = await withTimeout(
@@ -366,5 +375,20 @@ function malformation(result: unknown): string | undefined {
         return `body must be a string (JSON.stringify it); got ${typeof body}`;
     if (isBase64Encoded !== undefined && typeof isBase64Encoded !== "boolean")
         return "isBase64Encoded must be true or false";
+    // What HTTP cannot carry (a name that is no token, a value with CR, LF or NUL) is malformed too.
+    const named = [
+        ...Object.entries(isJsonObject(headers) ? headers : {}).map(([name, value]) => [name, [value]] as const),
+        ...Object.entries(isJsonObject(multiValueHeaders) ? multiValueHeaders : {}).map(
+            ([name, values]) => [name, values as unknown[]] as const,
+        ),
+    ];
+    for (const [name, values] of named) {
+        try {
+            http.validateHeaderName(name);
+            for (const value of values) http.validateHeaderValue(name, String(value));
+        } catch {
+            return `the header ${JSON.stringify(name)} cannot be sent over HTTP`;
+        }
+    }
     return undefined;
 }

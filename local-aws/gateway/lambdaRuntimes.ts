@@ -41,6 +41,8 @@ export type Invocation =
 
 /** Lambda's limit on an on-demand environment's init (loading the handler), which the function's timeout does not count. */
 export const INIT_TIMEOUT_MS = 10_000;
+/** CloudWatch Logs' limit on one log event: a longer line a function writes is cut there. */
+const MAX_LOG_LINE = 256 * 1024;
 /** Environments one function may run at once; more invocations wait for one to be free. */
 export const MAX_ENVIRONMENTS_PER_FUNCTION = 10;
 /** The runtime an environment runs, loaded through tsx in a namespace of its own, so handlers load as in Node. */
@@ -224,7 +226,9 @@ export class LambdaRuntimes {
             stream.on("data", (chunk: Buffer) => {
                 const lines = (partial + chunk.toString()).split("\n");
                 partial = lines.pop()!;
-                for (const line of lines) log(`[${fn.name}] ${line}`);
+                // A line that never ends is cut where CloudWatch cuts a log event, so it cannot grow the gateway's memory.
+                if (partial.length > MAX_LOG_LINE) [lines[lines.length], partial] = [partial, ""];
+                for (const line of lines) log(`[${fn.name}] ${line.slice(0, MAX_LOG_LINE)}`);
             });
         }
         child.on("message", (reply: RuntimeReply) => {
