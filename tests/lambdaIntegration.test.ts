@@ -32,7 +32,7 @@ interface Echoed {
 
 const INTERNAL_ERROR = { message: "Internal server error" };
 
-// tests/fixtures/programs/lambdaApi.ts: `echo` (a folder) and `misbehave` (a CallbackFunction, timeout 1 s).
+// tests/fixtures/programs/lambdaApi.ts: `echo` (a folder), `misbehave` (a CallbackFunction, timeout 1 s), `leaky`.
 describe("Lambda functions in local mode: the gateway runs the program's handlers", () => {
     let local: LocalMode;
     let outputs: { invokeUrl: string; region: string; accessKeyId: string; secretAccessKey: string; userArn: string };
@@ -185,13 +185,13 @@ describe("Lambda functions in local mode: the gateway runs the program's handler
 
     it("isolates handlers: one that loops, crashes or leaks gets a 502 while the gateway and the others go on", async () => {
         const settled = new Set<string>();
-        const failing = ["spin", "crash", "leak"].map((mode) =>
-            call(`/misbehave/${mode}`).then((response) => (settled.add(mode), response)),
+        const failing = ["/misbehave/spin", "/misbehave/crash", "/leak"].map((path) =>
+            call(path).then((response) => (settled.add(path), response)),
         );
         // Answered while the spinning one still holds its environment (it runs for its whole second).
         const [health, items] = await Promise.all([fetch(`${outputs.invokeUrl}/health`), call("/items")]);
         expect([health.status, items.status]).to.deep.equal([200, 200]);
-        expect(settled.has("spin"), "the loop had finished before the others were answered").to.equal(false);
+        expect(settled.has("/misbehave/spin"), "the loop had finished before the others were answered").to.equal(false);
         const [spin, crash, leak] = await Promise.all(failing);
         for (const response of [spin, crash, leak]) expect(response.status).to.equal(502);
         expect(reasonOf(spin)).to.include("Task timed out after 1.00 seconds");
