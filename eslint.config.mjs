@@ -1,6 +1,7 @@
 // typescript-eslint's type-checked rules plus Pulumi's own (Outputs must not be string-interpolated).
 import eslint from "@eslint/js";
 import pulumi from "@pulumi/eslint-plugin";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 import ts from "typescript";
 
@@ -14,7 +15,7 @@ const notInTsconfig = [
 ];
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/", ...notInTsconfig] },
+    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/consumer/", ...notInTsconfig] },
     eslint.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
@@ -28,4 +29,6 @@ export default tseslint.config(
         },
     },
     { files: ["**/*.mjs", "**/*.js"], ...tseslint.configs.disableTypeChecked },
+    // JavaScript files are Lambda handlers (and this config): they run on Node.js.
+    { files: ["**/*.mjs", "**/*.js", "**/*.cjs"], languageOptions: { globals: globals.node } },
 );

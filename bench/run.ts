@@ -253,7 +253,91 @@ async function gateway() {
     };
 }
 
-/** 4. `npm test` wall time. */
+/** Percentile of a sorted list (nearest rank). */
+const percentile = (sorted: readonly number[], p: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+/** One signed request on a kept-alive connection; resolves with the status once the body is read. */
+function timedGet(url: URL, headers: Record<string, string>, agent: http.Agent): Promise<number> {
+    return new Promise((resolve, reject) => {
+        http.get(url, { headers, agent }, (r) => {
+            r.resume();
+            r.on("end", () => resolve(r.statusCode ?? 0));
+        }).on("error", reject);
+    });
+}
+
+/**
+ * 4. Signed GET /items through a Lambda proxy route of the README's program (examples/lambda, a warm
+ * function) against the same handler called in-process with an event of the same shape: the
+ * per-request overhead of the gateway and the function's own process (p50, p99, one request at a time),
+ * and requests per second under load.
+ */
+async function lambda() {
+    const local = await startLocalMode({
+        projectDir: ROOT,
+        program: "examples/lambda/index.ts",
+        functionLog: () => undefined,
+    });
+    const o = outputsAsJson(local.outputs) as Record<string, string>;
+    const url = new URL(`${o.invokeUrl}/items`);
+    const headers = Object.fromEntries(
+        signedHeaders(
+            url.host,
+            o.region,
+            { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey },
+            { method: "GET", target: url.pathname },
+        ),
+    );
+    const requests = quick ? 300 : 2000;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    if ((await timedGet(url, headers, agent)) !== 200) throw new Error("The Lambda route did not answer 200.");
+    const throughRoute: number[] = [];
+    for (let i = 0; i < requests; i++) {
+        const started = performance.now();
+        await timedGet(url, headers, agent);
+        throughRoute.push(performance.now() - started);
+    }
+    agent.destroy();
+    const loaded = await load(url.toString(), headers);
+    await local.close();
+
+    const { handler } = (await import(path.join(ROOT, "examples/lambda/app/index.mjs"))) as {
+        handler: (event: unknown) => Promise<{ statusCode: number }>;
+    };
+    const event = {
+        resource: "/items",
+        path: "/items",
+        httpMethod: "GET",
+        body: null,
+        requestContext: { identity: { userArn: "arn:aws:iam::123456789012:user/bench", accessKey: o.accessKeyId } },
+    };
+    const inProcess: number[] = [];
+    for (let i = 0; i < requests; i++) {
+        const started = performance.now();
+        // As the runtime hands it over: an event parsed from JSON, the result serialised to JSON.
+        JSON.stringify(await handler(JSON.parse(JSON.stringify(event))));
+        inProcess.push(performance.now() - started);
+    }
+    const [route, direct] = [throughRoute, inProcess].map((ms) => [...ms].sort((a, b) => a - b));
+    const result = {
+        requests,
+        route: { p50Ms: round(percentile(route, 50), 3), p99Ms: round(percentile(route, 99), 3) },
+        inProcess: { p50Ms: round(percentile(direct, 50), 3), p99Ms: round(percentile(direct, 99), 3) },
+        overhead: {
+            p50Ms: round(percentile(route, 50) - percentile(direct, 50), 3),
+            p99Ms: round(percentile(route, 99) - percentile(direct, 99), 3),
+        },
+        load: loaded,
+        target: "overhead p50 <= 2 ms with a warm handler",
+    };
+    log(
+        `lambda route p50 ${result.route.p50Ms} ms, p99 ${result.route.p99Ms} ms; in-process p50 ${result.inProcess.p50Ms} ms; ${loaded.requestsPerSecond} req/s`,
+    );
+    return result;
+}
+
+/** 5. `npm test` wall time. */
 async function testSuite() {
     const ms: number[] = [];
     for (let i = 0; i < RUNS.npmTest; i++) {
@@ -278,7 +362,7 @@ function machine() {
 }
 
 function markdown(results: Awaited<ReturnType<typeof collect>>): string {
-    const { program, programTypeCheck: check, scaling, gateway: g, tests, machine: m } = results;
+    const { program, programTypeCheck: check, scaling, gateway: g, lambda: l, tests, machine: m } = results;
     const perOperation = (row: (typeof scaling.rows)[number]) =>
         "refused" in row.perOperationPolicy
             ? "refused at preview (over IAM's 10 × 6,144)"
@@ -295,6 +379,7 @@ function markdown(results: Awaited<ReturnType<typeof collect>>): string {
                 `| ${r.operations.toLocaleString("en")} operations, median of ${scaling.runs} | ${r.evaluationMs} ms; body ${(r.bodyBytes / 1024).toFixed(0)} KiB | stage policy ${r.scopedPolicyChars} chars; per-operation: ${perOperation(r)}${r.operations >= 3000 ? " (target ≤ 2,000 ms)" : ""} |`,
         ),
         `| Signed GET /pets, local gateway, ${g.connections} connections × ${g.seconds} s | ${g.gateway.requestsPerSecond} req/s, p50 ${g.gateway.p50Ms} ms, p99 ${g.gateway.p99Ms} ms | plain Node http ${g.plainServer.requestsPerSecond} req/s → ratio **${g.throughputRatio}** (target ≥ 0.7); SigV4-verifying Node server ${g.sigv4Server.requestsPerSecond} req/s → ratio **${g.sigv4Ratio}** (target ≥ 0.5) |`,
+        `| Signed GET /items through a Lambda proxy route (examples/lambda, warm), ${l.requests} requests one at a time; then ${LOAD.connections} connections × ${LOAD.seconds} s | overhead p50 **${l.overhead.p50Ms} ms**, p99 ${l.overhead.p99Ms} ms (route p50 ${l.route.p50Ms} ms, p99 ${l.route.p99Ms} ms); ${l.load.requestsPerSecond} req/s | the handler called in-process: p50 ${l.inProcess.p50Ms} ms, p99 ${l.inProcess.p99Ms} ms (target: overhead p50 ≤ 2 ms) |`,
         `| \`npm test\` wall time, median of ${tests.runs} | ${tests.wallSeconds} s | target < 60 s |`,
         "",
     ].join("\n");
@@ -305,8 +390,17 @@ async function collect() {
     const programTypeCheck = await typeCheck();
     const scaling = await scale();
     const gatewayResults = await gateway();
+    const lambdaResults = await lambda();
     const tests = await testSuite();
-    return { machine: machine(), program, programTypeCheck, scaling, gateway: gatewayResults, tests };
+    return {
+        machine: machine(),
+        program,
+        programTypeCheck,
+        scaling,
+        gateway: gatewayResults,
+        lambda: lambdaResults,
+        tests,
+    };
 }
 
 /** `--only <section>`: one section, printed and not recorded (for working on that part). */
@@ -314,12 +408,13 @@ const SECTIONS: Record<string, () => Promise<unknown>> = {
     program: programEvaluation,
     scale,
     gateway,
+    lambda,
     tests: testSuite,
 };
 
 async function main(only: string | undefined): Promise<void> {
     if (only !== undefined) {
-        const section = SECTIONS[only];
+        const section = Object.prototype.hasOwnProperty.call(SECTIONS, only) ? SECTIONS[only] : undefined;
         if (!section) throw new Error(`--only takes one of ${Object.keys(SECTIONS).join(", ")}; got ${only}.`);
         process.stdout.write(JSON.stringify(await section(), null, 2) + "\n");
         return;

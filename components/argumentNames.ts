@@ -20,6 +20,8 @@ const ARGUMENTS: Record<keyof SecuredRestApiArgs, true> = {
     tracingEnabled: true,
     accessLog: true,
     accessKeys: true,
+    lambdaIntegrations: true,
+    specValues: true,
     description: true,
     tags: true,
 };

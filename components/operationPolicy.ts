@@ -25,7 +25,7 @@ export function operationPattern(verb: string, path: string): string {
 }
 
 /** IAM's ARN matching: `*` any run of characters (including `/`), `?` one character. */
-function iamMatches(pattern: string, value: string): boolean {
+export function iamMatches(pattern: string, value: string): boolean {
     const regex = new RegExp(
         `^${pattern
             .replace(/[.+^${}()|[\]\\]/g, "\\$&")

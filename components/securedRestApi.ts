@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./accessLog";
+import { lambdaPermissions, resolvedBody } from "./backends";
 import { deploymentHash } from "./deploymentHash";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { POLICY_EXTENSION } from "./openapi/prepare";
@@ -67,9 +68,48 @@ export interface SecuredRestApiArgs {
     /**
      * The API, as an OpenAPI 3.0.x or Swagger 2.0 document: a parsed object, or its JSON or YAML text
      * (for example `fs.readFileSync("api.yaml", "utf8")`). Every operation needs an
-     * `x-amazon-apigateway-integration`. The object passed is never modified.
+     * `x-amazon-apigateway-integration`, unless `lambdaIntegrations` serves it. The object passed is never
+     * modified.
      */
     openApiSpec: OpenApiSpecInput;
+
+    /**
+     * Operations served by a Lambda function of your program, written `"VERB /path"` as in
+     * `publicOperations` (`ANY` and `{proxy+}` included), each mapped to the function's ARN (`fn.arn`). The
+     * operation needs no integration of its own: the component writes an `aws_proxy` integration (POST to
+     * the Lambda invocation URI of the function's partition and region) and, for each operation, an
+     * `aws.lambda.Permission` letting API Gateway invoke the function for that operation of this API only
+     * (`sourceArn` `<executionArn>/*\/<VERB>/<path>`, path parameters as `*`). Every operation still needs
+     * SigV4 unless listed in `publicOperations`; the handler gets the caller in
+     * `event.requestContext.identity` (`userArn`, `accessKey`). An entry that names no operation, or one
+     * with an integration of its own, is an error at preview.
+     * @default {} (no operation is wired to a function)
+     * @example
+     * ```ts
+     * new SecuredRestApi("items", {
+     *     openApiSpec: fs.readFileSync("items.openapi.yaml", "utf8"),
+     *     lambdaIntegrations: { "GET /items": handler.arn, "POST /items": handler.arn },
+     * });
+     * ```
+     */
+    lambdaIntegrations?: Record<string, pulumi.Input<string>>;
+
+    /**
+     * Values for `{{name}}` placeholders inside the document's `x-amazon-apigateway-integration`s (a
+     * backend URL, a VPC link id, a credentials role ARN, a Step Functions ARN in a template…), for values
+     * your program only knows as Outputs. The double braces are never read by API Gateway (it reads
+     * `${stageVariables.x}`, `$context`, `$input` and `{param}`), and nothing outside an integration is
+     * filled, so no value can change who may call the API. A placeholder without a value, or a value no
+     * placeholder uses, is an error at preview. The values are filled into the body only (`body`), and the
+     * Deployment's trigger hashes that body, so a changed value redeploys the stage.
+     * @default {} (the document has no placeholders)
+     * @example
+     * ```ts
+     * // x-amazon-apigateway-integration: { type: http_proxy, httpMethod: ANY, uri: "{{ordersUrl}}/orders" }
+     * new SecuredRestApi("orders", { openApiSpec, specValues: { ordersUrl: service.url } });
+     * ```
+     */
+    specValues?: Record<string, pulumi.Input<string>>;
 
     /**
      * Name of the stage to deploy to; it is the first path segment of the invoke URL.
@@ -248,8 +288,15 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly methodSettings: aws.apigateway.MethodSettings;
     /** The access log group the component created, if any. */
     public readonly accessLogGroup: aws.cloudwatch.LogGroup | undefined;
-    /** The secured document sent as the REST API body (compact JSON). */
+    /**
+     * The secured document (compact JSON), checked at preview; the values only `pulumi up` knows
+     * (placeholders, Lambda URIs) are filled in {@link body}.
+     */
     public readonly securedBody: string;
+    /** The body imported into the REST API: {@link securedBody} with every value filled. */
+    public readonly body: pulumi.Output<string>;
+    /** The `aws.lambda.Permission` of each operation `lambdaIntegrations` wires, in its order. */
+    public readonly lambdaPermissions: aws.lambda.Permission[];
 
     /** ID of the REST API. */
     public readonly restApiId: pulumi.Output<string>;
@@ -290,12 +337,13 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         const tags = args.tags;
 
         this.securedBody = spec.body;
+        this.body = resolvedBody(name, settings);
         this.restApi = new aws.apigateway.RestApi(
             name,
             {
                 name: settings.restApiName ?? info.title,
                 description: args.description ?? info.description,
-                body: spec.body,
+                body: this.body,
                 // Also as the policy argument, in the form AWS stores it: the provider re-applies the argument
                 // after each import when not equivalent (rest_api.go resourceRestAPIWithBodyUpdateOperations,
                 // awspolicy.PoliciesAreEquivalent) and keeps it in state when equivalent (resourceRestAPIRead,
@@ -314,11 +362,15 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        this.lambdaPermissions = lambdaPermissions(name, settings, this.restApi, this);
+
         this.deployment = new aws.apigateway.Deployment(
             name,
             {
                 restApi: this.restApi.id,
-                triggers: { redeployment: deploymentHash(deploymentShapeOf(settings)) },
+                triggers: {
+                    redeployment: this.body.apply((body) => deploymentHash(deploymentShapeOf(settings, body))),
+                },
             },
             // The stage points at the old deployment until the new one exists, so create it first.
             { parent: this, deleteBeforeReplace: false },
@@ -360,7 +412,8 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                           },
                 tags,
             },
-            loggingReady,
+            // Served only once API Gateway may invoke the functions: a call before would get a 500.
+            { ...loggingReady, dependsOn: [...loggingReady.dependsOn, ...this.lambdaPermissions] },
         );
 
         this.methodSettings = new aws.apigateway.MethodSettings(
@@ -480,9 +533,9 @@ function executeApiPrefix(parent: pulumi.Resource): pulumi.Output<string> {
     return pulumi.interpolate`arn:${aws.getPartitionOutput({}, opts).partition}:execute-api:${aws.getRegionOutput({}, opts).region}:${aws.getCallerIdentityOutput({}, opts).accountId}`;
 }
 
-function deploymentShapeOf(settings: Settings) {
+function deploymentShapeOf(settings: Settings, body: string) {
     return {
-        body: settings.spec.body,
+        body,
         endpointType: settings.endpointType,
         disableExecuteApiEndpoint: settings.disableExecuteApiEndpoint,
     };

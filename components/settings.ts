@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { unknownArgumentProblems } from "./argumentNames";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { isJsonObject } from "./openapi/operations";
@@ -80,6 +81,10 @@ export interface Settings {
      * placeholder stage ARN (see `bindStageArn`). Undefined for the stage-wide or managed policy.
      */
     readonly operationPolicies: readonly PolicyDocument[] | undefined;
+    /** The function ARN serving each operation `lambdaIntegrations` wires, by operation key (`GET /items`). */
+    readonly lambdaIntegrations: ReadonlyMap<string, pulumi.Input<string>>;
+    /** The values of the document's `{{name}}` placeholders, as given. */
+    readonly specValues: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 /**
@@ -185,12 +190,26 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
     if (typeof failOnWarnings !== "boolean") {
         problems.push(`failOnWarnings must be true or false; got ${JSON.stringify(failOnWarnings)}.`);
     }
+    const lambdaIntegrations = stringInputs(
+        args.lambdaIntegrations,
+        "lambdaIntegrations",
+        'a map from operation to function ARN, such as { "GET /items": fn.arn }',
+        problems,
+    );
+    const specValues = stringInputs(
+        args.specValues,
+        "specValues",
+        "a map from placeholder name to value, such as { backendUrl: service.url }",
+        problems,
+    );
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
 
     const spec = prepareSpec(args.openApiSpec, {
         publicOperations,
         resourcePolicy: args.resourcePolicy,
         endpointType,
+        lambdaIntegrations: knownNow(lambdaIntegrations),
+        specValues: knownNow(specValues),
     });
     const importWarnings = spec.warnings.filter((f) => f.kind === FindingKind.Warning);
     if (failOnWarnings && importWarnings.length > 0) {
@@ -219,7 +238,47 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
             args.invokeOperations === undefined
                 ? undefined
                 : operationPolicyDocuments(operationGrants(spec.operations, args.invokeOperations), stageName),
+        lambdaIntegrations: new Map([...spec.lambdaOperations].map(([entry, key]) => [key, lambdaIntegrations[entry]])),
+        specValues,
     };
+}
+
+/**
+ * A map argument whose values are strings, now or at `pulumi up` (an Output or a promise of one); each
+ * other value is a problem. Its entries are the user's names, so it is copied into a prototype-free object.
+ */
+function stringInputs(
+    value: unknown,
+    argument: string,
+    shape: string,
+    problems: string[],
+): Record<string, pulumi.Input<string>> {
+    const inputs = Object.create(null) as Record<string, pulumi.Input<string>>;
+    if (value === undefined) return inputs;
+    if (!isJsonObject(value) || pulumi.Output.isInstance(value)) {
+        problems.push(`${argument} must be ${shape}.`);
+        return inputs;
+    }
+    for (const [name, input] of Object.entries(value)) {
+        if (typeof input === "string" || pulumi.Output.isInstance(input) || input instanceof Promise)
+            inputs[name] = input as pulumi.Input<string>;
+        else
+            problems.push(
+                `${argument}[${JSON.stringify(name)}] must be a string or an Output of one; got ${describeValue(input)}.`,
+            );
+    }
+    return inputs;
+}
+
+/** The values known now (plain strings); undefined for those only `pulumi up` knows. */
+function knownNow(inputs: Readonly<Record<string, pulumi.Input<string>>>): Record<string, string | undefined> {
+    const known = Object.create(null) as Record<string, string | undefined>;
+    for (const [name, input] of Object.entries(inputs)) known[name] = typeof input === "string" ? input : undefined;
+    return known;
+}
+
+function describeValue(value: unknown): string {
+    return typeof value === "function" ? "a function" : (JSON.stringify(value) ?? "undefined");
 }
 
 /** The retention periods CloudWatch Logs accepts, in days. */

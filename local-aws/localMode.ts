@@ -21,6 +21,8 @@ export interface LocalModeOptions {
     readonly onInternalError?: GatewayOptions["onInternalError"];
     /** How long one IAM evaluation may run, in ms. @default 1000 */
     readonly evaluationTimeoutMs?: number;
+    /** Receives each line a Lambda function writes. @default stderr */
+    readonly functionLog?: GatewayOptions["functionLog"];
     /** Type-check a TypeScript program file first, as `pulumi up` does. @default true */
     readonly typeCheck?: boolean;
 }
@@ -44,6 +46,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         log: options.log,
         onInternalError: options.onInternalError,
         evaluationTimeoutMs: options.evaluationTimeoutMs,
+        functionLog: options.functionLog,
     });
     try {
         const run = await runProgramLocally({

@@ -74,6 +74,8 @@ runCommand(command, async () => {
         stack: values.stack,
         port,
         log: (entry) => console.log(formatLogEntry(entry)),
+        // What a function logs goes to CloudWatch in AWS; here it goes to this terminal, after the function's name.
+        functionLog: (line) => console.log(line),
     });
     // Written only now that every API listens, so a reader can call it at once.
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });

@@ -27,6 +27,15 @@ const withSchemas = (schemas: Record<string, unknown>) =>
         { components: { schemas } },
     );
 const hugeDescription = "x".repeat(6 * 1024 * 1024);
+const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:items";
+/** GET /items with no integration of its own, for lambdaIntegrations to serve. */
+const unintegrated = openApi3({ "/items": { get: { responses: { "200": { description: "ok" } } } } });
+const withPlaceholder = (uri: string) =>
+    openApi3({
+        "/items": {
+            get: operation({ "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri } }),
+        },
+    });
 
 /** Malformed specs and arguments: each must fail at preview, naming the problem, with nothing registered. */
 const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = [
@@ -265,6 +274,75 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
             }),
         },
         error: /already defines a security scheme named "sigv4" that is not SigV4/,
+    },
+    {
+        name: "a lambdaIntegrations entry matching no operation",
+        args: {
+            openApiSpec: unintegrated,
+            lambdaIntegrations: { "GET /items": FUNCTION_ARN, "GET /itmes": FUNCTION_ARN },
+        },
+        error: /lambdaIntegrations entry "GET \/itmes" matches no operation of the document\. Operations are: GET \/items\./,
+    },
+    {
+        name: "a lambdaIntegrations entry that is not VERB /path",
+        args: { openApiSpec: unintegrated, lambdaIntegrations: { items: FUNCTION_ARN } },
+        error: /lambdaIntegrations entry "items" is not of the form "VERB \/path"/,
+    },
+    {
+        name: "a lambdaIntegrations entry for an operation with an integration of its own",
+        args: { openApiSpec: PETSTORE_OPENAPI, lambdaIntegrations: { "GET /pets": FUNCTION_ARN } },
+        error: /Operation GET \/pets \(paths\["\/pets"\]\.get\) has an x-amazon-apigateway-integration of its own and is also in lambdaIntegrations; remove one of them\./,
+    },
+    {
+        name: "two lambdaIntegrations entries for one operation",
+        args: {
+            openApiSpec: unintegrated,
+            lambdaIntegrations: { "GET /items": FUNCTION_ARN, "get /items": FUNCTION_ARN },
+        },
+        error: /entries "GET \/items" and "get \/items" both name GET \/items; keep one\./,
+    },
+    {
+        name: "a function's name instead of its ARN",
+        args: { openApiSpec: unintegrated, lambdaIntegrations: { "GET /items": "items" } },
+        error: /lambdaIntegrations\["GET \/items"\] is "items", not a Lambda function ARN .*pass the function's arn output \(fn\.arn\)/,
+    },
+    {
+        name: "a function's invokeArn instead of its ARN",
+        args: {
+            openApiSpec: unintegrated,
+            lambdaIntegrations: {
+                "GET /items": `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${FUNCTION_ARN}/invocations`,
+            },
+        },
+        error: /a function's invocation URI \(its invokeArn\); pass the function's ARN instead/,
+    },
+    {
+        name: "lambdaIntegrations as a list",
+        args: { openApiSpec: unintegrated, lambdaIntegrations: ["GET /items"] },
+        error: /lambdaIntegrations must be a map from operation to function ARN/,
+    },
+    {
+        name: "a lambdaIntegrations value that is no string",
+        args: { openApiSpec: unintegrated, lambdaIntegrations: { "GET /items": 42 } },
+        error: /lambdaIntegrations\["GET \/items"\] must be a string or an Output of one; got 42\./,
+    },
+    {
+        name: "a placeholder without a value",
+        args: { openApiSpec: withPlaceholder("{{backendUrl}}/items") },
+        error: /Placeholder \{\{backendUrl\}\} at paths\["\/items"\]\.get\.x-amazon-apigateway-integration\.uri has no value: add specValues: \{ backendUrl: <value> \}/,
+    },
+    {
+        name: "a specValues entry no placeholder uses",
+        args: {
+            openApiSpec: withPlaceholder("{{backendUrl}}/items"),
+            specValues: { backendUrl: "https://backend.example.com", backendURL: "x" },
+        },
+        error: /specValues entry "backendURL" fills no placeholder/,
+    },
+    {
+        name: "a specValues key that cannot be a placeholder",
+        args: { openApiSpec: PETSTORE_OPENAPI, specValues: { "backend-url": "https://backend.example.com" } },
+        error: /specValues key "backend-url" cannot be a placeholder's name/,
     },
 ];
 

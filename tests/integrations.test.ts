@@ -46,13 +46,13 @@ describe("local gateway integrations beyond MOCK", () => {
                     },
                 },
             },
-            "/lambda": {
+            "/queue": {
                 get: {
                     responses,
                     "x-amazon-apigateway-integration": {
-                        type: "aws_proxy",
+                        type: "aws",
                         httpMethod: "POST",
-                        uri: "arn:aws:apigateway:us-west-2:lambda:path/fn",
+                        uri: "arn:aws:apigateway:us-west-2:sqs:path/123456789012/orders",
                     },
                 },
             },
@@ -74,11 +74,11 @@ describe("local gateway integrations beyond MOCK", () => {
                     "Local mode reaches only loopback integration targets (127.0.0.1, localhost, ::1); https://example.com is not one.",
             });
 
-            const lambda = await get("/lambda");
-            expect(lambda.status).to.equal(500);
-            expect(JSON.parse(lambda.body)).to.deep.equal({
+            const queue = await get("/queue");
+            expect(queue.status).to.equal(500);
+            expect(JSON.parse(queue.body)).to.deep.equal({
                 message:
-                    "Local mode does not emulate integration type AWS_PROXY; it runs MOCK, HTTP and HTTP_PROXY only.",
+                    "Local mode does not emulate AWS integrations with arn:aws:apigateway:us-west-2:sqs:path/123456789012/orders; it runs Lambda function invocations (arn:…:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations).",
             });
         } finally {
             await local.close();

@@ -5,9 +5,11 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
+import { createSignedFetch } from "../clients";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
-import { SmokeOutputs } from "../smoke/smokeTest";
+import { operationsFromOutputs } from "../smoke/operations";
+import { runSmokeTest, SmokeOutputs } from "../smoke/smokeTest";
 import { NODE_WITH_TSX, runTool } from "./helpers/cli";
 import { TRANSPILED, TRANSPILED_ENV } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
@@ -19,6 +21,8 @@ const PETS = [
 ];
 
 const run = promisify(execFile);
+/** The README's Lambda program. */
+const LAMBDA_PROGRAM = "examples/lambda/index.ts";
 
 /** Runs curl in a child process (never synchronously: the gateway answers from this process). */
 async function curl(args: string[]): Promise<{ status: number; body: string }> {
@@ -169,19 +173,31 @@ describe("npm start", () => {
     const env = { ...process.env, ...TRANSPILED_ENV, SECURED_REST_API_LOCAL_DIR: stateDir };
     let npm: ChildProcessWithoutNullStreams;
     let other: ChildProcessWithoutNullStreams;
+    let lambda: ChildProcessWithoutNullStreams;
     let printed: string;
+    let lambdaPrinted: () => string;
+    const startTool = (program: string) =>
+        spawn(
+            NODE_WITH_TSX[0],
+            [...NODE_WITH_TSX.slice(1), "local-aws/start.ts", "--port", "0", "--program", program],
+            {
+                cwd: PROJECT_DIR,
+                env,
+            },
+        );
     before(async () => {
         npm = spawn("npm", ["start", "--", "--port", "0"], { cwd: PROJECT_DIR, env });
-        const program = ["--program", "tests/fixtures/programs/anyApi.ts"];
-        other = spawn(NODE_WITH_TSX[0], [...NODE_WITH_TSX.slice(1), "local-aws/start.ts", "--port", "0", ...program], {
-            cwd: PROJECT_DIR,
-            env,
-        });
-        [printed] = await Promise.all([serving(npm), serving(other)]);
+        other = startTool("tests/fixtures/programs/anyApi.ts");
+        // The README's Lambda program, as a user runs it.
+        lambda = startTool(LAMBDA_PROGRAM);
+        let lambdaOutput = "";
+        lambda.stdout.on("data", (chunk: Buffer) => (lambdaOutput += chunk.toString()));
+        lambdaPrinted = () => lambdaOutput;
+        [printed] = await Promise.all([serving(npm), serving(other), serving(lambda)]);
     });
     after(async () => {
         // SIGTERM, which stops the whole chain; SIGKILL to npm would leave its grandchild serving.
-        for (const child of [npm, other]) {
+        for (const child of [npm, other, lambda]) {
             if (child.exitCode !== null || child.signalCode !== null) continue;
             const exited = new Promise((resolve) => child.once("exit", resolve));
             child.kill("SIGTERM");
@@ -204,9 +220,36 @@ describe("npm start", () => {
 
     it("names each outputs file after program and stack, so a second program never overwrites the first's", () => {
         const files = fs.readdirSync(stateDir).sort();
-        expect(files).to.deep.equal(["outputs-test.json", "outputs-tests-fixtures-programs-anyApi-test.json"]);
-        expect(outputsOf(files[0]).invokeUrl).to.match(/\/test$/);
-        expect(outputsOf(files[1]).invokeUrl).to.match(/\/v1$/);
+        expect(files).to.deep.equal([
+            "outputs-examples-lambda-index-test.json",
+            "outputs-test.json",
+            "outputs-tests-fixtures-programs-anyApi-test.json",
+        ]);
+        expect(outputsOf(files[1]).invokeUrl).to.match(/\/test$/);
+        expect(outputsOf(files[2]).invokeUrl).to.match(/\/v1$/);
+    });
+
+    it("runs the README's Lambda program: npm run call reaches its handler, which names the caller; the smoke test passes", async () => {
+        const toolEnv = { ...TRANSPILED_ENV, SECURED_REST_API_LOCAL_DIR: stateDir };
+        const listed = await runTool("clients/cli/call.ts", ["GET", "/items", "--program", LAMBDA_PROGRAM], toolEnv);
+        expect(listed.code).to.equal(0);
+        const items = JSON.parse(listed.stdout) as { items: unknown[]; caller: string; key: string };
+        expect(items.items).to.have.length(2);
+        expect(items.caller).to.match(/^arn:aws:iam::123456789012:user\/items-\w+$/);
+        const outputs = outputsOf("outputs-examples-lambda-index-test.json");
+        expect(items.key).to.equal(`…${outputs.accessKeyId.slice(-4)}`);
+        const added = await createSignedFetch(outputs as unknown as SmokeOutputs)("/items", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: '{"name":"chair"}',
+        });
+        expect(added.status).to.equal(201);
+        expect(await added.json()).to.deep.include({ added: { name: "chair" }, caller: items.caller });
+        const rows = await runSmokeTest(outputs as unknown as SmokeOutputs, {
+            operations: operationsFromOutputs(outputs)!,
+        });
+        for (const row of rows) expect(row.pass, `${row.operation} ${row.check}: ${row.seen}`).to.equal(true);
+        expect(lambdaPrinted()).to.match(/POST \/test\/items 201 - arn:aws:iam::123456789012:user\/items-/);
     });
 
     it("SIGTERM to the npm start process (not its children) stops the gateway and removes its outputs file", async () => {
@@ -222,10 +265,13 @@ describe("npm start", () => {
         expect(fs.existsSync(path.join(stateDir, "outputs-test.json")), "outputs file left behind").to.equal(false);
     });
 
-    it("exits 0 on SIGTERM to the process itself", async () => {
-        const exitCode = new Promise<number | null>((resolve) => other.once("exit", resolve));
+    it("exits 0 on SIGTERM to the process itself, its functions' environments included", async () => {
+        const exitCodes = [other, lambda].map(
+            (child) => new Promise<number | null>((resolve) => child.once("exit", resolve)),
+        );
         other.kill("SIGTERM");
-        expect(await exitCode).to.equal(0);
+        lambda.kill("SIGTERM");
+        expect(await Promise.all(exitCodes)).to.deep.equal([0, 0]);
         expect(fs.readdirSync(stateDir)).to.deep.equal([]);
     });
 });

@@ -60,6 +60,8 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             restApiName: "string",
             description: "string",
             tags: "object",
+            lambdaIntegrations: "object",
+            specValues: "object",
         };
         expect(Object.keys(inputs).sort()).to.deep.equal(Object.keys(expected).sort());
         for (const [name, type] of Object.entries(expected)) {

@@ -2,7 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { DEFAULT_THROTTLE, MAX_DEFINITION_BYTES } from "../components";
+import * as prettier from "prettier";
 import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "../components/accessLog";
+import { EMULATED_RUNTIMES } from "../local-aws/engine/lambda";
+import { DEFAULT_INTEGRATION_TIMEOUT_MS } from "../local-aws/gateway/lambdaIntegration";
+import { INIT_TIMEOUT_MS, MAX_ENVIRONMENTS_PER_FUNCTION } from "../local-aws/gateway/lambdaRuntimes";
 import { runTool } from "./helpers/cli";
 import { PROJECT_DIR } from "./helpers/specs";
 
@@ -48,6 +52,24 @@ describe("the READMEs say what the code does", () => {
         expect(handWritten).to.include(`(${DEFAULT_THROTTLE.rateLimit} rps, burst ${DEFAULT_THROTTLE.burstLimit})`);
         expect(handWritten).to.include(`a ${DEFAULT_ACCESS_LOG_RETENTION_DAYS}-day log group`);
         expect(handWritten).to.include(`${MAX_DEFINITION_BYTES / 1024 / 1024} MB import limit`);
+    });
+
+    it("state the Lambda runtimes and limits local mode has", () => {
+        expect(handWritten).to.include(`(\`${EMULATED_RUNTIMES[0]}\` to \`${EMULATED_RUNTIMES.at(-1)}\``);
+        expect(handWritten).to.include(`outside the timeout, at most ${INIT_TIMEOUT_MS / 1000} s)`);
+        expect(handWritten).to.include(`at most ${MAX_ENVIRONMENTS_PER_FUNCTION} run at once per function`);
+        expect(handWritten).to.include(`(${DEFAULT_INTEGRATION_TIMEOUT_MS / 1000} s by default)`);
+    });
+
+    it("show the Lambda program and its handler exactly as examples/lambda holds them", async () => {
+        const options = { ...(await prettier.resolveConfig(path.join(PROJECT_DIR, "README.md"))), tabWidth: 2 };
+        for (const [file, language] of [
+            ["examples/lambda/index.ts", "ts"],
+            ["examples/lambda/app/index.mjs", "js"],
+        ]) {
+            const asShown = await prettier.format(read(file), { ...options, filepath: file });
+            expect(handWritten, file).to.include("```" + language + "\n" + asShown + "```");
+        }
     });
 
     it("show only flags each command has (as its --help lists them)", async () => {

@@ -36,7 +36,77 @@ const unguardedDenyOutsideAccounts = (): ResourcePolicyStatement => {
     return { ...statement, Condition: { StringNotEquals: statement.Condition!.StringNotEquals } };
 };
 
+const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:items";
+const ok = { responses: { "200": { description: "ok" } } };
+/** GET /items with no integration, and an HTTP integration whose URI is a placeholder. */
+const backends = {
+    openApiSpec: {
+        openapi: "3.0.3",
+        info: { title: "Backends", version: "1" },
+        paths: {
+            "/items": { get: ok },
+            "/orders": {
+                get: {
+                    ...ok,
+                    "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "{{ordersUrl}}" },
+                },
+            },
+        },
+    },
+    lambdaIntegrations: { "GET /items": FUNCTION_ARN },
+    specValues: { ordersUrl: "https://orders.example.com" },
+};
+
 const REFUSALS: Refusal[] = [
+    {
+        name: "an operation without an integration",
+        args: without(backends, "lambdaIntegrations"),
+        fixes: [
+            {
+                says: 'or serve it from a Lambda function with lambdaIntegrations: { "GET /items": fn.arn }',
+                apply: (a) => ({ ...a, lambdaIntegrations: { "GET /items": FUNCTION_ARN } }),
+            },
+        ],
+    },
+    {
+        name: "a placeholder without a value",
+        args: without(backends, "specValues"),
+        fixes: [
+            {
+                says: "add specValues: { ordersUrl: <value> }",
+                apply: (a) => ({ ...a, specValues: { ordersUrl: "https://orders.example.com" } }),
+            },
+            {
+                says: 'to keep the text {{ordersUrl}} as it is, pass ordersUrl: "{{ordersUrl}}"',
+                apply: (a) => ({ ...a, specValues: { ordersUrl: "{{ordersUrl}}" } }),
+            },
+        ],
+    },
+    {
+        name: "a specValues entry no placeholder uses",
+        args: { ...backends, specValues: { ordersUrl: "https://orders.example.com", itemsUrl: "x" } },
+        fixes: [
+            {
+                says: "or remove the entry",
+                apply: (a) => ({ ...a, specValues: { ordersUrl: "https://orders.example.com" } }),
+            },
+        ],
+    },
+    {
+        name: "a function's invokeArn for its ARN",
+        args: {
+            ...backends,
+            lambdaIntegrations: {
+                "GET /items": `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${FUNCTION_ARN}/invocations`,
+            },
+        },
+        fixes: [
+            {
+                says: `pass the function's ARN instead (fn.arn, here "${FUNCTION_ARN}")`,
+                apply: (a) => ({ ...a, lambdaIntegrations: { "GET /items": FUNCTION_ARN } }),
+            },
+        ],
+    },
     {
         name: "a misspelled argument",
         args: { ...petstore, publicOperation: ["GET /pets"] },

@@ -62,8 +62,9 @@ function make(r: {
         query: r.query.map(([name, v]) => ({ name, value: v, rawName: name, rawValue: v })),
         headers: [["Host", "h"], ...(r.tag === undefined ? [] : [["X-Tag", r.tag] as [string, string]])],
         sourceIp: "127.0.0.1",
-        caller: { arn: r.userArn, accessKey: "AKIA", accountId: "123456789012" },
+        caller: { arn: r.userArn, accessKey: "AKIA", accountId: "123456789012", userId: "AIDAEXAMPLE" },
         requestTimeEpoch: 0,
+        stageVariables: new Map(),
     };
 }
 

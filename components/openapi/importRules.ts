@@ -1,3 +1,4 @@
+import { hasPlaceholder, INTEGRATION_EXTENSION } from "./backends";
 import { Finding, IMPORT_RULES, ruleFinding } from "./findings";
 import { isJsonObject, JsonObject, listOperations, OpenApiDocument, Operation, operationKey } from "./operations";
 import { SpecVersion } from "./parse";
@@ -116,7 +117,6 @@ function pathProblem(path: string): string | undefined {
     return undefined;
 }
 
-const INTEGRATION_EXTENSION = "x-amazon-apigateway-integration";
 const INTEGRATION_TYPES = ["aws", "aws_proxy", "http", "http_proxy", "mock"];
 
 function integrationFindings(operations: readonly Operation[]): Finding[] {
@@ -132,7 +132,7 @@ function integrationFindings(operations: readonly Operation[]): Finding[] {
                     IMPORT_RULES.missingIntegration,
                     where,
                     `Operation ${key} (${where}) has no ${INTEGRATION_EXTENSION}.`,
-                    "Add an integration (mock, http, http_proxy, aws or aws_proxy).",
+                    `Add an integration (mock, http, http_proxy, aws or aws_proxy), or serve it from a Lambda function with lambdaIntegrations: { ${JSON.stringify(key)}: fn.arn }.`,
                 ),
             );
             continue;
@@ -183,8 +183,8 @@ function integrationFindings(operations: readonly Operation[]): Finding[] {
 
 function integrationUriProblem(type: string, uri: unknown): string | undefined {
     if (typeof uri !== "string" || uri.trim() === "") return "is missing";
-    // A stage variable is resolved per stage at request time: only AWS can judge the result.
-    if (uri.includes("${stageVariables.")) return undefined;
+    // A stage variable is resolved per stage at request time, a placeholder at `pulumi up`: only AWS can judge the result.
+    if (uri.includes("${stageVariables.") || hasPlaceholder(uri)) return undefined;
     if (type.startsWith("http")) {
         return /^https?:\/\/[^\s/]+\S*$/i.test(uri) ? undefined : `${JSON.stringify(uri)} is not an http(s) URL`;
     }

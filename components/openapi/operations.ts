@@ -70,3 +70,10 @@ export function parseOperationKey(entry: string): string | undefined {
     const known = [...OPERATION_VERBS.values()];
     return known.includes(verb) ? operationKey(verb, match[2]) : undefined;
 }
+
+/** Operation keys for a message: the first dozen, and how many there are in all. */
+export function describeOperations(keys: Iterable<string>): string {
+    const list = [...keys];
+    const shown = list.slice(0, 12).join(", ");
+    return list.length > 12 ? `${shown}, … (${list.length} in all)` : shown;
+}

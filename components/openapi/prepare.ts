@@ -1,4 +1,5 @@
 import { InvalidSecuredRestApiInput } from "../errors";
+import { fillPlaceholders, placeholderFindings, wireLambdaIntegrations } from "./backends";
 import { Finding, FindingKind, orderFindings, securityFinding } from "./findings";
 import { importFindings } from "./importRules";
 import { isJsonObject, JsonObject, listOperations, OpenApiDocument, operationKey } from "./operations";
@@ -25,6 +26,11 @@ export interface PreparedSpec {
      * `resolveSettings`) or silently ignore (kind `ignored`), one finding per rule, in that order.
      */
     readonly warnings: readonly Finding[];
+    /**
+     * The operations `lambdaIntegrations` wired: canonical operation key (`GET /items`) by entry as given.
+     * Their integration URIs are written already when the function ARN was known, pending otherwise.
+     */
+    readonly lambdaOperations: ReadonlyMap<string, string>;
 }
 
 export interface PrepareOptions {
@@ -34,6 +40,16 @@ export interface PrepareOptions {
     readonly resourcePolicy?: readonly ResourcePolicyStatement[];
     /** The API's endpoint type, which decides what the resource policy must and must not say. */
     readonly endpointType?: string;
+    /**
+     * Operations served by a Lambda function (`"VERB /path"` → its ARN, or undefined when only
+     * `pulumi up` knows it): each gets an `aws_proxy` integration.
+     */
+    readonly lambdaIntegrations?: Readonly<Record<string, string | undefined>>;
+    /**
+     * Values of the `{{name}}` placeholders inside the integrations (undefined when only `pulumi up`
+     * knows it): known ones are filled now, so the import rules judge what AWS will receive.
+     */
+    readonly specValues?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -49,6 +65,10 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     if (noPaths) throw InvalidSecuredRestApiInput.fromFindings([noPaths]);
 
     const integrity = validateDocument(document);
+    const specValues = options.specValues ?? {};
+    const placeholders = placeholderFindings(document, Object.keys(specValues));
+    fillPlaceholders(document, specValues);
+    const lambda = wireLambdaIntegrations(document, options.lambdaIntegrations ?? {});
     const { operations, findings: security } = secureDocument(document, version, options.publicOperations ?? []);
     if (options.resourcePolicy && options.resourcePolicy.length > 0)
         addPolicyStatements(document, policyStatementsForBody(options.resourcePolicy));
@@ -58,6 +78,8 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     const findings = orderFindings([
         ...integrity,
         ...security,
+        ...placeholders,
+        ...lambda.findings,
         ...resourcePolicyFindings(document, operations, options.endpointType ?? "REGIONAL"),
         ...importFindings(document, version),
         ...(size ? [size] : []),
@@ -65,7 +87,7 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     const fatal = findings.filter((f) => f.kind === FindingKind.Security || f.kind === FindingKind.Refused);
     if (fatal.length > 0) throw InvalidSecuredRestApiInput.fromFindings(fatal);
     assertEverySecured(document, operations);
-    return { version, document, body, operations, warnings: findings };
+    return { version, document, body, operations, warnings: findings, lambdaOperations: lambda.wired };
 }
 
 /** The contract, checked once more on what is sent: a method left otherwise is a bug, said loudly. */

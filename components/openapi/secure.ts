@@ -1,5 +1,6 @@
 import { Finding, securityFinding } from "./findings";
 import {
+    describeOperations,
     isJsonObject,
     JsonObject,
     listOperations,
@@ -105,7 +106,7 @@ export function secureDocument(
                 securityFinding(
                     "public-operation-unknown",
                     "publicOperations",
-                    `publicOperations entry ${JSON.stringify(entry)} matches no operation of the document. Operations are: ${describeKeys(definedKeys)}.`,
+                    `publicOperations entry ${JSON.stringify(entry)} matches no operation of the document. Operations are: ${describeOperations(definedKeys)}.`,
                 ),
             );
         } else {
@@ -215,10 +216,4 @@ export function requiresApiKey(document: OpenApiDocument, operation: JsonObject)
                 return isJsonObject(scheme) && classifyScheme(scheme) === "apiKey";
             }),
     );
-}
-
-function describeKeys(keys: Set<string>): string {
-    const list = [...keys];
-    const shown = list.slice(0, 12).join(", ");
-    return list.length > 12 ? `${shown}, … (${list.length} in all)` : shown;
 }

@@ -1,15 +1,18 @@
 import { APIGATEWAY_HANDLERS } from "./apigateway";
 import { IAM_HANDLERS } from "./iam";
 import { LOCAL_ACCOUNT_ID } from "./ids";
+import { LAMBDA_HANDLERS } from "./lambda";
 import { LOGS_HANDLERS } from "./logs";
 import {
     AccessKeyRecord,
     AttachedPolicy,
     CallerIdentity,
     DeploymentRecord,
+    FunctionRecord,
     HandlerTable,
     Inputs,
     LocalAwsError,
+    PermissionRecord,
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
@@ -22,7 +25,9 @@ export {
     AttachedPolicy,
     CallerIdentity,
     DeploymentRecord,
+    FunctionRecord,
     LocalAwsError,
+    PermissionRecord,
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
@@ -42,6 +47,16 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<string, string>> = {
                 Effect: "Allow",
                 Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
                 Resource: "arn:aws:execute-api:*:*:*",
+            },
+        ],
+    }),
+    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: "*",
             },
         ],
     }),
@@ -73,6 +88,9 @@ export class LocalAwsAccount {
     /** Managed policy ARNs attached per role name, and inline policies per role name. */
     readonly roleAttachments = new Map<string, Set<string>>();
     readonly roleInlinePolicies = new Map<string, AttachedPolicy[]>();
+    /** Lambda functions by name, and each one's resource policy statements (its permissions). */
+    readonly functions = new Map<string, FunctionRecord>();
+    readonly permissions = new Map<string, PermissionRecord[]>();
     /** Stage-wide method settings per `apiId/stage`, as set by MethodSettings `*\/*`. */
     readonly methodSettings = new Map<string, Record<string, unknown>>();
     /** The region's API Gateway CloudWatch role (`aws.apigateway.Account`); logging needs it. */
@@ -134,6 +152,7 @@ export class LocalAwsAccount {
         return {
             arn: user.arn,
             accountId: this.accountId,
+            userId: user.uniqueId,
             policies: this.policiesForUser(user.name),
             conditionKeys: [
                 ["aws:PrincipalArn", user.arn],
@@ -166,9 +185,37 @@ export class LocalAwsAccount {
     /** A managed policy's document, AWS's own or the account's; refused like IAM when it does not exist. */
     policyDocument(arn: string): string {
         const document = AWS_MANAGED_POLICIES[arn] ?? this.policies.get(arn)?.document;
+        if (document === undefined && /^arn:[^:]+:iam::aws:policy\//.test(arn))
+            throw new Error(
+                `Local mode does not know AWS's managed policy ${arn}; it knows ${Object.keys(AWS_MANAGED_POLICIES).join(", ")}. (An aws.lambda.CallbackFunction given neither role nor policies attaches nine broad AWS policies: pass policies: [aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole] or a role of your own.)`,
+            );
         if (document === undefined)
             throw new LocalAwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
         return document;
+    }
+
+    /**
+     * The function a Lambda API call names: its name, its ARN or partial ARN (`<account>:function:<name>`),
+     * each optionally qualified (`:<version or alias>`); refused like Lambda when there is none.
+     */
+    functionNamed(reference: unknown): { fn: FunctionRecord; qualifier: string | undefined } {
+        const text = String(reference);
+        const match =
+            /^(?:arn:([^:]+):lambda:([^:]+):)?(?:(\d{12}):function:)?([A-Za-z0-9_-]+)(?::(\$LATEST|[A-Za-z0-9_-]+))?$/.exec(
+                text,
+            );
+        const [, partition, region, accountId, name, qualifier] = match ?? [];
+        const fn = name === undefined ? undefined : this.functions.get(name);
+        const elsewhere =
+            (partition !== undefined && partition !== this.partition) ||
+            (region !== undefined && region !== this.region) ||
+            (accountId !== undefined && accountId !== this.accountId);
+        if (!fn || elsewhere)
+            throw new LocalAwsError(
+                "ResourceNotFoundException",
+                `Function not found: ${text.startsWith("arn:") ? text : `arn:${this.partition}:lambda:${this.region}:${this.accountId}:function:${text}`}`,
+            );
+        return { fn, qualifier: qualifier === "$LATEST" ? undefined : qualifier };
     }
 
     /** API Gateway refuses logging settings until the region's CloudWatch role is set. */
@@ -209,4 +256,4 @@ export class LocalAwsAccount {
 }
 
 /** Every resource type local mode emulates, by Pulumi type token, one table per AWS service. */
-const HANDLERS: HandlerTable = { ...APIGATEWAY_HANDLERS, ...LOGS_HANDLERS, ...IAM_HANDLERS };
+const HANDLERS: HandlerTable = { ...APIGATEWAY_HANDLERS, ...LOGS_HANDLERS, ...IAM_HANDLERS, ...LAMBDA_HANDLERS };

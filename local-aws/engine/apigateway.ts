@@ -71,6 +71,9 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
             stageName,
             deploymentId: deployment.id,
             invokeUrl: `${api.baseUrl}/${stageName}`,
+            variables: new Map(
+                Object.entries(isJsonObject(inputs.variables) ? inputs.variables : {}).map(([k, v]) => [k, String(v)]),
+            ),
         };
         account.stages.set(`${api.id}/${stageName}`, record);
         return {

@@ -25,6 +25,8 @@ export interface StageRecord {
     readonly stageName: string;
     readonly deploymentId: string;
     readonly invokeUrl: string;
+    /** The stage's variables (`${stageVariables.x}`), by name. */
+    readonly variables: ReadonlyMap<string, string>;
 }
 
 export interface UserRecord {
@@ -52,10 +54,42 @@ export interface RoleRecord {
 export interface CallerIdentity {
     readonly arn: string;
     readonly accountId: string;
+    /** IAM's unique id of the caller, `aws:userid` (`AIDA…` for a user), which API Gateway reports as `user` and `caller`. */
+    readonly userId: string;
     /** Every identity policy that applies (the user's own and its groups'). */
     readonly policies: readonly AttachedPolicy[];
     /** The caller's global condition keys (`aws:PrincipalArn`, `aws:userid`, …). */
     readonly conditionKeys: readonly (readonly [string, string])[];
+}
+
+/** A Lambda function as CreateFunction made it: what the gateway needs to run it. */
+export interface FunctionRecord {
+    readonly name: string;
+    /** `arn:<partition>:lambda:<region>:<account>:function:<name>`. */
+    readonly arn: string;
+    /** A Node.js runtime, e.g. `nodejs20.x`. */
+    readonly runtime: string;
+    /** `<module path>.<export>`, e.g. `index.handler`. */
+    readonly handler: string;
+    /** The function's code as Lambda unpacks it: its task root (`/var/task` in AWS). */
+    readonly codeDir: string;
+    /** `environment.variables`, by name. */
+    readonly environment: ReadonlyMap<string, string>;
+    readonly timeoutSeconds: number;
+    readonly memorySizeMb: number;
+    readonly roleArn: string;
+}
+
+/** One statement of a function's resource policy, as AddPermission (`aws.lambda.Permission`) made it. */
+export interface PermissionRecord {
+    readonly statementId: string;
+    readonly functionName: string;
+    /** The version or alias the statement is for; undefined for the unqualified function. */
+    readonly qualifier: string | undefined;
+    readonly action: string;
+    readonly principal: string;
+    readonly sourceArn: string | undefined;
+    readonly sourceAccount: string | undefined;
 }
 
 export interface AccessKeyRecord {
@@ -98,7 +132,8 @@ export class LocalAwsError extends Error {
 
 /** IAM refuses to store a policy document it cannot read; so does the local account. */
 export function requireValidPolicy(text: unknown, kind: "identity" | "resource" | "trust"): string {
-    const document = String(text);
+    // @pulumi/aws takes a policy as JSON text or as an object (aws.iam.PolicyDocument), which it sends as JSON.
+    const document = typeof text === "string" ? text : (JSON.stringify(text) ?? "");
     let parsed: unknown;
     try {
         parsed = JSON.parse(document);

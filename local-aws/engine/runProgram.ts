@@ -3,10 +3,13 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EndpointAllocator, LocalAwsAccount } from "./account";
 import { allRegistrationsSettled, LocalAwsMocks, useLocalAws } from "./mocks";
+import { settle } from "./outputs";
 import { loadStackConfig } from "./stackConfig";
 import { typeCheckProgram } from "./typeCheck";
 
 /** A stack output after the program ran: its value and whether Pulumi holds it as a secret. */
+export { settle } from "./outputs";
+
 export interface StackOutput {
     readonly value: unknown;
     readonly secret: boolean;
@@ -78,12 +81,6 @@ function loadProgram(projectDir: string, program: string, typeCheck: boolean): R
     delete require.cache[programPath];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(programPath) as Record<string, unknown>;
-}
-
-/** The value of an Output, or the error that produced it (apply() would hang on a failed resource). */
-export function settle<T>(output: pulumi.Output<T>): Promise<T | undefined> {
-    // `promise()` is the SDK's own accessor; it is not in the public typings.
-    return (output as unknown as { promise(): Promise<T | undefined> }).promise();
 }
 
 /** `pulumi stack output --json --show-secrets` shape: every output with secrets in clear. */

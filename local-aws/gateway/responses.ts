@@ -7,6 +7,8 @@
 export interface GatewayResponse {
     readonly status: number;
     readonly headers: Record<string, string>;
+    /** Headers with several values (a Lambda proxy response's `multiValueHeaders`). */
+    readonly multiValueHeaders?: Record<string, string[]>;
     readonly body: string | Buffer;
 }
 
@@ -79,6 +81,15 @@ export const forbidden = (): GatewayResponse => errorResponse(403, "ForbiddenExc
 /** API Gateway's answer when the integration fails or is misconfigured. */
 export const internalServerError = (message = "Internal server error"): GatewayResponse =>
     errorResponse(500, "InternalServerErrorException", { message });
+
+/** The integration did not answer within its timeout (29 s unless `timeoutInMillis` says less). */
+export const integrationTimedOut = (): GatewayResponse => ({
+    ...internalServerError("Endpoint request timed out"),
+    status: 504,
+});
+
+/** A Lambda function failed, or answered a proxy integration with something API Gateway cannot map. */
+export const badGatewayInternal = (): GatewayResponse => ({ ...internalServerError(), status: 502 });
 
 /** A content type that has no request template while passthrough is `NEVER`. */
 export const unsupportedMediaType = (): GatewayResponse =>

@@ -13,7 +13,9 @@ import {
     invokeResourceArn,
     NamedPolicy,
 } from "./authorize";
+import { Caller } from "./identity";
 import { runIntegration } from "./integrations";
+import { LambdaRuntimes } from "./lambdaRuntimes";
 import { MAX_HEADER_VALUES_BYTES, MAX_PAYLOAD_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
 import { parseStagePath, ResourcePath } from "./path";
 import {
@@ -82,6 +84,8 @@ export interface GatewayOptions {
     readonly onInternalError?: (error: Error) => void;
     /** How long one IAM evaluation may run. @default 1000 */
     readonly evaluationTimeoutMs?: number;
+    /** Receives each line a Lambda function writes, prefixed with its name. @default stderr */
+    readonly functionLog?: (line: string) => void;
 }
 
 /** A request as the gateway received it, with its one parsed path, used by every stage. */
@@ -131,9 +135,12 @@ export class LocalGateway {
     /** Failures of the gateway itself since it started (the first ones); `close()` reports them. */
     readonly internalErrors: Error[] = [];
     private internalErrorCount = 0;
+    /** The execution environments of the account's Lambda functions, each a process of its own. */
+    private readonly lambdaRuntimes: LambdaRuntimes;
 
     constructor(private readonly options: GatewayOptions = {}) {
         this.evaluator = new IamEvaluator(options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS);
+        this.lambdaRuntimes = new LambdaRuntimes({ log: options.functionLog });
     }
 
     /** Opens a listener for a new REST API and returns its base URL; pass as the engine's allocator. */
@@ -180,6 +187,7 @@ export class LocalGateway {
 
     /** Stops listening; rejects, listing them, if the gateway failed internally while serving. */
     async close(): Promise<void> {
+        await this.lambdaRuntimes.close();
         await Promise.all(
             this.servers.map(
                 (s) =>
@@ -217,6 +225,7 @@ export class LocalGateway {
                 typeof outcome.response.body === "string" ? Buffer.from(outcome.response.body) : outcome.response.body;
             res.writeHead(outcome.response.status, {
                 ...outcome.response.headers,
+                ...outcome.response.multiValueHeaders,
                 "Content-Length": body.length,
                 "x-amzn-RequestId": request.requestId,
                 // A body refused for its size is not read to its end: this connection cannot carry another request.
@@ -298,7 +307,7 @@ export class LocalGateway {
         if ((signed || deployment.resourcePolicy !== undefined) && methodArnTooLong(resourceArns))
             return { response: uriTooLong(), reason: "the method ARN is over API Gateway's 1,600 bytes" };
 
-        let caller: { arn: string; accessKey: string; accountId: string } | undefined;
+        let caller: Caller | undefined;
         if (signed) {
             const verification = verifySigV4(request, {
                 region: account.region,
@@ -327,7 +336,12 @@ export class LocalGateway {
                     reason: answer.reason,
                 };
             }
-            caller = { arn: identity.arn, accessKey: verification.accessKeyId, accountId: identity.accountId };
+            caller = {
+                arn: identity.arn,
+                accessKey: verification.accessKeyId,
+                accountId: identity.accountId,
+                userId: identity.userId,
+            };
         } else if (deployment.resourcePolicy !== undefined) {
             // API Gateway evaluates the resource policy for methods without authorization too.
             const answer = await this.decide(account, deployment, request, resourceArns, undefined);
@@ -343,11 +357,17 @@ export class LocalGateway {
             return { response: forbidden(), caller: caller?.arn, reason: "an API key is required" };
 
         const started = performance.now();
-        const response = await runIntegration(
-            route,
-            integrationRequest(request, account, api, stage, method, route, path, caller, deployment),
-        );
-        return { response, caller: caller?.arn, integrationMs: performance.now() - started };
+        const integrated = await runIntegration(route, {
+            ...integrationRequest(request, account, api, stage, method, route, path, caller, deployment),
+            methodArns: resourceArns,
+            lambda: { account, runtimes: this.lambdaRuntimes },
+        });
+        return {
+            response: integrated.response,
+            caller: caller?.arn,
+            reason: integrated.reason,
+            integrationMs: performance.now() - started,
+        };
     }
 
     /** The document a deployment froze, its routes, templates and resource policy, worked out once. */
@@ -435,7 +455,7 @@ function integrationRequest(
     method: string,
     route: Route,
     path: ResourcePath,
-    caller: { arn: string; accessKey: string; accountId: string } | undefined,
+    caller: Caller | undefined,
     deployment: DeployedApi,
 ) {
     return {
@@ -455,6 +475,10 @@ function integrationRequest(
         rawQuery: request.rawQuery,
         body: request.body,
         templates: deployment.templates,
+        stageVariables: stage.variables,
+        document: deployment.document,
+        deploymentId: deployment.deploymentId,
+        host: headerValues(request.headers, "host")[0] ?? "",
     };
 }
 

@@ -1,5 +1,6 @@
 import { Compile, parse } from "velocityjs";
 import { isJsonObject, listOperations, OpenApiDocument } from "../../components/openapi/operations";
+import { Caller, requestIdentity } from "./identity";
 import { headerValues, QueryParameter } from "./sigv4";
 import { inputPart, templateInputs, TemplateInputs } from "./templateInputs";
 
@@ -22,8 +23,10 @@ export interface TemplateRequest {
     readonly headers: readonly (readonly [string, string])[];
     readonly sourceIp: string;
     /** The signed caller (undefined for a method without authorization). */
-    readonly caller: { readonly arn: string; readonly accessKey: string; readonly accountId: string } | undefined;
+    readonly caller: Caller | undefined;
     readonly requestTimeEpoch: number;
+    /** The stage's variables, by name. */
+    readonly stageVariables: ReadonlyMap<string, string>;
 }
 
 /** A template compiled once per deployment, what of the request it reads, and its outputs so far. */
@@ -165,7 +168,6 @@ function templateContext(request: TemplateRequest): TemplateContext {
             return request.pathParams.get(name) ?? querystring[name] ?? headerNamed(name) ?? "";
         },
     };
-    const caller = request.caller;
     const context = {
         requestId: request.requestId,
         extendedRequestId: request.requestId,
@@ -177,17 +179,9 @@ function templateContext(request: TemplateRequest): TemplateContext {
         path: request.path,
         protocol: "HTTP/1.1",
         requestTimeEpoch: request.requestTimeEpoch,
-        identity: {
-            sourceIp: request.sourceIp,
-            userArn: caller?.arn ?? null,
-            user: caller?.arn ?? null,
-            accessKey: caller?.accessKey ?? null,
-            caller: caller?.arn ?? null,
-            accountId: caller?.accountId ?? null,
-            userAgent: headerNamed("user-agent") ?? null,
-        },
+        identity: requestIdentity(request.caller, request.sourceIp, headerNamed("user-agent")),
     };
-    const stageVariables = Object.create(null) as Record<string, string>;
+    const stageVariables = plainMap(request.stageVariables);
     return { variables: { input, context, util: UTIL, stageVariables }, body };
 }
 

@@ -1,0 +1,82 @@
+import { createHash } from "crypto";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { InvalidSecuredRestApiInput } from "./errors";
+import { fillBackends, functionArnProblem } from "./openapi/backends";
+import { operationPattern } from "./operationPolicy";
+import { Settings } from "./settings";
+
+/** The principal API Gateway invokes Lambda functions as. */
+export const API_GATEWAY_PRINCIPAL = "apigateway.amazonaws.com";
+
+/**
+ * The body API Gateway imports: the secured document with the values only `pulumi up` knows filled in
+ * (`specValues` placeholders, the URIs of the Lambda functions of `lambdaIntegrations`). Everything about
+ * the document was checked before anything was registered; what is filled here are values only.
+ */
+export function resolvedBody(name: string, settings: Settings): pulumi.Output<string> {
+    const entryOf = new Map([...settings.spec.lambdaOperations].map(([entry, key]) => [key, entry]));
+    return pulumi
+        .all([pulumi.all(settings.specValues), pulumi.all(Object.fromEntries(settings.lambdaIntegrations))])
+        .apply(([specValues, arns]) => {
+            const problems = Object.entries(arns).flatMap(
+                ([key, arn]) => functionArnProblem(entryOf.get(key)!, arn) ?? [],
+            );
+            if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems, name);
+            return fillBackends(settings.spec.body, { specValues, lambdaArns: new Map(Object.entries(arns)) });
+        });
+}
+
+/**
+ * One `aws.lambda.Permission` per operation a Lambda function serves, letting API Gateway invoke it for
+ * that operation of this API only: `sourceArn` `<executionArn>/*\/<VERB>/<path>`, any stage, path
+ * parameters as `*`, `ANY` as `*`, the root as `/` (`…/*\/GET/`), as CDK's `LambdaIntegration` scopes it.
+ * A function serving several operations gets one permission for each.
+ */
+export function lambdaPermissions(
+    name: string,
+    settings: Settings,
+    restApi: aws.apigateway.RestApi,
+    parent: pulumi.Resource,
+): aws.lambda.Permission[] {
+    const keys = [...settings.lambdaIntegrations.keys()];
+    const names = permissionNames(name, keys);
+    return keys.map((key, i) => {
+        const [verb, path] = key.split(" ");
+        return new aws.lambda.Permission(
+            names[i],
+            {
+                action: "lambda:InvokeFunction",
+                function: settings.lambdaIntegrations.get(key)!,
+                principal: API_GATEWAY_PRINCIPAL,
+                sourceArn: pulumi.interpolate`${restApi.executionArn}/*/${operationPattern(verb, path)}`,
+            },
+            { parent },
+        );
+    });
+}
+
+/**
+ * Resource names that say which operation each permission is for (`api-lambda-get-items-id`); when two
+ * operations would read alike (`/a-b` and `/a/b`), both get a short hash of their key, so names stay unique
+ * and stable whatever else the document holds.
+ */
+export function permissionNames(name: string, keys: readonly string[]): string[] {
+    const readable = keys.map((key) => {
+        const [verb, path] = key.split(" ");
+        const words = path
+            .split("/")
+            .map((s) => s.replace(/[{}+]/g, "").replace(/[^A-Za-z0-9_-]/g, "_"))
+            .filter((s) => s !== "");
+        return `${name}-lambda-${verb.toLowerCase()}-${words.length === 0 ? "root" : words.join("-")}`;
+    });
+    return readable.map((candidate, i) =>
+        readable.indexOf(candidate) === readable.lastIndexOf(candidate)
+            ? candidate
+            : `${candidate}-${shortHash(keys[i])}`,
+    );
+}
+
+function shortHash(text: string): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, 8);
+}
