@@ -1,18 +1,25 @@
+import { awsManagedPolicyArn } from "../../components/arns";
 import { APIGATEWAY_HANDLERS } from "./apigateway";
+import { COGNITO_HANDLERS } from "./cognito";
 import { IAM_HANDLERS } from "./iam";
 import { LOCAL_ACCOUNT_ID } from "./ids";
 import { LOGS_HANDLERS } from "./logs";
+import { sessionIdentity } from "./sessions";
 import {
     AccessKeyRecord,
     AttachedPolicy,
     CallerIdentity,
     DeploymentRecord,
     HandlerTable,
+    IdentityPoolRecord,
     Inputs,
+    IssuedCredential,
     LocalAwsError,
+    OidcProviderRecord,
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
+    SessionRecord,
     StageRecord,
     UserRecord,
 } from "./records";
@@ -26,6 +33,7 @@ export {
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
+    SessionRecord,
     StageRecord,
     UserRecord,
 } from "./records";
@@ -33,19 +41,28 @@ export {
 /** Gives each REST API the base URL the gateway will serve it at. */
 export type EndpointAllocator = (restApiId: string) => Promise<string>;
 
-/** AWS's managed policies that local mode knows, with their documents as AWS publishes them. */
-export const AWS_MANAGED_POLICIES: Readonly<Record<string, string>> = {
-    "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess": JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
-                Resource: "arn:aws:execute-api:*:*:*",
-            },
-        ],
-    }),
+/** AWS's managed policies that local mode knows, by name, with their documents as AWS publishes them. */
+export const AWS_MANAGED_POLICIES: Readonly<Record<string, (partition: string) => string>> = {
+    AmazonAPIGatewayInvokeFullAccess: (partition) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
+                    Resource: `arn:${partition}:execute-api:*:*:*`,
+                },
+            ],
+        }),
 };
+
+/** Which account a local account is, and in which partition. */
+export interface AccountIdentity {
+    /** @default "123456789012" */
+    readonly accountId?: string;
+    /** @default "aws" */
+    readonly partition?: string;
+}
 
 /**
  * An in-memory model of one AWS account and region: the API Gateway and IAM resources the component
@@ -53,9 +70,9 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<string, string>> = {
  * local gateway reads from it.
  */
 export class LocalAwsAccount {
-    readonly accountId = LOCAL_ACCOUNT_ID;
+    readonly accountId: string;
     /** The AWS partition the account lives in. */
-    readonly partition = "aws";
+    readonly partition: string;
     readonly restApis = new Map<string, RestApiRecord>();
     readonly deployments = new Map<string, DeploymentRecord>();
     readonly stages = new Map<string, StageRecord>();
@@ -73,6 +90,12 @@ export class LocalAwsAccount {
     /** Managed policy ARNs attached per role name, and inline policies per role name. */
     readonly roleAttachments = new Map<string, Set<string>>();
     readonly roleInlinePolicies = new Map<string, AttachedPolicy[]>();
+    /** IAM OIDC identity providers by issuer (without `https://`): one per issuer, as in IAM. */
+    readonly oidcProviders = new Map<string, OidcProviderRecord>();
+    /** Cognito identity pools by id. */
+    readonly identityPools = new Map<string, IdentityPoolRecord>();
+    /** Temporary credentials STS issued for this account's roles, by access key id. */
+    readonly sessions = new Map<string, SessionRecord>();
     /** Stage-wide method settings per `apiId/stage`, as set by MethodSettings `*\/*`. */
     readonly methodSettings = new Map<string, Record<string, unknown>>();
     /** The region's API Gateway CloudWatch role (`aws.apigateway.Account`); logging needs it. */
@@ -85,7 +108,11 @@ export class LocalAwsAccount {
         /** Gives each REST API the base URL the gateway will serve it at. */
         readonly allocateEndpoint: EndpointAllocator = (id) =>
             Promise.resolve(`https://${id}.execute-api.${region}.amazonaws.com`),
-    ) {}
+        identity: AccountIdentity = {},
+    ) {
+        this.accountId = identity.accountId ?? LOCAL_ACCOUNT_ID;
+        this.partition = identity.partition ?? "aws";
+    }
 
     /** The stage a gateway request reaches, looked up by REST API id and stage name. */
     stage(restApiId: string, stageName: string): StageRecord | undefined {
@@ -120,14 +147,26 @@ export class LocalAwsAccount {
         ];
     }
 
-    /** What SigV4 verification needs of an access key: its secret, for an active key only. */
-    credentialFor(accessKeyId: string): { secretAccessKey: string } | undefined {
+    /**
+     * What SigV4 verification needs of an access key: its secret, for an active key only; for
+     * temporary credentials also the session token and when they expire.
+     */
+    credentialFor(accessKeyId: string): IssuedCredential | undefined {
+        const session = this.sessions.get(accessKeyId);
+        if (session)
+            return {
+                secretAccessKey: session.secretAccessKey,
+                sessionToken: session.sessionToken,
+                expiration: session.expiration,
+            };
         const key = this.accessKeys.get(accessKeyId);
         return key && key.status === "Active" ? { secretAccessKey: key.secret } : undefined;
     }
 
-    /** The identity behind an access key whose signature was accepted. */
+    /** The identity behind an access key whose signature was accepted: a user, or a role session. */
     identityOfAccessKey(accessKeyId: string): CallerIdentity {
+        const session = this.sessions.get(accessKeyId);
+        if (session) return sessionIdentity(this, session);
         const key = this.accessKeys.get(accessKeyId);
         const user = key && this.users.get(key.userName);
         if (!user) throw new Error(`Access key ${accessKeyId} was accepted but belongs to no user of the account.`);
@@ -165,7 +204,10 @@ export class LocalAwsAccount {
 
     /** A managed policy's document, AWS's own or the account's; refused like IAM when it does not exist. */
     policyDocument(arn: string): string {
-        const document = AWS_MANAGED_POLICIES[arn] ?? this.policies.get(arn)?.document;
+        const managed = Object.entries(AWS_MANAGED_POLICIES).find(
+            ([name]) => awsManagedPolicyArn(this.partition, name) === arn,
+        )?.[1];
+        const document = managed?.(this.partition) ?? this.policies.get(arn)?.document;
         if (document === undefined)
             throw new LocalAwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
         return document;
@@ -206,7 +248,16 @@ export class LocalAwsAccount {
         }
         return name;
     }
+
+    /** The role an ARN of this account names, or undefined. */
+    roleOfArn(arn: string): RoleRecord | undefined {
+        const name = arn.startsWith(`arn:${this.partition}:iam::${this.accountId}:role/`)
+            ? arn.split("/").pop()
+            : undefined;
+        const role = name === undefined ? undefined : this.roles.get(name);
+        return role?.arn === arn ? role : undefined;
+    }
 }
 
 /** Every resource type local mode emulates, by Pulumi type token, one table per AWS service. */
-const HANDLERS: HandlerTable = { ...APIGATEWAY_HANDLERS, ...LOGS_HANDLERS, ...IAM_HANDLERS };
+const HANDLERS: HandlerTable = { ...APIGATEWAY_HANDLERS, ...LOGS_HANDLERS, ...IAM_HANDLERS, ...COGNITO_HANDLERS };
