@@ -4,6 +4,7 @@ import { isJsonObject, OpenApiDocument } from "../../components/openapi/operatio
 import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
+import { CredentialDirectory } from "../engine/accounts";
 import { newRequestId } from "../engine/ids";
 import {
     DEFAULT_EVALUATION_TIMEOUT_MS,
@@ -13,6 +14,7 @@ import {
     invokeResourceArn,
     NamedPolicy,
 } from "./authorize";
+import { withGatewayResponse } from "./gatewayResponses";
 import { runIntegration } from "./integrations";
 import { MAX_HEADER_VALUES_BYTES, MAX_PAYLOAD_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
 import { parseStagePath, ResourcePath } from "./path";
@@ -114,6 +116,8 @@ interface Outcome {
 export class LocalGateway {
     private readonly servers: http.Server[] = [];
     private account: LocalAwsAccount | undefined;
+    /** Where callers' keys are looked up: the account itself, or every account of the run. */
+    private credentials: CredentialDirectory | undefined;
     private readonly deployments = new Map<string, DeployedApi>();
     /** IAM decisions by caller, resource, context and account revision, as AWS caches policy evaluations. */
     private readonly decisions = new Map<string, InvokeAnswer>();
@@ -155,9 +159,14 @@ export class LocalGateway {
         return `http://${LOOPBACK}:${listening}`;
     };
 
-    /** Starts answering requests from the account's deployed stages. */
-    serve(account: LocalAwsAccount): void {
+    /**
+     * Starts answering requests from the account's deployed stages, for callers whose keys `credentials`
+     * knows (by default the account's own users and role sessions; pass every account of the run to let
+     * another account's principals in, as far as both halves of IAM allow).
+     */
+    serve(account: LocalAwsAccount, credentials: CredentialDirectory = account): void {
         this.account = account;
+        this.credentials = credentials;
     }
 
     /** Stops listening; rejects, listing them, if the gateway failed internally while serving. */
@@ -249,6 +258,23 @@ export class LocalGateway {
         const stage = stagePath ? account.stage(api.id, stagePath.stage) : undefined;
         if (!stagePath || !stage) return { response: missingAuthenticationToken() };
         const deployment = this.deployed(account, stage.deploymentId);
+        const outcome = await this.authorizeAndRun(account, api, request, stage, stagePath, deployment);
+        // API Gateway's own answers take the API's gateway responses (CORS headers, say); the integration's do not.
+        return outcome.integrationMs !== undefined
+            ? outcome
+            : { ...outcome, response: withGatewayResponse(deployment.document, request, outcome.response) };
+    }
+
+    /** Route, then SigV4 and IAM (or the resource policy alone for a public method), then the integration. */
+    private async authorizeAndRun(
+        account: LocalAwsAccount,
+        api: RestApiRecord,
+        request: GatewayRequest,
+        stage: StageRecord,
+        stagePath: NonNullable<ReturnType<typeof parseStagePath>>,
+        deployment: DeployedApi,
+    ): Promise<Outcome> {
+        const credentials = this.credentials ?? account;
         const method = routedMethod(request);
         const path = stagePath.resource;
         const route = path && method ? findRoute(deployment.routes, method, path.segments) : undefined;
@@ -277,7 +303,7 @@ export class LocalGateway {
                 region: account.region,
                 service: "execute-api",
                 now: this.options.now,
-                lookup: (id) => account.credentialFor(id),
+                lookup: (id) => credentials.credentialFor(id),
             });
             if (!verification.ok) return { response: verification.response };
             if (
@@ -291,7 +317,7 @@ export class LocalGateway {
                     ),
                 };
             }
-            const identity = account.identityOfAccessKey(verification.accessKeyId);
+            const identity = credentials.identityOfAccessKey(verification.accessKeyId);
             const answer = await this.decide(account, deployment, request, resourceArns, identity);
             if (answer.decision !== "Allowed") {
                 return {
@@ -359,7 +385,7 @@ export class LocalGateway {
             context,
         };
         const who = principal?.arn ?? "";
-        const scope = `${account.revision}|${deployment.deploymentId}|${who}`;
+        const scope = `${account.revision}|${this.credentials?.revision ?? 0}|${deployment.deploymentId}|${who}`;
         let mentioned = this.mentionedKeys.get(scope);
         if (!mentioned) {
             const text = [...(principal?.policies ?? []).map((p) => p.document), deployment.resourcePolicy ?? ""]
@@ -473,29 +499,29 @@ function deployedResourcePolicy(document: OpenApiDocument, executionArn: string)
     });
 }
 
-function splitTarget(target: string): { rawPath: string; rawQuery: string } {
+export function splitTarget(target: string): { rawPath: string; rawQuery: string } {
     const queryAt = target.indexOf("?");
     return queryAt < 0
         ? { rawPath: target, rawQuery: "" }
         : { rawPath: target.slice(0, queryAt), rawQuery: target.slice(queryAt + 1) };
 }
 
-function headerPairs(raw: string[]): [string, string][] {
+export function headerPairs(raw: string[]): [string, string][] {
     const pairs: [string, string][] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
     return pairs;
 }
 
-/** The request body, or undefined past API Gateway's payload limit. */
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+/** The request body, or undefined past the limit (API Gateway's payload limit by default). */
+export function readBody(req: http.IncomingMessage, limit = MAX_PAYLOAD_BYTES): Promise<Buffer | undefined> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
         req.on("data", (chunk: Buffer) => {
             size += chunk.length;
-            if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+            if (size <= limit) chunks.push(chunk);
         });
-        req.on("end", () => resolve(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
+        req.on("end", () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
         req.on("error", reject);
     });
 }
