@@ -128,6 +128,7 @@ export function attachGrants(plan: CallerPlan, policies: InvokePolicies, context
 
 /** Each cross-account grant's principals with the identity-policy documents their account must attach. */
 export function crossAccountPolicies(plan: CallerPlan, context: CallerContext): pulumi.Output<CrossAccountPolicy[]> {
+    if (plan.crossAccount.length === 0) return pulumi.output([]);
     return pulumi.all([context.stageExecutionArn, context.aws.partition]).apply(([arn, partition]) =>
         plan.crossAccount.map((grant, i) => ({
             principals: grant.principals.map((p, j) =>

@@ -422,9 +422,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         this.invokePolicy = this.invokePolicies[0];
         const policyArns =
             settings.invokePolicy === "managed"
-                ? [
-                      pulumi.interpolate`${provider.partition.apply((p) => awsManagedPolicyArn(p, MANAGED_INVOKE_POLICY_NAME))}`,
-                  ]
+                ? [provider.partition.apply((p) => awsManagedPolicyArn(p, MANAGED_INVOKE_POLICY_NAME))]
                 : this.invokePolicies.map((p) => p.arn);
         this.policyArn = policyArns[0];
         // Permissions go to the group, never to the user: swapping or adding users keeps one policy.
