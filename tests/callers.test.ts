@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as aws4 from "aws4";
 import * as pulumi from "@pulumi/pulumi";
 import {
     AssumeRoleCommand,
@@ -186,6 +187,75 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
                 `User: arn:aws:iam::123456789012:user/outsider is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
             );
         }
+    });
+
+    it("STS over plain form posts: unsigned, mis-signed and expired callers, unknown issuers and audiences get STS's errors", async () => {
+        const post = async (form: Record<string, string>, key?: Credentials) => {
+            const body = new URLSearchParams({ Version: "2011-06-15", ...form }).toString();
+            const endpoint = new URL(local.identity.url);
+            const headers: Record<string, string> = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Amz-Date": now()
+                    .toISOString()
+                    .replace(/[-:]|\.\d{3}/g, ""),
+            };
+            const signed: Record<string, string> = key
+                ? (aws4.sign(
+                      {
+                          host: endpoint.host,
+                          path: "/",
+                          method: "POST",
+                          service: "sts",
+                          region: o.region,
+                          headers,
+                          body,
+                      },
+                      key,
+                  ).headers as Record<string, string>)
+                : headers;
+            delete signed.Host;
+            delete signed["Content-Length"];
+            const answer = await fetch(local.identity.url, { method: "POST", headers: signed, body });
+            const text = await answer.text();
+            return { status: answer.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], text };
+        };
+        const assumeForm = { Action: "AssumeRole", RoleArn: o.roleArn, RoleSessionName: "form" };
+        expect((await post(assumeForm, o.caller)).text).to.match(
+            /^<AssumeRoleResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><AssumeRoleResult><AssumedRoleUser>/,
+        );
+        expect(await post(assumeForm)).to.deep.include({ status: 403, code: "MissingAuthenticationToken" });
+        const wrongSecret = { ...o.caller, secretAccessKey: "x".repeat(40) };
+        expect(await post(assumeForm, wrongSecret)).to.deep.include({ status: 403, code: "SignatureDoesNotMatch" });
+        const session = await assume(o.caller, o.roleArn, 900);
+        expect(await post(assumeForm, { ...session, sessionToken: undefined })).to.deep.include({
+            code: "InvalidClientTokenId",
+        });
+        skewMs = 901_000;
+        try {
+            expect(await post({ Action: "GetCallerIdentity" }, session)).to.deep.include({ code: "ExpiredToken" });
+        } finally {
+            skewMs = 0;
+        }
+        const web = (issuer: string, audience: string) => ({
+            Action: "AssumeRoleWithWebIdentity",
+            RoleArn: o.roleArn,
+            RoleSessionName: "web",
+            WebIdentityToken: local.identity.issueWebIdentityToken({
+                issuer,
+                subject: `repo:${REPOSITORY}:ref:refs/heads/main`,
+                audience,
+            }),
+        });
+        const noProvider = await post(web("gitlab.com", "sts.amazonaws.com"));
+        expect(noProvider).to.deep.include({ status: 400, code: "InvalidIdentityToken" });
+        expect(noProvider.text).to.include("No OpenIDConnect provider found in your account for https://gitlab.com");
+        expect(await post(web("token.actions.githubusercontent.com", "another-audience"))).to.deep.include({
+            code: "InvalidIdentityToken",
+        });
+        expect(await post({ ...assumeForm, Policy: "{}" }, o.caller)).to.deep.include({
+            status: 400,
+            code: "ValidationError",
+        });
     });
 
     it("refuses expired credentials as AWS does, and STS refuses durations the role does not allow", async () => {
