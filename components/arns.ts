@@ -27,11 +27,6 @@ export function executeApiArnPrefix(partition: string, region: string, accountId
     return `arn:${partition}:execute-api:${region}:${accountId}`;
 }
 
-/** `arn:<partition>:iam::<account>:oidc-provider/<issuer>`: an IAM OIDC identity provider (issuer without `https://`). */
-export function oidcProviderArn(partition: string, accountId: string, issuer: string): string {
-    return iamArn(partition, accountId, `oidc-provider/${issuer}`);
-}
-
 /** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`: a role session as IAM names the caller. */
 export function assumedRoleArn(partition: string, accountId: string, roleName: string, sessionName: string): string {
     return `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;

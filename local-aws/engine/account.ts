@@ -1,4 +1,4 @@
-import { awsManagedPolicyArn } from "../../components/arns";
+import { awsManagedPolicyArn, iamArn } from "../../components/arns";
 import { APIGATEWAY_HANDLERS } from "./apigateway";
 import { COGNITO_HANDLERS } from "./cognito";
 import { IAM_HANDLERS } from "./iam";
@@ -225,7 +225,7 @@ export class LocalAwsAccount {
 
     /** `arn:<partition>:iam::<account>:<kind>/<name>`. */
     iamArn(kind: string, name: string): string {
-        return `arn:${this.partition}:iam::${this.accountId}:${kind}/${name}`;
+        return iamArn(this.partition, this.accountId, `${kind}/${name}`);
     }
 
     requireGroup(name: unknown): string {
