@@ -1,2 +1,11 @@
-export { ApiCredentials, createSignedFetch, SignedFetch, SignedRequestInit } from "./signedFetch";
+export {
+    ApiCredentials,
+    ApiEndpointWithCredentials,
+    createSignedFetch,
+    CredentialsProvider,
+    SignedFetch,
+    SignedRequestInit,
+    TemporaryCredentials,
+} from "./signedFetch";
 export { postmanEnvironment, PostmanEnvironment } from "./postman";
+export { fromCredentialProcess } from "./credentialProcess";

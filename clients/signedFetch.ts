@@ -24,7 +24,36 @@ export interface SignedRequestInit {
 export type SignedFetch = (path: string, init?: SignedRequestInit) => Promise<Response>;
 
 /**
- * A `fetch` that signs every request with SigV4 for `execute-api`, from the stack outputs.
+ * Credentials to sign with: long-term keys, or temporary ones (a role session, an identity pool's
+ * guest or user) with their session token and expiry, the shape `@aws-sdk/credential-providers` gives.
+ */
+export interface TemporaryCredentials {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    /** Sent as `X-Amz-Security-Token`; required with temporary credentials. */
+    readonly sessionToken?: string;
+    /** When they stop working; the provider is asked again before then. */
+    readonly expiration?: Date;
+}
+
+/** Anything that gives credentials when asked, e.g. `fromCognitoIdentityPool(…)` or `fromTemporaryCredentials(…)`. */
+export type CredentialsProvider = () => Promise<TemporaryCredentials>;
+
+/** The API to call, and where the credentials come from (instead of the keys in the stack outputs). */
+export interface ApiEndpointWithCredentials {
+    /** The stage URL, e.g. `https://abc123.execute-api.us-west-2.amazonaws.com/test`. */
+    readonly invokeUrl: string;
+    /** The region to sign for. */
+    readonly region: string;
+    readonly credentials: TemporaryCredentials | CredentialsProvider;
+}
+
+/** Credentials are asked for again when they expire within this (the AWS SDKs' own margin). */
+export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * A `fetch` that signs every request with SigV4 for `execute-api`: from the stack outputs' keys, or
+ * from a credentials provider (temporary credentials, refreshed before they expire).
  *
  * @example
  * ```ts
@@ -34,13 +63,29 @@ export type SignedFetch = (path: string, init?: SignedRequestInit) => Promise<Re
  * const pets = await (await api("/pets")).json();
  * await api("/pets", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ type: "cat", price: 9 }) });
  * ```
+ * @example
+ * ```ts
+ * import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
+ * const api = createSignedFetch({ invokeUrl, region, credentials: fromCognitoIdentityPool({ identityPoolId, clientConfig: { region } }) });
+ * ```
  */
-export function createSignedFetch(credentials: ApiCredentials): SignedFetch {
-    assertApiCredentials(credentials, "createSignedFetch's credentials");
-    const base = new URL(credentials.invokeUrl);
+export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCredentials): SignedFetch {
+    const where = "createSignedFetch's credentials";
+    if ("credentials" in config) {
+        assertApiEndpoint(config, where);
+        const credentials = config.credentials as unknown;
+        if (typeof credentials !== "function" && (typeof credentials !== "object" || credentials === null))
+            throw new Error(
+                `${where}: credentials must be { accessKeyId, secretAccessKey, sessionToken? } or a provider function.`,
+            );
+    } else assertApiCredentials(config, where);
+    const credentialsNow =
+        "credentials" in config ? refreshing(config.credentials, where) : () => Promise.resolve(config);
+    const base = new URL(config.invokeUrl);
     const basePath = base.pathname.replace(/\/$/, "");
     return async (path, init = {}) => {
         const url = requestUrl(base, basePath, path);
+        const credentials = await credentialsNow();
         const method = (init.method ?? "GET").toUpperCase();
         const signed = aws4.sign(
             {
@@ -48,7 +93,7 @@ export function createSignedFetch(credentials: ApiCredentials): SignedFetch {
                 path: url.pathname + url.search,
                 method,
                 service: "execute-api",
-                region: credentials.region,
+                region: config.region,
                 headers: { ...init.headers },
                 body: init.body,
             },
@@ -83,6 +128,63 @@ function requestUrl(base: URL, basePath: string, target: string): URL {
     return url;
 }
 
+/**
+ * Credentials from a provider, asked for once and again only when they expire within
+ * {@link CREDENTIALS_REFRESH_MARGIN_MS} (concurrent requests share one refresh); fixed credentials as given.
+ */
+function refreshing(
+    source: TemporaryCredentials | CredentialsProvider,
+    where: string,
+): () => Promise<TemporaryCredentials> {
+    if (typeof source !== "function") return () => Promise.resolve(source);
+    let current: Promise<TemporaryCredentials> | undefined;
+    let expiresAt = -Infinity;
+    const ask = async () => {
+        const credentials = await source();
+        if (typeof credentials?.accessKeyId !== "string" || typeof credentials.secretAccessKey !== "string")
+            throw new Error(`${where}: the credentials provider gave no accessKeyId and secretAccessKey.`);
+        const expiration = credentials.expiration?.getTime() ?? Infinity;
+        if (expiration <= Date.now())
+            throw new Error(
+                `${where}: the credentials provider gave credentials that expired at ${credentials.expiration!.toISOString()}.`,
+            );
+        expiresAt = expiration;
+        return credentials;
+    };
+    return () => {
+        if (!current || expiresAt - CREDENTIALS_REFRESH_MARGIN_MS <= Date.now()) {
+            expiresAt = Infinity; // one refresh at a time: requests meanwhile wait for it
+            current = ask();
+            current.catch(() => {
+                current = undefined;
+            });
+        }
+        return current;
+    };
+}
+
+/** What a client needs of the stack outputs when its credentials come from elsewhere: an http(s) invoke URL and a region. */
+export function assertApiEndpoint(
+    value: unknown,
+    where: string,
+): asserts value is { invokeUrl: string; region: string } {
+    const record = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+    const missing = ["invokeUrl", "region"].filter((k) => typeof record[k] !== "string" || record[k] === "");
+    if (missing.length > 0) throw new Error(`${where} lacks ${missing.join(", ")}.`);
+    assertHttpUrl(record.invokeUrl, where);
+}
+
+function assertHttpUrl(invokeUrl: unknown, where: string): void {
+    let url: URL | undefined;
+    try {
+        url = new URL(invokeUrl as string);
+    } catch {
+        url = undefined;
+    }
+    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:"))
+        throw new Error(`${where}: invokeUrl ${JSON.stringify(invokeUrl)} is not an http(s) URL.`);
+}
+
 /** The stack outputs a client needs: every credential, and an http(s) invoke URL. */
 const REQUIRED_OUTPUTS = ["invokeUrl", "region", "accessKeyId", "secretAccessKey"] as const;
 
@@ -100,12 +202,5 @@ export function assertApiCredentials(value: unknown, where: string): asserts val
     }
     if (missing.length > 0)
         throw new Error(`${where} lacks ${missing.join(", ")}; export them from the program (see index.ts).`);
-    let url: URL | undefined;
-    try {
-        url = new URL(record.invokeUrl as string);
-    } catch {
-        url = undefined;
-    }
-    if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:"))
-        throw new Error(`${where}: invokeUrl ${JSON.stringify(record.invokeUrl)} is not an http(s) URL.`);
+    assertHttpUrl(record.invokeUrl, where);
 }

@@ -1,3 +1,12 @@
+import type {
+    CrossAccountGrant,
+    IdentityPoolArgs,
+    InvokeGrant,
+    InvokeRoleArgs,
+    UserPoolProvider,
+    WebIdentityTrust,
+} from "./callers";
+import type { CorsArgs } from "./cors";
 import type { PolicyPrincipal, ResourcePolicyStatement } from "./resourcePolicy";
 import type { AccessLogArgs, SecuredRestApiArgs } from "./securedRestApi";
 import type { ThrottleSettings } from "./settings";
@@ -24,7 +33,38 @@ const ARGUMENTS: Record<keyof SecuredRestApiArgs, true> = {
     specValues: true,
     description: true,
     tags: true,
+    createUser: true,
+    grants: true,
+    crossAccountGrants: true,
+    role: true,
+    identityPool: true,
+    cors: true,
 };
+const GRANT: Record<keyof InvokeGrant, true> = { roles: true, users: true, groups: true, operations: true };
+const CROSS_ACCOUNT_GRANT: Record<keyof CrossAccountGrant, true> = { principals: true, operations: true };
+const ROLE: Record<keyof InvokeRoleArgs, true> = {
+    trustedPrincipals: true,
+    trustedServices: true,
+    webIdentities: true,
+    externalId: true,
+    operations: true,
+    maxSessionDurationSeconds: true,
+};
+const WEB_IDENTITY: Record<keyof WebIdentityTrust, true> = {
+    issuer: true,
+    providerArn: true,
+    audiences: true,
+    subjects: true,
+};
+const IDENTITY_POOL: Record<keyof IdentityPoolArgs, true> = {
+    userPool: true,
+    allowUnauthenticatedIdentities: true,
+    authenticatedOperations: true,
+    unauthenticatedOperations: true,
+    identityPoolName: true,
+};
+const USER_POOL: Record<keyof UserPoolProvider, true> = { userPoolId: true, clientIds: true };
+const CORS: Record<keyof CorsArgs, true> = { allowOrigin: true, allowHeaders: true, maxAgeSeconds: true };
 const ACCESS_LOG: Record<keyof AccessLogArgs, true> = {
     destinationArn: true,
     format: true,
@@ -47,7 +87,8 @@ export const ARGUMENT_NAMES: readonly string[] = Object.keys(ARGUMENTS);
 
 /**
  * One problem per argument name the component does not know, at any depth it defines (`accessLog`,
- * `throttle`, each `resourcePolicy` statement and its `Principal`), with the closest known name when
+ * `throttle`, each `resourcePolicy` statement and its `Principal`, each grant, `role` and its web
+ * identities, `identityPool` and its `userPool`, `cors`), with the closest known name when
  * one is close: a misspelled name would otherwise be dropped silently (TypeScript's excess-property
  * check does not run for programs that are only transpiled, nor for other languages).
  */
@@ -55,6 +96,24 @@ export function unknownArgumentProblems(args: Record<string, unknown>): string[]
     const problems = unknownKeys(args, ARGUMENTS, "", "SecuredRestApi takes");
     if (isPlainObject(args.accessLog)) problems.push(...unknownKeys(args.accessLog, ACCESS_LOG, "accessLog."));
     if (isPlainObject(args.throttle)) problems.push(...unknownKeys(args.throttle, THROTTLE, "throttle."));
+    const each = (value: unknown, known: Record<string, true>, prefix: string) => {
+        if (Array.isArray(value))
+            value.forEach((item: unknown, i) => {
+                if (isPlainObject(item)) problems.push(...unknownKeys(item, known, `${prefix}[${i}].`));
+            });
+    };
+    each(args.grants, GRANT, "grants");
+    each(args.crossAccountGrants, CROSS_ACCOUNT_GRANT, "crossAccountGrants");
+    if (isPlainObject(args.role)) {
+        problems.push(...unknownKeys(args.role, ROLE, "role."));
+        each(args.role.webIdentities, WEB_IDENTITY, "role.webIdentities");
+    }
+    if (isPlainObject(args.identityPool)) {
+        problems.push(...unknownKeys(args.identityPool, IDENTITY_POOL, "identityPool."));
+        if (isPlainObject(args.identityPool.userPool))
+            problems.push(...unknownKeys(args.identityPool.userPool, USER_POOL, "identityPool.userPool."));
+    }
+    if (isPlainObject(args.cors)) problems.push(...unknownKeys(args.cors, CORS, "cors."));
     if (Array.isArray(args.resourcePolicy)) {
         (args.resourcePolicy as unknown[]).forEach((statement, i) => {
             if (!isPlainObject(statement)) return;

@@ -10,20 +10,28 @@ import { Settings } from "./settings";
 export const API_GATEWAY_PRINCIPAL = "apigateway.amazonaws.com";
 
 /**
- * The body API Gateway imports: the secured document with the values only `pulumi up` knows filled in
+ * The body API Gateway imports: the secured body with the values only `pulumi up` knows filled in
  * (`specValues` placeholders, the URIs of the Lambda functions of `lambdaIntegrations`). Everything about
  * the document was checked before anything was registered; what is filled here are values only.
  */
-export function resolvedBody(name: string, settings: Settings): pulumi.Output<string> {
+export function resolvedBody(
+    name: string,
+    settings: Settings,
+    securedBody: pulumi.Input<string>,
+): pulumi.Output<string> {
     const entryOf = new Map([...settings.spec.lambdaOperations].map(([entry, key]) => [key, entry]));
     return pulumi
-        .all([pulumi.all(settings.specValues), pulumi.all(Object.fromEntries(settings.lambdaIntegrations))])
-        .apply(([specValues, arns]) => {
+        .all([
+            securedBody,
+            pulumi.all(settings.specValues),
+            pulumi.all(Object.fromEntries(settings.lambdaIntegrations)),
+        ])
+        .apply(([body, specValues, arns]) => {
             const problems = Object.entries(arns).flatMap(
                 ([key, arn]) => functionArnProblem(entryOf.get(key)!, arn) ?? [],
             );
             if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems, name);
-            return fillBackends(settings.spec.body, { specValues, lambdaArns: new Map(Object.entries(arns)) });
+            return fillBackends(body, { specValues, lambdaArns: new Map(Object.entries(arns)) });
         });
 }
 

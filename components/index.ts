@@ -1,4 +1,18 @@
 export { AccessLogArgs, DeployedOperation, SecuredRestApi, SecuredRestApiArgs } from "./securedRestApi";
+export {
+    CrossAccountGrant,
+    CrossAccountPolicy,
+    githubActions,
+    GITHUB_ACTIONS_AUDIENCE,
+    GITHUB_ACTIONS_ISSUER,
+    IdentityPoolArgs,
+    InvokeGrant,
+    InvokeRoleArgs,
+    UserPoolProvider,
+    WebIdentityTrust,
+} from "./callers";
+export { CorsArgs, DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_CORS_MAX_AGE_SECONDS } from "./cors";
+export { identityPoolTrustPolicy, roleTrustPolicy, TrustPolicyDocument } from "./trust";
 export { InvalidSecuredRestApiInput } from "./errors";
 export {
     DEFAULT_THROTTLE,

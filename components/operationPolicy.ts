@@ -1,11 +1,11 @@
 import { InvalidSecuredRestApiInput } from "./errors";
 import { operationKey, parseOperationKey } from "./openapi/operations";
 import { SecuredOperation } from "./openapi/secure";
-import { INVOKE_ACTION, PolicyDocument, PolicyStatement } from "./policy";
+import { INVOKE_ACTION, PolicyDocument, PolicyStatement, scopedInvokePolicy } from "./policy";
 
 /** IAM's limit for one customer managed policy, in characters not counting whitespace. */
 export const MAX_POLICY_CHARS = 6144;
-/** IAM's default limit of managed policies attached to one group. */
+/** IAM's default limit of managed policies attached to one group (the same for a role or a user). */
 export const MAX_POLICIES_PER_GROUP = 10;
 
 /**
@@ -59,6 +59,7 @@ export interface OperationGrants {
 export function operationGrants(
     operations: readonly SecuredOperation[],
     invokeOperations: readonly string[],
+    argument = "invokeOperations",
 ): OperationGrants {
     const secured = operations.filter((o) => o.authorization === "AWS_IAM");
     const byKey = new Map(secured.map((o) => [operationKey(o.verb, o.path), o]));
@@ -68,7 +69,7 @@ export function operationGrants(
         const key = parseOperationKey(entry);
         if (key === undefined || !byKey.has(key)) {
             problems.push(
-                `invokeOperations entry ${JSON.stringify(entry)} is not an IAM-secured operation of the document ("VERB /path", e.g. "GET /pets/{petId}").`,
+                `${argument} entry ${JSON.stringify(entry)} is not an IAM-secured operation of the document ("VERB /path", e.g. "GET /pets/{petId}").`,
             );
         } else {
             granted.add(key);
@@ -99,6 +100,21 @@ function placeholderPrefix(stageName: string): string {
     return `${WORST_CASE_STAGE_ARN_PREFIX}${stageName}/`;
 }
 
+/**
+ * The invoke policy documents of one grant, with the placeholder stage ARN (see `bindStageArn`): the
+ * stage-wide scoped policy, or with `granted` operations the operation-scoped documents sized for IAM.
+ * `argument` names the argument in errors, e.g. `grants[0].operations`.
+ */
+export function invokeScopeDocuments(
+    operations: readonly SecuredOperation[],
+    granted: readonly string[] | undefined,
+    stageName: string,
+    argument: string,
+): PolicyDocument[] {
+    if (granted === undefined) return [scopedInvokePolicy(placeholderPrefix(stageName).slice(0, -1))];
+    return operationPolicyDocuments(operationGrants(operations, granted, argument), stageName, argument);
+}
+
 /** A document from `operationPolicyDocuments` with the stage's real execution ARN in its resources. */
 export function bindStageArn(document: PolicyDocument, stageName: string, stageExecutionArn: string): PolicyDocument {
     return JSON.parse(
@@ -118,7 +134,11 @@ export function policyChars(document: PolicyDocument): number {
  * after deployment; `bindStageArn` puts it in), so the number of policies is fixed at preview, and it
  * fails there, naming the numbers, when more than 10 documents would be needed.
  */
-export function operationPolicyDocuments(grants: OperationGrants, stageName: string): PolicyDocument[] {
+export function operationPolicyDocuments(
+    grants: OperationGrants,
+    stageName: string,
+    argument = "invokeOperations",
+): PolicyDocument[] {
     const prefix = placeholderPrefix(stageName);
     const statement = (sid: string, effect: "Allow" | "Deny", tails: readonly string[]): PolicyStatement => ({
         Sid: sid,
@@ -149,7 +169,7 @@ export function operationPolicyDocuments(grants: OperationGrants, stageName: str
     if (documents.length > MAX_POLICIES_PER_GROUP || oversize) {
         const total = documents.reduce((sum, d) => sum + policyChars(d), 0);
         throw new InvalidSecuredRestApiInput([
-            `invokeOperations grants ${grants.allow.length} resource patterns (${grants.deny.length} denied), which need ${documents.length} managed policies (${total} characters); IAM allows ${MAX_POLICIES_PER_GROUP} policies of ${MAX_POLICY_CHARS} characters per group. Grant fewer operations, or use invokePolicy "scoped" (the whole stage) without invokeOperations.`,
+            `${argument} grants ${grants.allow.length} resource patterns (${grants.deny.length} denied), which need ${documents.length} managed policies (${total} characters); IAM allows ${MAX_POLICIES_PER_GROUP} policies of ${MAX_POLICY_CHARS} characters per group, role or user. Grant fewer operations, or ${argument === "invokeOperations" ? 'use invokePolicy "scoped" (the whole stage) without invokeOperations' : `leave ${argument} out (the whole stage)`}.`,
         ]);
     }
     return documents;

@@ -1,13 +1,18 @@
+import { ACCOUNT_ID } from "./arns";
 import { parseOperationKey } from "./openapi/operations";
 import { SecuredOperation } from "./openapi/secure";
 import { operationPattern } from "./operationPolicy";
 import { INVOKE_ACTION } from "./policy";
+import { principalArn } from "./trust";
 
 /** Whether a statement allows or denies. */
 export const PolicyEffect = { Allow: "Allow", Deny: "Deny" } as const;
 export type PolicyEffect = (typeof PolicyEffect)[keyof typeof PolicyEffect];
 
-/** The principals a statement applies to: account roots or IAM ARNs, or `"*"` for everyone. */
+/**
+ * The principals a statement applies to: 12-digit account ids (written as the account's root ARN in
+ * the stack's partition), IAM ARNs, or `"*"` for everyone.
+ */
 export interface PolicyPrincipal {
     AWS: string[];
 }
@@ -90,18 +95,21 @@ export const denyOutsideVpcEndpoints = (vpceIds: readonly string[]): ResourcePol
 
 /**
  * What a `PRIVATE` API needs to be callable at all: an Allow for the account (principals still need
- * their own IAM permission) through these VPC endpoints.
+ * their own IAM permission) through these VPC endpoints. The account is named by its id, which the
+ * component writes as `arn:<partition>:iam::<account>:root` in the provider's partition.
  * @example resourcePolicy: allowAccountThroughVpcEndpoints("123456789012", ["vpce-0abc"])
  */
 export function allowAccountThroughVpcEndpoints(
     accountId: string,
     vpceIds: readonly string[],
 ): ResourcePolicyStatement[] {
+    if (!ACCOUNT_ID.test(accountId))
+        throw new Error(`allowAccountThroughVpcEndpoints: ${JSON.stringify(accountId)} is not a 12-digit account id.`);
     return [
         {
             Sid: "AllowAccountPrincipals",
             Effect: "Allow",
-            Principal: { AWS: [`arn:aws:iam::${accountId}:root`] },
+            Principal: { AWS: [accountId] },
             Action: [INVOKE_ACTION],
             Resource: [THIS_API],
         },
@@ -240,7 +248,7 @@ export function documentPolicyProblems(
             !list(statement.Resource).every(isPublicResource)
         ) {
             problems.push(
-                `${where} allows Principal "*" on more than the public operations: with IAM authorization that lets any principal of the account call the API without its own permission. Name the account root instead (Principal: { AWS: ["arn:aws:iam::<account>:root"] }), or make it a Deny${publicNames.length > 0 ? `, or replace it with ${allowPublic}` : ""}.`,
+                `${where} allows Principal "*" on more than the public operations: with IAM authorization that lets any principal of the account call the API without its own permission. Name the account instead (Principal: { AWS: ["<account id>"] }, written as its root ARN in the stack's partition), or make it a Deny${publicNames.length > 0 ? `, or replace it with ${allowPublic}` : ""}.`,
             );
         }
         if (
@@ -324,4 +332,52 @@ export function storedResourcePolicy(policy: unknown, executeApiPrefix: string):
         return s;
     });
     return JSON.stringify({ ...document, Statement: statements });
+}
+
+/** API Gateway's quota on a resource policy's length, in characters (it can be raised per API). */
+export const MAX_RESOURCE_POLICY_CHARS = 8192;
+/** The longest the policy's ARNs can be written (GovCloud's partition, the longest region): sized at preview. */
+const WORST_CASE_PARTITION = "aws-us-gov";
+const WORST_CASE_EXECUTE_API_PREFIX = `arn:${WORST_CASE_PARTITION}:execute-api:ap-southeast-7:123456789012`;
+
+/** Refuses, at preview, a resource policy longer than API Gateway stores (measured as it will be stored). */
+export function resourcePolicySizeProblem(policy: unknown): string | undefined {
+    const stored = JSON.stringify(
+        policyInPartition(
+            JSON.parse(storedResourcePolicy(policy, WORST_CASE_EXECUTE_API_PREFIX)),
+            WORST_CASE_PARTITION,
+            false,
+        ),
+    );
+    if (stored.length <= MAX_RESOURCE_POLICY_CHARS) return undefined;
+    return `The resource policy would be up to ${stored.length} characters as API Gateway stores it; its quota is ${MAX_RESOURCE_POLICY_CHARS} (API Gateway refuses a longer one unless the quota was raised). Grant fewer operations or principals (name an account id instead of each of its roles), or remove statements.`;
+}
+
+/**
+ * The policy with each bare account id in `Principal.AWS` written as the account's root ARN in
+ * `partition`, as IAM stores it; with `strict`, an ARN principal of another partition is refused.
+ * Other statements and fields are kept as they are.
+ */
+export function policyInPartition(policy: unknown, partition: string, strict = true): unknown {
+    if (typeof policy !== "object" || policy === null) return policy;
+    const document = policy as { Statement?: unknown };
+    const rewrite = (statement: unknown, i: number): unknown => {
+        if (typeof statement !== "object" || statement === null) return statement;
+        const principal = (statement as { Principal?: unknown }).Principal;
+        if (typeof principal !== "object" || principal === null) return statement;
+        const aws = (principal as { AWS?: unknown }).AWS;
+        const names = list(aws);
+        if (!names.some((p) => typeof p === "string" && (ACCOUNT_ID.test(p) || p.startsWith("arn:")))) return statement;
+        const written = names.map((p) =>
+            typeof p === "string" && (ACCOUNT_ID.test(p) || (strict && /^arn:[^:]*:iam::/.test(p)))
+                ? principalArn(p, partition, `Resource policy statement ${i} principal`)
+                : p,
+        );
+        return { ...statement, Principal: { ...principal, AWS: Array.isArray(aws) ? written : written[0] } };
+    };
+    const statement = document.Statement;
+    return {
+        ...document,
+        Statement: Array.isArray(statement) ? statement.map(rewrite) : rewrite(statement, 0),
+    };
 }

@@ -1,14 +1,26 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./accessLog";
+import { awsManagedPolicyArn, executeApiArnPrefix } from "./arns";
 import { lambdaPermissions, resolvedBody } from "./backends";
+import {
+    attachGrants,
+    AwsContext,
+    CallerContext,
+    createIdentityPool,
+    createInvokeRole,
+    crossAccountPolicies,
+    InvokePolicies,
+} from "./callerResources";
+import { CrossAccountGrant, CrossAccountPolicy, IdentityPoolArgs, InvokeGrant, InvokeRoleArgs } from "./callers";
+import { CorsArgs } from "./cors";
 import { deploymentHash } from "./deploymentHash";
 import { InvalidSecuredRestApiInput } from "./errors";
+import { OpenApiDocument } from "./openapi/operations";
 import { POLICY_EXTENSION } from "./openapi/prepare";
 import { OpenApiSpecInput } from "./openapi/parse";
-import { bindStageArn } from "./operationPolicy";
-import { MANAGED_INVOKE_POLICY_NAME, PolicyDocument, scopedInvokePolicy } from "./policy";
-import { ResourcePolicyStatement, storedResourcePolicy } from "./resourcePolicy";
+import { MANAGED_INVOKE_POLICY_NAME } from "./policy";
+import { policyInPartition, ResourcePolicyStatement, storedResourcePolicy } from "./resourcePolicy";
 import {
     EndpointType,
     ExecutionLoggingLevel,
@@ -228,10 +240,59 @@ export interface SecuredRestApiArgs {
     description?: pulumi.Input<string>;
 
     /**
-     * Tags for every taggable resource the component creates (REST API, stage, policy, user).
+     * Tags for every taggable resource the component creates (REST API, stage, policy, user, roles,
+     * identity pool).
      * @default no tags
      */
     tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+
+    /**
+     * Create the IAM user and its access keys (the classic walkthrough's caller). Set `false` for stacks
+     * whose callers are roles (`grants`, `role`, `identityPool`): then no user, key or key output exists,
+     * and nothing long-lived can leak. The group and its invoke policy stay, for users added later.
+     * @default true
+     */
+    createUser?: boolean;
+
+    /**
+     * Existing roles, users and groups of this account that may invoke the API (the whole stage, or some
+     * operations): the component attaches the invoke policy to each.
+     * @default []
+     * @example grants: [{ roles: [worker.name] }, { users: ["reporting"], operations: ["GET /pets"] }]
+     */
+    grants?: InvokeGrant[];
+
+    /**
+     * Principals of other accounts: the component adds a resource-policy Allow naming exactly them and
+     * outputs, as `crossAccountPolicies`, the identity policy their account must attach (both are needed).
+     * @default []
+     * @example crossAccountGrants: [{ principals: ["arn:aws:iam::111122223333:role/reporting"], operations: ["GET /pets"] }]
+     */
+    crossAccountGrants?: CrossAccountGrant[];
+
+    /**
+     * Create a role allowed to invoke the API, assumed by the principals, services or web identities it
+     * trusts (output `roleArn`).
+     * @default undefined (no role)
+     * @example role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })] }
+     */
+    role?: InvokeRoleArgs;
+
+    /**
+     * Create a Cognito identity pool whose roles may invoke only this API, for browser and mobile apps
+     * (outputs `identityPoolId` and `region`).
+     * @default undefined (no identity pool)
+     * @example identityPool: { userPool: { userPoolId: pool.id, clientIds: [client.id] } }
+     */
+    identityPool?: IdentityPoolArgs;
+
+    /**
+     * CORS for browser apps: `OPTIONS` preflights (MOCK integrations, public), `Access-Control-Allow-Origin`
+     * on the non-proxy integrations' answers, and CORS headers on API Gateway's 4XX/5XX responses.
+     * @default undefined (no CORS)
+     * @example cors: { allowOrigin: "https://app.example.com" }
+     */
+    cors?: CorsArgs;
 }
 
 /**
@@ -278,12 +339,16 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly invokePolicy: aws.iam.Policy | undefined;
     /** Every customer-managed invoke policy: one, or several when `invokeOperations` needs them. */
     public readonly invokePolicies: aws.iam.Policy[];
-    /** The IAM user whose access key is handed to clients. */
-    public readonly user: aws.iam.User;
+    /** The IAM user whose access key is handed to clients; undefined with `createUser: false`. */
+    public readonly user: aws.iam.User | undefined;
     /** The user's newest access key (the last of `accessKeys`), whose pair the outputs give. */
-    public readonly accessKey: aws.iam.AccessKey;
-    /** Every access key of the user, in the order of `accessKeys`. */
+    public readonly accessKey: aws.iam.AccessKey | undefined;
+    /** Every access key of the user, in the order of `accessKeys` (none with `createUser: false`). */
     public readonly accessKeys: aws.iam.AccessKey[];
+    /** The assumable role (`role`), if any. */
+    public readonly invokeRole: aws.iam.Role | undefined;
+    /** The Cognito identity pool (`identityPool`), if any. */
+    public readonly identityPool: aws.cognito.IdentityPool | undefined;
     /** The stage's method settings (throttling, execution logging). */
     public readonly methodSettings: aws.apigateway.MethodSettings;
     /** The access log group the component created, if any. */
@@ -312,14 +377,27 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
     /** ARN of the invoke policy attached to the group. */
     public readonly policyArn: pulumi.Output<string>;
-    /** Name of the IAM user. */
-    public readonly userName: pulumi.Output<string>;
-    /** ARN of the IAM user. */
-    public readonly userArn: pulumi.Output<string>;
-    /** Access key id of the user (secret). */
-    public readonly accessKeyId: pulumi.Output<string>;
-    /** Secret access key of the user (secret). */
-    public readonly secretAccessKey: pulumi.Output<string>;
+    /** Name of the IAM user (none with `createUser: false`). */
+    public readonly userName: pulumi.Output<string> | undefined;
+    /** ARN of the IAM user (none with `createUser: false`). */
+    public readonly userArn: pulumi.Output<string> | undefined;
+    /** Access key id of the user (secret; none with `createUser: false`). */
+    public readonly accessKeyId: pulumi.Output<string> | undefined;
+    /** Secret access key of the user (secret; none with `createUser: false`). */
+    public readonly secretAccessKey: pulumi.Output<string> | undefined;
+    /** ARN of the assumable role (`role`), for `sts:AssumeRole` or `AssumeRoleWithWebIdentity`. */
+    public readonly roleArn: pulumi.Output<string> | undefined;
+    /** Id of the Cognito identity pool (`identityPool`): apps get credentials from it in `region`. */
+    public readonly identityPoolId: pulumi.Output<string> | undefined;
+    /** ARN of the identity pool's role for signed-in users. */
+    public readonly authenticatedRoleArn: pulumi.Output<string> | undefined;
+    /** ARN of the identity pool's role for guests (only with `allowUnauthenticatedIdentities`). */
+    public readonly unauthenticatedRoleArn: pulumi.Output<string> | undefined;
+    /**
+     * For each of `crossAccountGrants`: its principals and the identity-policy documents their account
+     * must attach (the other half of the permission; this API's resource policy is the first).
+     */
+    public readonly crossAccountPolicies: pulumi.Output<CrossAccountPolicy[]>;
     /**
      * Every deployed operation with its authorization, in document order: what a smoke test needs to
      * prove each one (`npm run smoke` reads it from the stack outputs).
@@ -332,69 +410,17 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         super(SecuredRestApi.typeToken, name, {}, opts);
         const { spec } = settings;
         logImportWarnings(settings, this);
-        const info = (spec.document.info ?? {}) as { title?: string; description?: string };
-        const resourcePolicy = spec.document[POLICY_EXTENSION];
+        const provider = new AwsContext(this);
         const tags = args.tags;
 
         this.securedBody = spec.body;
-        this.body = resolvedBody(name, settings);
-        this.restApi = new aws.apigateway.RestApi(
-            name,
-            {
-                name: settings.restApiName ?? info.title,
-                description: args.description ?? info.description,
-                body: this.body,
-                // Also as the policy argument, in the form AWS stores it: the provider re-applies the argument
-                // after each import when not equivalent (rest_api.go resourceRestAPIWithBodyUpdateOperations,
-                // awspolicy.PoliciesAreEquivalent) and keeps it in state when equivalent (resourceRestAPIRead,
-                // verify.SecondJSONUnlessEquivalent), so it wins over the body's and shows no diff when unchanged.
-                policy:
-                    resourcePolicy === undefined
-                        ? undefined
-                        : executeApiPrefix(this).apply((prefix) => storedResourcePolicy(resourcePolicy, prefix)),
-                // Overwrite, not merge: a method deleted from the document must not linger, unsecured or not.
-                putRestApiMode: "overwrite",
-                failOnWarnings: settings.failOnWarnings,
-                endpointConfiguration: { types: settings.endpointType },
-                disableExecuteApiEndpoint: settings.disableExecuteApiEndpoint,
-                tags,
-            },
-            { parent: this },
-        );
-
+        const document = bodyDocument(settings, provider);
+        this.body = resolvedBody(name, settings, bodyOf(settings, document));
+        this.restApi = this.createRestApi(name, args, settings, provider, document);
         this.lambdaPermissions = lambdaPermissions(name, settings, this.restApi, this);
-
-        this.deployment = new aws.apigateway.Deployment(
-            name,
-            {
-                restApi: this.restApi.id,
-                triggers: {
-                    redeployment: this.body.apply((body) => deploymentHash(deploymentShapeOf(settings, body))),
-                },
-            },
-            // The stage points at the old deployment until the new one exists, so create it first.
-            { parent: this, deleteBeforeReplace: false },
-        );
-
-        const accessLog = args.accessLog;
-        const cloudWatchAccount =
-            accessLog?.accountCloudWatchRoleArn === undefined
-                ? undefined
-                : new aws.apigateway.Account(
-                      name,
-                      { cloudwatchRoleArn: accessLog.accountCloudWatchRoleArn },
-                      // Since provider v6 (hashicorp/terraform-provider-aws#42226) deleting it resets the region's role.
-                      { parent: this, retainOnDelete: true },
-                  );
-        this.accessLogGroup =
-            accessLog === undefined || accessLog.destinationArn !== undefined
-                ? undefined
-                : new aws.cloudwatch.LogGroup(
-                      name,
-                      { retentionInDays: accessLog.retentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS, tags },
-                      { parent: this },
-                  );
-        const loggingReady = { parent: this, dependsOn: cloudWatchAccount ? [cloudWatchAccount] : [] };
+        this.deployment = this.createDeployment(name, settings);
+        const logging = this.createLogging(name, args.accessLog, tags);
+        this.accessLogGroup = logging.group;
 
         this.stage = new aws.apigateway.Stage(
             name,
@@ -404,16 +430,16 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 stageName: settings.stageName,
                 xrayTracingEnabled: args.tracingEnabled ?? false,
                 accessLogSettings:
-                    accessLog === undefined
+                    args.accessLog === undefined
                         ? undefined
                         : {
-                              destinationArn: accessLog.destinationArn ?? this.accessLogGroup!.arn,
-                              format: accessLog.format ?? DEFAULT_ACCESS_LOG_FORMAT,
+                              destinationArn: args.accessLog.destinationArn ?? this.accessLogGroup!.arn,
+                              format: args.accessLog.format ?? DEFAULT_ACCESS_LOG_FORMAT,
                           },
                 tags,
             },
             // Served only once API Gateway may invoke the functions: a call before would get a 500.
-            { ...loggingReady, dependsOn: [...loggingReady.dependsOn, ...this.lambdaPermissions] },
+            { ...logging.ready, dependsOn: [...logging.ready.dependsOn, ...this.lambdaPermissions] },
         );
 
         this.methodSettings = new aws.apigateway.MethodSettings(
@@ -430,37 +456,24 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                     dataTraceEnabled: false,
                 },
             },
-            loggingReady,
+            logging.ready,
         );
 
+        const callers: CallerContext = {
+            parent: this,
+            name,
+            tags,
+            stageName: settings.stageName,
+            stageExecutionArn: this.stage.executionArn,
+            aws: provider,
+        };
+        const policies = new InvokePolicies(callers);
         this.group = new aws.iam.Group(name, {}, { parent: this });
-        const stageName = settings.stageName;
-        const documents: pulumi.Output<PolicyDocument>[] =
-            settings.invokePolicy === "managed"
-                ? []
-                : settings.operationPolicies === undefined
-                  ? [this.stage.executionArn.apply((arn) => scopedInvokePolicy(arn))]
-                  : settings.operationPolicies.map((doc) =>
-                        this.stage.executionArn.apply((arn) => bindStageArn(doc, stageName, arn)),
-                    );
-        this.invokePolicies = documents.map(
-            (document, i) =>
-                new aws.iam.Policy(
-                    i === 0 ? name : `${name}-${i + 1}`,
-                    {
-                        description: `Invoke ${settings.operationPolicies ? "granted operations of" : "only"} stage ${stageName} of the API Gateway REST API ${name}`,
-                        policy: document.apply((d) => JSON.stringify(d)),
-                        tags,
-                    },
-                    { parent: this },
-                ),
-        );
+        this.invokePolicies = this.groupPolicies(name, settings, policies);
         this.invokePolicy = this.invokePolicies[0];
         const policyArns =
             settings.invokePolicy === "managed"
-                ? [
-                      pulumi.interpolate`arn:${aws.getPartitionOutput({}, { parent: this }).partition}:iam::aws:policy/${MANAGED_INVOKE_POLICY_NAME}`,
-                  ]
+                ? [provider.partition.apply((p) => awsManagedPolicyArn(p, MANAGED_INVOKE_POLICY_NAME))]
                 : this.invokePolicies.map((p) => p.arn);
         this.policyArn = policyArns[0];
         // Permissions go to the group, never to the user: swapping or adding users keeps one policy.
@@ -473,25 +486,32 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 ),
         );
 
-        // No aws.iam.UserLoginProfile: the user gets programmatic keys only, never a console password.
-        this.user = new aws.iam.User(name, { tags }, { parent: this });
-        new aws.iam.UserGroupMembership(name, { user: this.user.name, groups: [this.group.name] }, { parent: this });
-        this.accessKeys = settings.accessKeys.map(
-            (label) => new aws.iam.AccessKey(`${name}-${label}`, { user: this.user.name }, { parent: this }),
-        );
+        const user = settings.callers.createUser ? this.createUser(name, settings, tags) : undefined;
+        this.user = user?.user;
+        this.accessKeys = user?.keys ?? [];
         this.accessKey = this.accessKeys[this.accessKeys.length - 1];
+
+        attachGrants(settings.callers, policies, callers);
+        this.invokeRole = createInvokeRole(settings.callers, policies, callers);
+        const identityPool = createIdentityPool(settings.callers, policies, callers);
+        this.identityPool = identityPool?.pool;
 
         this.restApiId = this.restApi.id;
         this.stageName = this.stage.stageName;
         this.invokeUrl = this.stage.invokeUrl;
         this.executionArn = this.restApi.executionArn;
-        this.region = aws.getRegionOutput({}, { parent: this }).region;
+        this.region = provider.region;
         this.groupName = this.group.name;
-        this.userName = this.user.name;
-        this.userArn = this.user.arn;
+        this.userName = this.user?.name;
+        this.userArn = this.user?.arn;
         // Wrapped explicitly: additionalSecretOutputs alone is not honoured everywhere (e.g. mocks).
-        this.accessKeyId = pulumi.secret(this.accessKey.id);
-        this.secretAccessKey = pulumi.secret(this.accessKey.secret);
+        this.accessKeyId = this.accessKey && pulumi.secret(this.accessKey.id);
+        this.secretAccessKey = this.accessKey && pulumi.secret(this.accessKey.secret);
+        this.roleArn = this.invokeRole?.arn;
+        this.identityPoolId = identityPool?.pool.id;
+        this.authenticatedRoleArn = identityPool?.authenticatedRole?.arn;
+        this.unauthenticatedRoleArn = identityPool?.unauthenticatedRole?.arn;
+        this.crossAccountPolicies = crossAccountPolicies(settings.callers, callers);
         this.operations = pulumi.output(
             spec.operations.map(({ verb, path, authorization }) => ({ verb, path, authorization })),
         );
@@ -508,8 +528,114 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             userArn: this.userArn,
             accessKeyId: this.accessKeyId,
             secretAccessKey: this.secretAccessKey,
+            roleArn: this.roleArn,
+            identityPoolId: this.identityPoolId,
+            authenticatedRoleArn: this.authenticatedRoleArn,
+            unauthenticatedRoleArn: this.unauthenticatedRoleArn,
+            crossAccountPolicies: this.crossAccountPolicies,
             operations: this.operations,
         });
+    }
+
+    /** The REST API with the secured body, its resource policy's principals in the provider's partition. */
+    private createRestApi(
+        name: string,
+        args: SecuredRestApiArgs,
+        settings: Settings,
+        provider: AwsContext,
+        document: pulumi.Output<OpenApiDocument> | undefined,
+    ): aws.apigateway.RestApi {
+        const info = (settings.spec.document.info ?? {}) as { title?: string; description?: string };
+        return new aws.apigateway.RestApi(
+            name,
+            {
+                name: settings.restApiName ?? info.title,
+                description: args.description ?? info.description,
+                body: this.body,
+                // Also as the policy argument, in the form AWS stores it: the provider re-applies the argument
+                // after each import when not equivalent (rest_api.go resourceRestAPIWithBodyUpdateOperations,
+                // awspolicy.PoliciesAreEquivalent) and keeps it in state when equivalent (resourceRestAPIRead,
+                // verify.SecondJSONUnlessEquivalent), so it wins over the body's and shows no diff when unchanged.
+                policy:
+                    document === undefined
+                        ? undefined
+                        : pulumi
+                              .all([document, executeApiPrefix(provider)])
+                              .apply(([d, prefix]) => storedResourcePolicy(d[POLICY_EXTENSION], prefix)),
+                // Overwrite, not merge: a method deleted from the document must not linger, unsecured or not.
+                putRestApiMode: "overwrite",
+                failOnWarnings: settings.failOnWarnings,
+                endpointConfiguration: { types: settings.endpointType },
+                disableExecuteApiEndpoint: settings.disableExecuteApiEndpoint,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+    }
+
+    /** A deployment replaced exactly when what callers get changes (see `deploymentHash`). */
+    private createDeployment(name: string, settings: Settings): aws.apigateway.Deployment {
+        return new aws.apigateway.Deployment(
+            name,
+            {
+                restApi: this.restApi.id,
+                triggers: {
+                    redeployment: this.body.apply((body) => deploymentHash(deploymentShapeOf(settings, body))),
+                },
+            },
+            // The stage points at the old deployment until the new one exists, so create it first.
+            { parent: this, deleteBeforeReplace: false },
+        );
+    }
+
+    /** The access log group and the account's CloudWatch role, when access logging is on. */
+    private createLogging(
+        name: string,
+        accessLog: AccessLogArgs | undefined,
+        tags: SecuredRestApiArgs["tags"],
+    ): {
+        group: aws.cloudwatch.LogGroup | undefined;
+        ready: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
+    } {
+        const cloudWatchAccount =
+            accessLog?.accountCloudWatchRoleArn === undefined
+                ? undefined
+                : new aws.apigateway.Account(
+                      name,
+                      { cloudwatchRoleArn: accessLog.accountCloudWatchRoleArn },
+                      // Since provider v6 (hashicorp/terraform-provider-aws#42226) deleting it resets the region's role.
+                      { parent: this, retainOnDelete: true },
+                  );
+        const group =
+            accessLog === undefined || accessLog.destinationArn !== undefined
+                ? undefined
+                : new aws.cloudwatch.LogGroup(
+                      name,
+                      { retentionInDays: accessLog.retentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS, tags },
+                      { parent: this },
+                  );
+        return { group, ready: { parent: this, dependsOn: cloudWatchAccount ? [cloudWatchAccount] : [] } };
+    }
+
+    /** The group's customer-managed invoke policies (none for `"managed"`), named as they always were. */
+    private groupPolicies(name: string, settings: Settings, policies: InvokePolicies): aws.iam.Policy[] {
+        const scope = settings.groupScope;
+        return scope === undefined ? [] : policies.policiesFor(scope, (i) => (i === 0 ? name : `${name}-${i + 1}`));
+    }
+
+    /** The user in the group, with no console password, and its access keys. */
+    private createUser(
+        name: string,
+        settings: Settings,
+        tags: SecuredRestApiArgs["tags"],
+    ): { user: aws.iam.User; keys: aws.iam.AccessKey[] } {
+        // No aws.iam.UserLoginProfile: the user gets programmatic keys only, never a console password.
+        const user = new aws.iam.User(name, { tags }, { parent: this });
+        new aws.iam.UserGroupMembership(name, { user: user.name, groups: [this.group.name] }, { parent: this });
+        const keys = settings.accessKeys.map(
+            (label) => new aws.iam.AccessKey(`${name}-${label}`, { user: user.name }, { parent: this }),
+        );
+        return { user, keys };
     }
 }
 
@@ -528,9 +654,28 @@ function logImportWarnings(settings: Settings, component: pulumi.Resource): void
 }
 
 /** `arn:<partition>:execute-api:<region>:<account>`, the prefix of this API's execute-api ARNs. */
-function executeApiPrefix(parent: pulumi.Resource): pulumi.Output<string> {
-    const opts = { parent };
-    return pulumi.interpolate`arn:${aws.getPartitionOutput({}, opts).partition}:execute-api:${aws.getRegionOutput({}, opts).region}:${aws.getCallerIdentityOutput({}, opts).accountId}`;
+function executeApiPrefix(provider: AwsContext): pulumi.Output<string> {
+    return pulumi
+        .all([provider.partition, provider.region, provider.accountId])
+        .apply(([partition, region, accountId]) => executeApiArnPrefix(partition, region, accountId));
+}
+
+/**
+ * The secured document with its resource policy's principals written in the provider's partition
+ * (account ids as root ARNs, as IAM stores them), or undefined when it has no resource policy.
+ */
+function bodyDocument(settings: Settings, provider: AwsContext): pulumi.Output<OpenApiDocument> | undefined {
+    const document = settings.spec.document;
+    if (document[POLICY_EXTENSION] === undefined) return undefined;
+    return provider.partition.apply((partition): OpenApiDocument => ({
+        ...document,
+        [POLICY_EXTENSION]: policyInPartition(document[POLICY_EXTENSION], partition),
+    }));
+}
+
+/** The secured body: the prepared one byte for byte, or with the partition's principals when it has a policy. */
+function bodyOf(settings: Settings, document: pulumi.Output<OpenApiDocument> | undefined): pulumi.Input<string> {
+    return document === undefined ? settings.spec.body : document.apply((d) => JSON.stringify(d));
 }
 
 function deploymentShapeOf(settings: Settings, body: string) {

@@ -1,11 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { unknownArgumentProblems } from "./argumentNames";
+import {
+    CallerPlan,
+    callerArgumentProblems,
+    crossAccountStatements,
+    InvokeScope,
+    planCallers,
+    scopeKey,
+} from "./callers";
+import { CorsArgs, corsArgumentProblems } from "./cors";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { isJsonObject } from "./openapi/operations";
 import { FindingKind } from "./openapi/findings";
 import { prepareSpec, PreparedSpec } from "./openapi/prepare";
-import { operationGrants, operationPolicyDocuments } from "./operationPolicy";
-import { PolicyDocument } from "./policy";
+import { invokeScopeDocuments } from "./operationPolicy";
 import type { SecuredRestApiArgs } from "./securedRestApi";
 
 // Enumerations are `as const` objects plus a type of their values: TypeScript users write plain strings,
@@ -77,14 +85,18 @@ export interface Settings {
     readonly executionLoggingLevel: ExecutionLoggingLevel;
     readonly accessKeys: readonly string[];
     /**
-     * With `invokeOperations`: the operation-scoped invoke policies, sized for IAM's limits, with a
-     * placeholder stage ARN (see `bindStageArn`). Undefined for the stage-wide or managed policy.
+     * The group's customer-managed invoke policies (stage-wide, or with `invokeOperations` sized for
+     * IAM's limits), with a placeholder stage ARN (see `bindStageArn`); undefined for `"managed"`.
      */
-    readonly operationPolicies: readonly PolicyDocument[] | undefined;
+    readonly groupScope: InvokeScope | undefined;
     /** The function ARN serving each operation `lambdaIntegrations` wires, by operation key (`GET /items`). */
     readonly lambdaIntegrations: ReadonlyMap<string, pulumi.Input<string>>;
     /** The values of the document's `{{name}}` placeholders, as given. */
     readonly specValues: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Who else may call: the user or not, grants, other accounts, the role, the identity pool. */
+    readonly callers: CallerPlan;
+    /** CORS for browser apps, when asked for (already written into the spec). */
+    readonly cors: CorsArgs | undefined;
 }
 
 /**
@@ -202,15 +214,29 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         "a map from placeholder name to value, such as { backendUrl: service.url }",
         problems,
     );
+    problems.push(...callerArgumentProblems(args));
+    if (args.cors !== undefined) problems.push(...corsArgumentProblems(args.cors));
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
 
+    const crossAccountGrants = args.crossAccountGrants ?? [];
     const spec = prepareSpec(args.openApiSpec, {
         publicOperations,
         resourcePolicy: args.resourcePolicy,
         endpointType,
         lambdaIntegrations: knownNow(lambdaIntegrations),
         specValues: knownNow(specValues),
+        cors: args.cors,
+        grantStatements: (operations) => {
+            try {
+                return crossAccountStatements(crossAccountGrants, operations, stageName);
+            } catch (e) {
+                // planCallers reports the grants' problems, all of them together.
+                if (e instanceof InvalidSecuredRestApiInput) return [];
+                throw e;
+            }
+        },
     });
+    const callers = planCallers(args, spec.operations, stageName);
     const importWarnings = spec.warnings.filter((f) => f.kind === FindingKind.Warning);
     if (failOnWarnings && importWarnings.length > 0) {
         throw new InvalidSecuredRestApiInput(
@@ -234,10 +260,20 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         throttle,
         executionLoggingLevel,
         accessKeys,
-        operationPolicies:
-            args.invokeOperations === undefined
+        groupScope:
+            invokePolicy === "managed"
                 ? undefined
-                : operationPolicyDocuments(operationGrants(spec.operations, args.invokeOperations), stageName),
+                : {
+                      key: scopeKey(args.invokeOperations),
+                      documents: invokeScopeDocuments(
+                          spec.operations,
+                          args.invokeOperations,
+                          stageName,
+                          "invokeOperations",
+                      ),
+                  },
+        callers,
+        cors: args.cors,
         lambdaIntegrations: new Map([...spec.lambdaOperations].map(([entry, key]) => [key, lambdaIntegrations[entry]])),
         specValues,
     };

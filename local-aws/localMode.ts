@@ -1,8 +1,11 @@
 import { LocalAwsAccount } from "./engine/account";
+import { LocalAwsAccounts } from "./engine/accounts";
 import { RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
 
 export { outputsAsJson } from "./engine/runProgram";
+import { DEFAULT_EVALUATION_TIMEOUT_MS, IamEvaluator } from "./gateway/authorize";
 import { GatewayOptions, LocalGateway } from "./gateway/server";
+import { LocalIdentityServices } from "./identity/server";
 
 export interface LocalModeOptions {
     /** Folder holding `Pulumi.yaml` and the stack's config file. */
@@ -13,7 +16,9 @@ export interface LocalModeOptions {
     readonly stack?: string;
     /** Port of the first REST API (each further API takes the next). @default 0 (free ports) */
     readonly port?: number;
-    /** The gateway's clock. @default () => new Date() */
+    /** Port of the local STS and Cognito Identity endpoint. @default 0 (a free port) */
+    readonly identityPort?: number;
+    /** The clock of the gateway and of STS (credentials' and tokens' expiry). @default () => new Date() */
     readonly now?: () => Date;
     /** Called once per answered request. @default nothing is logged */
     readonly log?: GatewayOptions["log"];
@@ -29,9 +34,14 @@ export interface LocalModeOptions {
 
 export interface LocalMode {
     readonly outputs: Record<string, StackOutput>;
+    /** The account the program deployed to. */
     readonly account: LocalAwsAccount;
+    /** Every account of the run: the program's, and any `accounts.create(id)` adds for callers of another account. */
+    readonly accounts: LocalAwsAccounts;
     readonly gateway: LocalGateway;
-    /** Stops serving; rejects when the gateway failed internally meanwhile (see `LocalGateway.close`). */
+    /** The loopback STS and Cognito Identity endpoint (`identity.url`), and its test-token issuer. */
+    readonly identity: LocalIdentityServices;
+    /** Stops serving; rejects when the gateway or STS failed internally meanwhile (see `LocalGateway.close`). */
     close(): Promise<void>;
 }
 
@@ -48,6 +58,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         evaluationTimeoutMs: options.evaluationTimeoutMs,
         functionLog: options.functionLog,
     });
+    let identity: LocalIdentityServices | undefined;
     try {
         const run = await runProgramLocally({
             projectDir: options.projectDir,
@@ -56,10 +67,25 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             allocateEndpoint: gateway.allocateEndpoint,
             typeCheck: options.typeCheck,
         });
-        gateway.serve(run.account);
-        return { outputs: run.outputs, account: run.account, gateway, close: () => gateway.close() };
+        const accounts = new LocalAwsAccounts(run.account);
+        gateway.serve(run.account, accounts);
+        identity = new LocalIdentityServices({
+            accounts,
+            evaluator: new IamEvaluator(options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS),
+            now: options.now,
+            port: options.identityPort,
+        });
+        await identity.listen();
+        const services = identity;
+        const close = async () => {
+            const results = await Promise.allSettled([gateway.close(), services.close()]);
+            const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+            if (failed) throw failed.reason;
+        };
+        return { outputs: run.outputs, account: run.account, accounts, gateway, identity, close };
     } catch (e) {
         await gateway.close().catch(() => undefined);
+        await identity?.close().catch(() => undefined);
         throw e;
     }
 }

@@ -18,6 +18,12 @@ const command = {
             placeholder: "<n>",
             description: "port of the first API (each further API takes the next); 0 for free ports",
         },
+        "sts-port": {
+            type: "string",
+            placeholder: "<n>",
+            description:
+                "port of the local STS and Cognito Identity endpoint (default: the one before --port; free with --port 0)",
+        },
         stack: {
             type: "string",
             default: DEFAULT_STACK,
@@ -54,6 +60,13 @@ runCommand(command, async () => {
         integer: true,
         what: "a port number (0 to 65535)",
     })!;
+    const identityPort =
+        numberOption(values["sts-port"], "sts-port", {
+            min: 0,
+            max: 65535,
+            integer: true,
+            what: "a port number (0 to 65535)",
+        }) ?? (port === 0 ? 0 : port - 1);
     const program = path.resolve(values.program);
     if (!fs.existsSync(program) || !fs.statSync(program).isFile())
         throw new Error(
@@ -73,6 +86,7 @@ runCommand(command, async () => {
         program: path.relative(projectDir, program),
         stack: values.stack,
         port,
+        identityPort,
         log: (entry) => console.log(formatLogEntry(entry)),
         // What a function logs goes to CloudWatch in AWS; here it goes to this terminal, after the function's name.
         functionLog: (line) => console.log(line),
@@ -91,8 +105,11 @@ runCommand(command, async () => {
         console.log(`  ${name.padEnd(16)} ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
     }
     console.log(`Outputs with secrets in clear (removed when this stops): ${shown(outputsFile)}`);
+    console.log(
+        `STS and Cognito Identity (local, for roles and identity pools): ${local.identity.url}  e.g. aws sts assume-role --endpoint-url ${local.identity.url} …`,
+    );
     const example = exampleCall(local);
-    if (example) {
+    if (example && local.outputs.accessKeyId !== undefined) {
         const file = JSON.stringify(outputsFile);
         console.log("\nTry it (signs with the key pair from the outputs file):");
         console.log(

@@ -152,7 +152,7 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
     {
         name: "unknown argument with no close name",
         args: { openApiSpec: PETSTORE_OPENAPI, colour: "red" },
-        error: /Unknown argument "colour"; SecuredRestApi takes: openApiSpec, stageName, .*, tags\./,
+        error: /Unknown argument "colour"; SecuredRestApi takes: openApiSpec, stageName, .*, tags, createUser, .*, cors\./,
     },
     {
         name: "misspelled accessLog field",

@@ -81,8 +81,8 @@ for (const preview of [true, false]) {
         it("creates no login profile and keeps the access key secret", async () => {
             const { api, mocks } = await build({ openApiSpec: PETSTORE_OPENAPI }, preview);
             expect(mocks.registrations.some((r) => /LoginProfile/.test(r.type))).to.equal(false);
-            expect(await pulumi.isSecret(api.accessKeyId)).to.equal(true);
-            expect(await pulumi.isSecret(api.secretAccessKey)).to.equal(true);
+            expect(await pulumi.isSecret(api.accessKeyId!)).to.equal(true);
+            expect(await pulumi.isSecret(api.secretAccessKey!)).to.equal(true);
             expect(await pulumi.isSecret(api.invokeUrl)).to.equal(false);
         });
 

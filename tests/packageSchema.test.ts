@@ -60,6 +60,12 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             restApiName: "string",
             description: "string",
             tags: "object",
+            createUser: "boolean",
+            grants: "array",
+            crossAccountGrants: "array",
+            role: "#/types/secured-rest-api:index:InvokeRoleArgs",
+            identityPool: "#/types/secured-rest-api:index:IdentityPoolArgs",
+            cors: "#/types/secured-rest-api:index:CorsArgs",
             lambdaIntegrations: "object",
             specValues: "object",
         };
@@ -94,6 +100,10 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             "userArn",
             "accessKeyId",
             "secretAccessKey",
+            "roleArn",
+            "identityPoolId",
+            "authenticatedRoleArn",
+            "unauthenticatedRoleArn",
         ]) {
             expect(outputs[name]?.type, name).to.equal("string");
             expect(outputs[name].secret === true, `${name} secret`).to.equal(
@@ -105,6 +115,11 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
         expect(outputs.operations.secret).to.equal(undefined);
         const operation = schema.types["secured-rest-api:index:DeployedOperation"];
         expect(Object.keys(operation.properties!).sort()).to.deep.equal(["authorization", "path", "verb"]);
+        expect(outputs.crossAccountPolicies.items?.$ref).to.equal("#/types/secured-rest-api:index:CrossAccountPolicy");
+        // With createUser: false (or without role, identityPool) these do not exist, so no SDK may require them.
+        const required = (component() as unknown as { required: string[] }).required;
+        for (const optional of ["userName", "userArn", "accessKeyId", "secretAccessKey", "roleArn", "identityPoolId"])
+            expect(required, optional).not.to.include(optional);
     });
 
     it("is what the provider host serves (provider.ts patches ComponentProvider the same way)", async () => {

@@ -83,8 +83,9 @@ describe("security options, secure by default", () => {
             expect(denyOutsideVpcEndpoints(["vpce-1"]).Condition).to.deep.equal({
                 StringNotEquals: { "aws:SourceVpce": ["vpce-1"] },
             });
+            // The account id: the component writes it as the root ARN of the provider's partition (tests/partitions.test.ts).
             expect(allowAccountThroughVpcEndpoints("111122223333", ["vpce-1"])[0].Principal).to.deep.equal({
-                AWS: ["arn:aws:iam::111122223333:root"],
+                AWS: ["111122223333"],
             });
             const { mocks } = await freshLocalAws(true);
             const open = { Effect: "Allow" as const, Principal: { AWS: ["*"] }, Action: ["execute-api:Invoke"] };

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+    githubActions,
     allowAccountThroughVpcEndpoints,
     allowPublicOperations,
     denyOutsideAccounts,
@@ -35,6 +36,8 @@ const unguardedDenyOutsideAccounts = (): ResourcePolicyStatement => {
     const statement = denyOutsideAccounts(["123456789012"]);
     return { ...statement, Condition: { StringNotEquals: statement.Condition!.StringNotEquals } };
 };
+
+const GITHUB = "token.actions.githubusercontent.com";
 
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:items";
 const ok = { responses: { "200": { description: "ok" } } };
@@ -104,6 +107,147 @@ const REFUSALS: Refusal[] = [
             {
                 says: `pass the function's ARN instead (fn.arn, here "${FUNCTION_ARN}")`,
                 apply: (a) => ({ ...a, lambdaIntegrations: { "GET /items": FUNCTION_ARN } }),
+            },
+        ],
+    },
+    {
+        name: "a grant naming no role, user or group",
+        args: { ...petstore, grants: [{ operations: ["GET /pets"] }] },
+        fixes: [
+            {
+                says: "grants[0] names no role, user or group: add roles, users or groups.",
+                apply: (a) => ({ ...a, grants: [{ roles: ["worker"], operations: ["GET /pets"] }] }),
+            },
+        ],
+    },
+    {
+        name: 'a cross-account grant to "*"',
+        args: { ...petstore, crossAccountGrants: [{ principals: ["*"] }] },
+        fixes: [
+            {
+                says: "must be a 12-digit account id or an IAM role or user ARN",
+                apply: (a) => ({ ...a, crossAccountGrants: [{ principals: ["111122223333"] }] }),
+            },
+        ],
+    },
+    {
+        name: "a cross-account grant next to a public operation: the resource policy it adds needs the public Allow",
+        args: { ...withPublic, crossAccountGrants: [{ principals: ["111122223333"] }] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy.',
+                apply: (a) => ({ ...a, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"])] }),
+            },
+        ],
+    },
+    {
+        name: "a role that trusts nobody",
+        args: { ...petstore, role: {} },
+        fixes: [
+            {
+                says: "give trustedPrincipals (accounts or role ARNs), trustedServices (e.g. lambda.amazonaws.com) or webIdentities (e.g. githubActions({ repository }))",
+                apply: (a) => ({ ...a, role: { trustedServices: ["lambda.amazonaws.com"] } }),
+            },
+            {
+                says: "or webIdentities (e.g. githubActions({ repository }))",
+                apply: (a) => ({ ...a, role: { webIdentities: [githubActions({ repository: "my-org/my-repo" })] } }),
+            },
+        ],
+    },
+    {
+        name: "a web identity any token of the issuer matches",
+        args: {
+            ...petstore,
+            role: { webIdentities: [{ issuer: GITHUB, audiences: ["sts.amazonaws.com"], subjects: ["*"] }] },
+        },
+        fixes: [
+            {
+                says: 'role.webIdentities[0].subjects[0] "*" matches every token of the issuer: name the subjects.',
+                apply: (a) => ({
+                    ...a,
+                    role: {
+                        webIdentities: [
+                            { issuer: GITHUB, audiences: ["sts.amazonaws.com"], subjects: ["repo:my-org/my-repo:*"] },
+                        ],
+                    },
+                }),
+            },
+        ],
+    },
+    {
+        name: "a GitHub subject that names no repository",
+        args: {
+            ...petstore,
+            role: { webIdentities: [{ issuer: GITHUB, audiences: ["sts.amazonaws.com"], subjects: ["repo:*"] }] },
+        },
+        fixes: [
+            {
+                says: "use githubActions({ repository })",
+                apply: (a) => ({ ...a, role: { webIdentities: [githubActions({ repository: "my-org/my-repo" })] } }),
+            },
+        ],
+    },
+    {
+        name: "an external id with no trusted principal",
+        args: { ...petstore, role: { trustedServices: ["lambda.amazonaws.com"], externalId: "abc123" } },
+        fixes: [
+            {
+                says: "add them or drop externalId",
+                apply: (a) => ({ ...a, role: { trustedServices: ["lambda.amazonaws.com"] } }),
+            },
+            {
+                says: "add them or drop externalId",
+                apply: (a) => ({ ...a, role: { trustedPrincipals: ["111122223333"], externalId: "abc123" } }),
+            },
+        ],
+    },
+    {
+        name: "an identity pool nobody can sign in to",
+        args: { ...petstore, identityPool: {} },
+        fixes: [
+            {
+                says: "give userPool: { userPoolId, clientIds }",
+                apply: (a) => ({ ...a, identityPool: { userPool: { userPoolId: "us-west-2_P", clientIds: ["c"] } } }),
+            },
+            {
+                says: "or allow guests explicitly with allowUnauthenticatedIdentities: true and unauthenticatedOperations",
+                apply: (a) => ({
+                    ...a,
+                    identityPool: { allowUnauthenticatedIdentities: true, unauthenticatedOperations: ["GET /pets"] },
+                }),
+            },
+        ],
+    },
+    {
+        name: "guests without the operations they may call",
+        args: { ...petstore, identityPool: { allowUnauthenticatedIdentities: true } },
+        fixes: [
+            {
+                says: "identityPool.allowUnauthenticatedIdentities needs unauthenticatedOperations",
+                apply: (a) => ({
+                    ...a,
+                    identityPool: { allowUnauthenticatedIdentities: true, unauthenticatedOperations: ["GET /pets"] },
+                }),
+            },
+        ],
+    },
+    {
+        name: "a CORS origin with a trailing slash",
+        args: { ...petstore, cors: { allowOrigin: "https://app.example.com/" } },
+        fixes: [
+            {
+                says: 'must be one origin such as "https://app.example.com"',
+                apply: (a) => ({ ...a, cors: { allowOrigin: "https://app.example.com" } }),
+            },
+        ],
+    },
+    {
+        name: "CORS on a document that has its own preflight",
+        args: { openApiSpec: PETSTORE_SWAGGER, cors: { allowOrigin: "https://app.example.com" } },
+        fixes: [
+            {
+                says: 'or drop cors and list "OPTIONS /pets" in publicOperations',
+                apply: (a) => ({ ...without(a, "cors"), publicOperations: ["OPTIONS /pets"] }),
             },
         ],
     },
@@ -218,12 +362,12 @@ const REFUSALS: Refusal[] = [
         args: { ...withPublic, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), everyone] },
         fixes: [
             {
-                says: 'Name the account root instead (Principal: { AWS: ["arn:aws:iam::<account>:root"] })',
+                says: 'Name the account instead (Principal: { AWS: ["<account id>"] }, written as its root ARN in the stack\'s partition)',
                 apply: (a) => ({
                     ...a,
                     resourcePolicy: [
                         allowPublicOperations(["OPTIONS /pets"]),
-                        { ...everyone, Principal: { AWS: ["arn:aws:iam::123456789012:root"] } },
+                        { ...everyone, Principal: { AWS: ["123456789012"] } },
                     ],
                 }),
             },

@@ -1,3 +1,4 @@
+import { fromCredentialProcess } from "../credentialProcess";
 import { createSignedFetch } from "../signedFetch";
 import { parseCommandLine, runCommand, UsageError } from "./command";
 import { explainConnectionFailure } from "./connectionError";
@@ -25,6 +26,12 @@ const command = {
             description: "a request header",
         },
         include: { type: "boolean", short: "i", description: "print the response headers to stderr" },
+        "credential-process": {
+            type: "string",
+            placeholder: "'<command>'",
+            description:
+                "sign with the temporary credentials this command prints (the AWS CLI's credential_process format), instead of the outputs' keys",
+        },
         ...OUTPUTS_OPTIONS,
     },
     examples: [
@@ -32,6 +39,7 @@ const command = {
         `npm run call -- POST /pets --data '{"type":"cat","price":9}'`,
         "npm run call -- GET /pets/1 -i --outputs .local/outputs-test.json",
         "npm run call -- GET http://127.0.0.1:8787/test/pets   # a full URL under the invoke URL",
+        "npm run call -- GET /pets --credential-process 'aws configure export-credentials --profile ci --format process'",
     ],
 } as const;
 
@@ -47,12 +55,15 @@ runCommand(command, async () => {
     if (values.data !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
         headers["Content-Type"] = "application/json";
     }
-    const credentials = readApiCredentials(command.name, values);
-    const response = await createSignedFetch(credentials)(path, { method, headers, body: values.data }).catch(
-        (e: unknown) => {
-            throw explainConnectionFailure(e, credentials.invokeUrl);
-        },
-    );
+    const process_ = values["credential-process"];
+    const credentials = readApiCredentials(command.name, values, { keys: process_ === undefined });
+    const signedFetch =
+        process_ === undefined
+            ? createSignedFetch(credentials)
+            : createSignedFetch({ ...credentials, credentials: fromCredentialProcess(process_) });
+    const response = await signedFetch(path, { method, headers, body: values.data }).catch((e: unknown) => {
+        throw explainConnectionFailure(e, credentials.invokeUrl);
+    });
     process.stderr.write(`HTTP ${response.status} ${response.statusText}\n`);
     if (values.include) response.headers.forEach((value, name) => process.stderr.write(`${name}: ${value}\n`));
     process.stdout.write(await response.text());

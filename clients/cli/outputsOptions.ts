@@ -1,4 +1,4 @@
-import { ApiCredentials, assertApiCredentials } from "../signedFetch";
+import { ApiCredentials, assertApiCredentials, assertApiEndpoint } from "../signedFetch";
 import { OptionSpec, UsageError } from "./command";
 import { readStackOutputs } from "./stackOutputs";
 
@@ -23,11 +23,13 @@ export const OUTPUTS_OPTIONS = {
 
 /**
  * The stack outputs chosen by `--outputs`/`--program`/`--stack` (or found: see readStackOutputs),
- * checked to hold what a client needs; says on stderr where they came from.
+ * checked to hold what a client needs (the key pair too, unless `keys: false`: the credentials then
+ * come from elsewhere); says on stderr where they came from.
  */
 export function readApiCredentials(
     tool: string,
     values: { outputs?: string; program?: string; stack?: string },
+    { keys = true }: { keys?: boolean } = {},
 ): ApiCredentials & Record<string, unknown> {
     if (values.outputs !== undefined && values.program !== undefined)
         throw new UsageError("choose the outputs with --outputs or with --program, not both");
@@ -37,6 +39,7 @@ export function readApiCredentials(
         stack: values.stack,
     });
     process.stderr.write(`${tool}: using the outputs from ${source}\n`);
-    assertApiCredentials(outputs, source);
-    return outputs;
+    if (keys) assertApiCredentials(outputs, source);
+    else assertApiEndpoint(outputs, source);
+    return outputs as ApiCredentials & Record<string, unknown>;
 }

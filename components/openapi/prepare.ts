@@ -6,7 +6,14 @@ import { isJsonObject, JsonObject, listOperations, OpenApiDocument, operationKey
 import { bodySizeFinding, detectVersion, OpenApiSpecInput, parseSpec, SpecVersion } from "./parse";
 import { secureDocument, SecuredOperation } from "./secure";
 import { noPathsFinding, validateDocument } from "./validate";
-import { documentPolicyProblems, policyStatementsForBody, ResourcePolicyStatement } from "../resourcePolicy";
+import { addCors, CorsArgs } from "../cors";
+import {
+    allowPublicOperations,
+    documentPolicyProblems,
+    policyStatementsForBody,
+    resourcePolicySizeProblem,
+    ResourcePolicyStatement,
+} from "../resourcePolicy";
 
 /** The extension that carries the API's resource policy inside the body. */
 export const POLICY_EXTENSION = "x-amazon-apigateway-policy";
@@ -50,6 +57,10 @@ export interface PrepareOptions {
      * knows it): known ones are filled now, so the import rules judge what AWS will receive.
      */
     readonly specValues?: Readonly<Record<string, string | undefined>>;
+    /** Preflights, CORS headers and gateway responses for browser apps (see `addCors`). */
+    readonly cors?: CorsArgs;
+    /** Resource policy statements that depend on the secured operations (cross-account grants). */
+    readonly grantStatements?: (operations: readonly SecuredOperation[]) => readonly ResourcePolicyStatement[];
 }
 
 /**
@@ -69,14 +80,22 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     const placeholders = placeholderFindings(document, Object.keys(specValues));
     fillPlaceholders(document, specValues);
     const lambda = wireLambdaIntegrations(document, options.lambdaIntegrations ?? {});
-    const { operations, findings: security } = secureDocument(document, version, options.publicOperations ?? []);
-    if (options.resourcePolicy && options.resourcePolicy.length > 0)
-        addPolicyStatements(document, policyStatementsForBody(options.resourcePolicy));
+    const cors = options.cors ? addCors(document, version, options.cors) : { preflights: [], findings: [] };
+    const { operations, findings: security } = secureDocument(document, version, [
+        ...(options.publicOperations ?? []),
+        ...cors.preflights,
+    ]);
+    const statements = [...(options.resourcePolicy ?? []), ...(options.grantStatements?.(operations) ?? [])];
+    // A browser's preflight is unsigned: behind any resource policy it needs an explicit Allow (see allowPublicOperations).
+    if (cors.preflights.length > 0 && (statements.length > 0 || document[POLICY_EXTENSION] !== undefined))
+        statements.unshift({ ...allowPublicOperations(cors.preflights), Sid: "AllowCorsPreflights" });
+    if (statements.length > 0) addPolicyStatements(document, policyStatementsForBody(statements));
     const body = JSON.stringify(document);
     const size = bodySizeFinding(body);
     // The import rules look at the document as it will be sent, so they judge exactly what AWS receives.
     const findings = orderFindings([
         ...integrity,
+        ...cors.findings,
         ...security,
         ...placeholders,
         ...lambda.findings,
@@ -112,7 +131,8 @@ function resourcePolicyFindings(
 ): Finding[] {
     const policy = document[POLICY_EXTENSION] ?? (endpointType === "PRIVATE" ? { Statement: [] } : undefined);
     const publicOperations = operations.filter((o) => o.authorization === "NONE");
-    return documentPolicyProblems(policy, endpointType, publicOperations).map((problem) =>
+    const size = policy === undefined ? undefined : resourcePolicySizeProblem(policy);
+    return [...documentPolicyProblems(policy, endpointType, publicOperations), ...(size ? [size] : [])].map((problem) =>
         securityFinding("resource-policy", POLICY_EXTENSION, problem),
     );
 }

@@ -1,8 +1,11 @@
+import { awsManagedPolicyArn, iamArn } from "../../components/arns";
 import { APIGATEWAY_HANDLERS } from "./apigateway";
+import { COGNITO_HANDLERS } from "./cognito";
 import { IAM_HANDLERS } from "./iam";
 import { LOCAL_ACCOUNT_ID } from "./ids";
 import { LAMBDA_HANDLERS } from "./lambda";
 import { LOGS_HANDLERS } from "./logs";
+import { sessionIdentity } from "./sessions";
 import {
     AccessKeyRecord,
     AttachedPolicy,
@@ -10,12 +13,16 @@ import {
     DeploymentRecord,
     FunctionRecord,
     HandlerTable,
+    IdentityPoolRecord,
     Inputs,
+    IssuedCredential,
     LocalAwsError,
+    OidcProviderRecord,
     PermissionRecord,
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
+    SessionRecord,
     StageRecord,
     UserRecord,
 } from "./records";
@@ -31,6 +38,7 @@ export {
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
+    SessionRecord,
     StageRecord,
     UserRecord,
 } from "./records";
@@ -38,29 +46,39 @@ export {
 /** Gives each REST API the base URL the gateway will serve it at. */
 export type EndpointAllocator = (restApiId: string) => Promise<string>;
 
-/** AWS's managed policies that local mode knows, with their documents as AWS publishes them. */
-export const AWS_MANAGED_POLICIES: Readonly<Record<string, string>> = {
-    "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess": JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
-                Resource: "arn:aws:execute-api:*:*:*",
-            },
-        ],
-    }),
-    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Effect: "Allow",
-                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: "*",
-            },
-        ],
-    }),
+/** AWS's managed policies that local mode knows, by name, with their documents as AWS publishes them. */
+export const AWS_MANAGED_POLICIES: Readonly<Record<string, (partition: string) => string>> = {
+    AmazonAPIGatewayInvokeFullAccess: (partition) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
+                    Resource: `arn:${partition}:execute-api:*:*:*`,
+                },
+            ],
+        }),
+    "service-role/AWSLambdaBasicExecutionRole": () =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                    Resource: "*",
+                },
+            ],
+        }),
 };
+
+/** Which account a local account is, and in which partition. */
+export interface AccountIdentity {
+    /** @default "123456789012" */
+    readonly accountId?: string;
+    /** @default "aws" */
+    readonly partition?: string;
+}
 
 /**
  * An in-memory model of one AWS account and region: the API Gateway and IAM resources the component
@@ -68,9 +86,9 @@ export const AWS_MANAGED_POLICIES: Readonly<Record<string, string>> = {
  * local gateway reads from it.
  */
 export class LocalAwsAccount {
-    readonly accountId = LOCAL_ACCOUNT_ID;
+    readonly accountId: string;
     /** The AWS partition the account lives in. */
-    readonly partition = "aws";
+    readonly partition: string;
     readonly restApis = new Map<string, RestApiRecord>();
     readonly deployments = new Map<string, DeploymentRecord>();
     readonly stages = new Map<string, StageRecord>();
@@ -91,6 +109,12 @@ export class LocalAwsAccount {
     /** Lambda functions by name, and each one's resource policy statements (its permissions). */
     readonly functions = new Map<string, FunctionRecord>();
     readonly permissions = new Map<string, PermissionRecord[]>();
+    /** IAM OIDC identity providers by issuer (without `https://`): one per issuer, as in IAM. */
+    readonly oidcProviders = new Map<string, OidcProviderRecord>();
+    /** Cognito identity pools by id. */
+    readonly identityPools = new Map<string, IdentityPoolRecord>();
+    /** Temporary credentials STS issued for this account's roles, by access key id. */
+    readonly sessions = new Map<string, SessionRecord>();
     /** Stage-wide method settings per `apiId/stage`, as set by MethodSettings `*\/*`. */
     readonly methodSettings = new Map<string, Record<string, unknown>>();
     /** The region's API Gateway CloudWatch role (`aws.apigateway.Account`); logging needs it. */
@@ -103,7 +127,11 @@ export class LocalAwsAccount {
         /** Gives each REST API the base URL the gateway will serve it at. */
         readonly allocateEndpoint: EndpointAllocator = (id) =>
             Promise.resolve(`https://${id}.execute-api.${region}.amazonaws.com`),
-    ) {}
+        identity: AccountIdentity = {},
+    ) {
+        this.accountId = identity.accountId ?? LOCAL_ACCOUNT_ID;
+        this.partition = identity.partition ?? "aws";
+    }
 
     /** The stage a gateway request reaches, looked up by REST API id and stage name. */
     stage(restApiId: string, stageName: string): StageRecord | undefined {
@@ -138,14 +166,26 @@ export class LocalAwsAccount {
         ];
     }
 
-    /** What SigV4 verification needs of an access key: its secret, for an active key only. */
-    credentialFor(accessKeyId: string): { secretAccessKey: string } | undefined {
+    /**
+     * What SigV4 verification needs of an access key: its secret, for an active key only; for
+     * temporary credentials also the session token and when they expire.
+     */
+    credentialFor(accessKeyId: string): IssuedCredential | undefined {
+        const session = this.sessions.get(accessKeyId);
+        if (session)
+            return {
+                secretAccessKey: session.secretAccessKey,
+                sessionToken: session.sessionToken,
+                expiration: session.expiration,
+            };
         const key = this.accessKeys.get(accessKeyId);
         return key && key.status === "Active" ? { secretAccessKey: key.secret } : undefined;
     }
 
-    /** The identity behind an access key whose signature was accepted. */
+    /** The identity behind an access key whose signature was accepted: a user, or a role session. */
     identityOfAccessKey(accessKeyId: string): CallerIdentity {
+        const session = this.sessions.get(accessKeyId);
+        if (session) return sessionIdentity(this, session);
         const key = this.accessKeys.get(accessKeyId);
         const user = key && this.users.get(key.userName);
         if (!user) throw new Error(`Access key ${accessKeyId} was accepted but belongs to no user of the account.`);
@@ -184,7 +224,10 @@ export class LocalAwsAccount {
 
     /** A managed policy's document, AWS's own or the account's; refused like IAM when it does not exist. */
     policyDocument(arn: string): string {
-        const document = AWS_MANAGED_POLICIES[arn] ?? this.policies.get(arn)?.document;
+        const managed = Object.entries(AWS_MANAGED_POLICIES).find(
+            ([name]) => awsManagedPolicyArn(this.partition, name) === arn,
+        )?.[1];
+        const document = managed?.(this.partition) ?? this.policies.get(arn)?.document;
         if (document === undefined && /^arn:[^:]+:iam::aws:policy\//.test(arn))
             throw new Error(
                 `Local mode does not know AWS's managed policy ${arn}; it knows ${Object.keys(AWS_MANAGED_POLICIES).join(", ")}. (An aws.lambda.CallbackFunction given neither role nor policies attaches nine broad AWS policies: pass policies: [aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole] or a role of your own.)`,
@@ -230,7 +273,7 @@ export class LocalAwsAccount {
 
     /** `arn:<partition>:iam::<account>:<kind>/<name>`. */
     iamArn(kind: string, name: string): string {
-        return `arn:${this.partition}:iam::${this.accountId}:${kind}/${name}`;
+        return iamArn(this.partition, this.accountId, `${kind}/${name}`);
     }
 
     requireGroup(name: unknown): string {
@@ -253,7 +296,22 @@ export class LocalAwsAccount {
         }
         return name;
     }
+
+    /** The role an ARN of this account names, or undefined. */
+    roleOfArn(arn: string): RoleRecord | undefined {
+        const name = arn.startsWith(`arn:${this.partition}:iam::${this.accountId}:role/`)
+            ? arn.split("/").pop()
+            : undefined;
+        const role = name === undefined ? undefined : this.roles.get(name);
+        return role?.arn === arn ? role : undefined;
+    }
 }
 
 /** Every resource type local mode emulates, by Pulumi type token, one table per AWS service. */
-const HANDLERS: HandlerTable = { ...APIGATEWAY_HANDLERS, ...LOGS_HANDLERS, ...IAM_HANDLERS, ...LAMBDA_HANDLERS };
+const HANDLERS: HandlerTable = {
+    ...APIGATEWAY_HANDLERS,
+    ...LOGS_HANDLERS,
+    ...IAM_HANDLERS,
+    ...LAMBDA_HANDLERS,
+    ...COGNITO_HANDLERS,
+};

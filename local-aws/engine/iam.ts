@@ -131,6 +131,18 @@ export const IAM_HANDLERS: HandlerTable = {
         addTo(account.roleAttachments, role, policyArn);
         return { id: `${role}-${autoNameSuffix()}`, state: { ...inputs } };
     },
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (account, _name, inputs) => {
+        const url = String(inputs.url);
+        if (!/^https:\/\/[^\s]+$/.test(url))
+            throw new LocalAwsError("ValidationError", `The url ${url} is not an https:// URL.`);
+        const issuer = url.slice("https://".length).replace(/\/$/, "");
+        if (account.oidcProviders.has(issuer))
+            throw new LocalAwsError("EntityAlreadyExists", `Provider with url ${url} already exists.`);
+        const clientIds = (Array.isArray(inputs.clientIdLists) ? inputs.clientIdLists : []).map(String);
+        const arn = account.iamArn("oidc-provider", issuer);
+        account.oidcProviders.set(issuer, { arn, issuer, clientIds });
+        return { id: arn, state: { ...inputs, arn } };
+    },
     "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) => {
         const role = account.requireRole(inputs.role);
         const policyName = nameOrAutoName(inputs.name, name);

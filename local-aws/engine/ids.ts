@@ -21,6 +21,12 @@ export const newDeploymentId = (): string => randomString(LOWER_ALNUM, 6);
 export const newIamUniqueId = (prefix: string): string => prefix + randomString(IAM_ID_CHARS, 17);
 /** A long-term access key id: `AKIA` and sixteen characters, twenty in all. */
 export const newAccessKeyId = (): string => "AKIA" + randomString(IAM_ID_CHARS, 16);
+/** A temporary (STS) access key id: `ASIA` and sixteen characters. */
+export const newSessionAccessKeyId = (): string => "ASIA" + randomString(IAM_ID_CHARS, 16);
+/** A session token: opaque and long, as STS issues them (callers must not assume a size). */
+export const newSessionToken = (): string => randomBytes(192).toString("base64");
+/** A Cognito identity pool id or identity id: `<region>:<uuid>`. */
+export const newCognitoId = (region: string): string => `${region}:${randomUUID()}`;
 /** A secret access key: forty characters of base64 alphabet, as IAM issues them. */
 export const newSecretAccessKey = (): string => randomBytes(30).toString("base64");
 /** The suffix Pulumi's AWS provider appends when it auto-names a resource. */

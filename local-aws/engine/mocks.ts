@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { accountRootArn } from "../../components/arns";
 import { LocalAwsAccount } from "./account";
 
 /** One resource registration the program made, as the engine received it. */
@@ -59,12 +60,16 @@ export class LocalAwsMocks implements pulumi.runtime.Mocks {
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return {
                     accountId: this.account.accountId,
-                    arn: `arn:aws:iam::${this.account.accountId}:root`,
+                    arn: accountRootArn(this.account.partition, this.account.accountId),
                     userId: this.account.accountId,
                     id: this.account.accountId,
                 };
             case "aws:index/getPartition:getPartition":
-                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+                return {
+                    partition: this.account.partition,
+                    dnsSuffix: this.account.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
+                    id: this.account.partition,
+                };
             default:
                 throw new Error(`Local mode does not emulate the function ${args.token}.`);
         }

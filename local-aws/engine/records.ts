@@ -50,6 +50,45 @@ export interface RoleRecord {
     readonly maxSessionDurationSeconds: number;
 }
 
+/** An OpenID Connect identity provider of the account (`aws:iam/openIdConnectProvider`). */
+export interface OidcProviderRecord {
+    readonly arn: string;
+    /** The issuer without `https://`, as IAM keys providers and names condition keys. */
+    readonly issuer: string;
+    readonly clientIds: readonly string[];
+}
+
+/** A Cognito identity pool and the roles attached to it. */
+export interface IdentityPoolRecord {
+    readonly id: string;
+    readonly allowUnauthenticatedIdentities: boolean;
+    readonly allowClassicFlow: boolean;
+    /** `cognito-idp.<region>.amazonaws.com/<user pool id>` → the app client ids it accepts. */
+    readonly providers: ReadonlyMap<string, readonly string[]>;
+    /** Role ARNs by kind (`authenticated`, `unauthenticated`), set by the roles attachment. */
+    roles: ReadonlyMap<string, string>;
+}
+
+/** Temporary credentials STS issued for a role, and how. */
+export interface SessionRecord {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly sessionToken: string;
+    readonly roleName: string;
+    readonly sessionName: string;
+    readonly issuedAt: Date;
+    readonly expiration: Date;
+    /** The identity provider of a web-identity session (`aws:FederatedProvider`). */
+    readonly federatedProvider: string | undefined;
+}
+
+/** What SigV4 verification needs of an access key: its secret, and a temporary key's token and expiry. */
+export interface IssuedCredential {
+    readonly secretAccessKey: string;
+    readonly sessionToken?: string;
+    readonly expiration?: Date;
+}
+
 /** Who signed with an access key, as IAM authorization sees the caller. */
 export interface CallerIdentity {
     readonly arn: string;

@@ -36,6 +36,11 @@ export interface RunOptions {
     /** Where each REST API is served; @default AWS-shaped URLs that nothing serves. */
     readonly allocateEndpoint?: EndpointAllocator;
     /**
+     * The account to deploy into, e.g. a second account of a local mode run (`accounts.create(id)`)
+     * that holds another account's callers. @default a fresh account in the stack's region
+     */
+    readonly account?: LocalAwsAccount;
+    /**
      * Type-check a TypeScript program file before running it, as `pulumi up` does (see typeCheckProgram).
      * @default true
      */
@@ -51,7 +56,7 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     const config = loadStackConfig(options.projectDir, stack);
     const region = config.values["aws:region"];
     if (!region) throw new Error(`Stack "${stack}" does not set aws:region; add it to Pulumi.${stack}.yaml.`);
-    const account = new LocalAwsAccount(region, options.allocateEndpoint);
+    const account = options.account ?? new LocalAwsAccount(region, options.allocateEndpoint);
     const mocks = await useLocalAws({ account, project: config.project, stack, preview: options.preview });
     pulumi.runtime.setAllConfig(config.values);
 

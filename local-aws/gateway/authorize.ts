@@ -1,6 +1,17 @@
 import * as path from "path";
 import { Worker } from "worker_threads";
+import type { AssumeRoleQuestion } from "../identity/trustEvaluation";
 import { InvokeAnswer, InvokeQuestion } from "./iamEvaluation";
+
+/** A question the IAM worker answers: an `execute-api:Invoke`, or assuming a role (the local STS). */
+type IamQuestion = InvokeQuestion | AssumeRoleQuestion;
+
+const describe = (question: IamQuestion): string =>
+    "kind" in question ? `${question.action} on ${question.roleArn}` : question.resourceArns[0];
+
+/** Whose turn a question waits for: the caller asking. */
+const callerOf = (question: IamQuestion): string =>
+    "kind" in question ? question.principal : (question.principal?.arn ?? "anonymous");
 
 export { Decision, InvokeAnswer, InvokeQuestion, NamedPolicy } from "./iamEvaluation";
 
@@ -25,7 +36,7 @@ export const DEFAULT_EVALUATION_TIMEOUT_MS = 1_000;
 
 interface Pending {
     readonly id: number;
-    readonly question: InvokeQuestion;
+    readonly question: IamQuestion;
     readonly timeoutMs: number;
     readonly resolve: (answer: InvokeAnswer) => void;
     readonly reject: (error: Error) => void;
@@ -59,9 +70,9 @@ class EvaluationPool {
     private readonly queues = new Map<string, Pending[]>();
     private nextId = 0;
 
-    decide(question: InvokeQuestion, timeoutMs: number): Promise<InvokeAnswer> {
+    decide(question: IamQuestion, timeoutMs: number): Promise<InvokeAnswer> {
         return new Promise((resolve, reject) => {
-            const caller = question.principal?.arn ?? "anonymous";
+            const caller = callerOf(question);
             const queue = this.queues.get(caller);
             const pending = { id: this.nextId++, question, timeoutMs, resolve, reject };
             if (queue) queue.push(pending);
@@ -110,7 +121,7 @@ class EvaluationPool {
             this.finish(
                 slot,
                 new Error(
-                    `IAM evaluation of ${pending.question.resourceArns[0]} did not finish within ${pending.timeoutMs} ms (a policy's wildcards may backtrack on this path); its worker was replaced.`,
+                    `IAM evaluation of ${describe(pending.question)} did not finish within ${pending.timeoutMs} ms (a policy's wildcards may backtrack on this path); its worker was replaced.`,
                 ),
             );
         }, pending.timeoutMs);
@@ -175,6 +186,11 @@ export class IamEvaluator {
 
     /** IAM's answer to one question; rejects when the evaluation throws or overruns its deadline. */
     decide(question: InvokeQuestion): Promise<InvokeAnswer> {
+        return pool.decide(question, this.timeoutMs);
+    }
+
+    /** IAM's answer on assuming a role (trust policy and the caller's policies), on the same threads. */
+    decideAssumeRole(question: AssumeRoleQuestion): Promise<InvokeAnswer> {
         return pool.decide(question, this.timeoutMs);
     }
 }

@@ -52,6 +52,15 @@ export const unrecognizedClient = (): GatewayResponse =>
         message: "The security token included in the request is invalid.",
     });
 
+/**
+ * Temporary credentials past their expiration (API Gateway's `EXPIRED_TOKEN` gateway response, 403;
+ * the message is AWS's, the error type inferred).
+ */
+export const expiredToken = (): GatewayResponse =>
+    errorResponse(403, "ExpiredTokenException", {
+        message: "The security token included in the request is expired",
+    });
+
 /** Wrong secret or any signed part changed: AWS tells what it computed, never the secret. */
 export const signatureMismatch = (canonicalRequest: string, stringToSign: string): GatewayResponse =>
     errorResponse(403, "InvalidSignatureException", {

@@ -4,6 +4,7 @@ import { isJsonObject, OpenApiDocument } from "../../components/openapi/operatio
 import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
+import { CredentialDirectory } from "../engine/accounts";
 import { newRequestId } from "../engine/ids";
 import {
     DEFAULT_EVALUATION_TIMEOUT_MS,
@@ -14,6 +15,7 @@ import {
     NamedPolicy,
 } from "./authorize";
 import { Caller } from "./identity";
+import { withGatewayResponse } from "./gatewayResponses";
 import { runIntegration } from "./integrations";
 import { LambdaRuntimes } from "./lambdaRuntimes";
 import { MAX_HEADER_VALUES_BYTES, MAX_PAYLOAD_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
@@ -122,6 +124,8 @@ interface Outcome {
 export class LocalGateway {
     private readonly servers: http.Server[] = [];
     private account: LocalAwsAccount | undefined;
+    /** Where callers' keys are looked up: the account itself, or every account of the run. */
+    private credentials: CredentialDirectory | undefined;
     private readonly deployments = new Map<string, DeployedApi>();
     /** IAM decisions by caller, resource, context and account revision, as AWS caches policy evaluations. */
     private readonly decisions = new Map<string, InvokeAnswer>();
@@ -180,9 +184,14 @@ export class LocalGateway {
         return `http://${LOOPBACK}:${listening}`;
     };
 
-    /** Starts answering requests from the account's deployed stages. */
-    serve(account: LocalAwsAccount): void {
+    /**
+     * Starts answering requests from the account's deployed stages, for callers whose keys `credentials`
+     * knows (by default the account's own users and role sessions; pass every account of the run to let
+     * another account's principals in, as far as both halves of IAM allow).
+     */
+    serve(account: LocalAwsAccount, credentials: CredentialDirectory = account): void {
         this.account = account;
+        this.credentials = credentials;
     }
 
     /** Stops listening; rejects, listing them, if the gateway failed internally while serving. */
@@ -285,6 +294,23 @@ export class LocalGateway {
         const stage = stagePath ? account.stage(api.id, stagePath.stage) : undefined;
         if (!stagePath || !stage) return { response: missingAuthenticationToken() };
         const deployment = this.deployed(account, stage.deploymentId);
+        const outcome = await this.authorizeAndRun(account, api, request, stage, stagePath, deployment);
+        // API Gateway's own answers take the API's gateway responses (CORS headers, say); the integration's do not.
+        return outcome.integrationMs !== undefined
+            ? outcome
+            : { ...outcome, response: withGatewayResponse(deployment.document, request, outcome.response) };
+    }
+
+    /** Route, then SigV4 and IAM (or the resource policy alone for a public method), then the integration. */
+    private async authorizeAndRun(
+        account: LocalAwsAccount,
+        api: RestApiRecord,
+        request: GatewayRequest,
+        stage: StageRecord,
+        stagePath: NonNullable<ReturnType<typeof parseStagePath>>,
+        deployment: DeployedApi,
+    ): Promise<Outcome> {
+        const credentials = this.credentials ?? account;
         const method = routedMethod(request);
         const path = stagePath.resource;
         const route = path && method ? findRoute(deployment.routes, method, path.segments) : undefined;
@@ -313,7 +339,7 @@ export class LocalGateway {
                 region: account.region,
                 service: "execute-api",
                 now: this.options.now,
-                lookup: (id) => account.credentialFor(id),
+                lookup: (id) => credentials.credentialFor(id),
             });
             if (!verification.ok) return { response: verification.response };
             if (
@@ -327,7 +353,7 @@ export class LocalGateway {
                     ),
                 };
             }
-            const identity = account.identityOfAccessKey(verification.accessKeyId);
+            const identity = credentials.identityOfAccessKey(verification.accessKeyId);
             const answer = await this.decide(account, deployment, request, resourceArns, identity);
             if (answer.decision !== "Allowed") {
                 return {
@@ -406,7 +432,7 @@ export class LocalGateway {
             context,
         };
         const who = principal?.arn ?? "";
-        const scope = `${account.revision}|${deployment.deploymentId}|${who}`;
+        const scope = `${account.revision}|${this.credentials?.revision ?? 0}|${deployment.deploymentId}|${who}`;
         let mentioned = this.mentionedKeys.get(scope);
         if (!mentioned) {
             const text = [...(principal?.policies ?? []).map((p) => p.document), deployment.resourcePolicy ?? ""]
@@ -525,7 +551,7 @@ function deployedResourcePolicy(document: OpenApiDocument, executionArn: string)
 }
 
 /** The request target's path and query; an absolute-form target (RFC 9112 §3.2.2) also gives its authority. */
-function requestTarget(target: string): { rawPath: string; rawQuery: string; authority: string | undefined } {
+export function requestTarget(target: string): { rawPath: string; rawQuery: string; authority: string | undefined } {
     const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
     const origin = absolute ? (absolute[2].startsWith("/") ? absolute[2] : `/${absolute[2]}`) : target;
     const queryAt = origin.indexOf("?");
@@ -536,7 +562,7 @@ function requestTarget(target: string): { rawPath: string; rawQuery: string; aut
     };
 }
 
-function headerPairs(raw: string[]): [string, string][] {
+export function headerPairs(raw: string[]): [string, string][] {
     const pairs: [string, string][] = [];
     for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
     return pairs;
@@ -544,8 +570,8 @@ function headerPairs(raw: string[]): [string, string][] {
 
 const NO_BODY = Buffer.alloc(0);
 
-/** The request body, or undefined as soon as it passes API Gateway's payload limit. */
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+/** The request body, or undefined as soon as it passes the limit (API Gateway's payload limit by default). */
+export function readBody(req: http.IncomingMessage, limit = MAX_PAYLOAD_BYTES): Promise<Buffer | undefined> {
     // HTTP/1.1: without Content-Length or Transfer-Encoding a request has no body.
     const length = req.headers["content-length"];
     if ((length === undefined || length === "0") && req.headers["transfer-encoding"] === undefined) {
@@ -557,7 +583,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
         let size = 0;
         const onData = (chunk: Buffer) => {
             size += chunk.length;
-            if (size <= MAX_PAYLOAD_BYTES) return void chunks.push(chunk);
+            if (size <= limit) return void chunks.push(chunk);
             // Past the limit nothing more is read: the answer is 413, and the connection is closed after it.
             req.off("data", onData);
             req.off("end", onEnd);
@@ -571,7 +597,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 }
 
 /** The client closed the connection before its request arrived whole. */
-class ClientGone extends Error {}
+export class ClientGone extends Error {}
 
 /** An answer in API Gateway's shape written on a raw socket (no request object to answer), then closed. */
 function answerOnSocket(socket: Socket, response: GatewayResponse): void {

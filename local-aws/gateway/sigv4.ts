@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "crypto";
 import { encodeSegment } from "./path";
 import {
+    expiredToken,
     GatewayResponse,
     IncompletePart,
     incompleteSignature,
@@ -53,6 +54,8 @@ export interface KnownCredential {
     readonly secretAccessKey: string;
     /** The session token temporary credentials must present; long-term keys have none. */
     readonly sessionToken?: string;
+    /** When temporary credentials stop working; long-term keys never expire. */
+    readonly expiration?: Date;
 }
 
 export interface VerifierOptions {
@@ -81,7 +84,7 @@ export type Verification = VerifiedSignature | { readonly ok: false; readonly re
  * or the exact refusal API Gateway sends. Checks, in order: presence, that only one of the two forms
  * is used, syntax, credential scope (date, region, service), the request date against a ±5 minute
  * window (or the presigned lifetime), `host` and the date header being signed, the signed-header list
- * being sorted and unique, the access key (and session token), then the signature over the canonical
+ * being sorted and unique, the access key (and session token, and that it has not expired), then the signature over the canonical
  * request: method, path (normalised, each segment encoded again), every query parameter sorted, the
  * signed headers and the SHA-256 of the body. Only the exact formats SigV4 defines are accepted.
  */
@@ -156,6 +159,8 @@ export function verifySigV4(request: WireRequest, options: VerifierOptions): Ver
 
     const known = options.lookup(accessKeyId);
     if (!known || parts.sessionToken !== known.sessionToken) return refuse(unrecognizedClient());
+    // Checked before the signature, as AWS checks the token first: an expired session is refused, however signed.
+    if (known.expiration !== undefined && now.getTime() >= known.expiration.getTime()) return refuse(expiredToken());
 
     const canonicalRequest = [
         request.method,

@@ -46,6 +46,8 @@ export function rawRequest(port: number, request: RawRequest): Promise<RawAnswer
 export interface Credentials {
     readonly accessKeyId: string;
     readonly secretAccessKey: string;
+    /** Temporary credentials' token, sent as X-Amz-Security-Token. */
+    readonly sessionToken?: string;
 }
 
 /** Signs a request with aws4 for execute-api, returning the header lines to send (Host first). */

@@ -1,0 +1,563 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ACCOUNT_ID, IAM_NAME, IamIdentityKind, parseIamArn } from "./arns";
+import { InvalidSecuredRestApiInput } from "./errors";
+import { SecuredOperation } from "./openapi/secure";
+import { invokeScopeDocuments, operationGrants } from "./operationPolicy";
+import { INVOKE_ACTION, PolicyDocument } from "./policy";
+import { ResourcePolicyStatement } from "./resourcePolicy";
+
+/**
+ * Existing IAM identities of the stack's own account that may invoke the API. The component creates
+ * the invoke policy and attaches it to each (`aws.iam.RolePolicyAttachment`, `…UserPolicyAttachment`,
+ * `…GroupPolicyAttachment`); the identities themselves are left as they are.
+ */
+export interface InvokeGrant {
+    /**
+     * Roles of this account, by name (`"orders-worker"`) or ARN: the roles Lambda functions, ECS tasks or
+     * EC2 instances run as.
+     * @default []
+     */
+    roles?: pulumi.Input<string>[];
+    /**
+     * Users of this account, by name or ARN.
+     * @default []
+     */
+    users?: pulumi.Input<string>[];
+    /**
+     * Groups of this account, by name or ARN.
+     * @default []
+     */
+    groups?: pulumi.Input<string>[];
+    /**
+     * Only these operations, written like `invokeOperations` (`"GET /pets/{petId}"`), sized into IAM's
+     * policy limits.
+     * @default every operation of the stage
+     */
+    operations?: string[];
+}
+
+/**
+ * Principals of other AWS accounts that may invoke the API. API Gateway lets such a caller in only
+ * when both halves allow it: this API's resource policy (the component adds an Allow naming exactly
+ * these principals, never `*`) and an identity policy in the caller's own account (the component
+ * outputs it as `crossAccountPolicies`; the other account must attach it). Without either half the
+ * caller gets 403 AccessDeniedException.
+ */
+export interface CrossAccountGrant {
+    /**
+     * 12-digit account ids (every principal of that account whose own policy allows it) or IAM role or
+     * user ARNs of another account. Plain strings: the resource policy travels in the body, which is
+     * fixed at preview.
+     */
+    principals: string[];
+    /**
+     * Only these operations, written like `invokeOperations`.
+     * @default every operation of the stage
+     */
+    operations?: string[];
+}
+
+/**
+ * An OpenID Connect identity whose tokens may be exchanged for the role's credentials
+ * (`sts:AssumeRoleWithWebIdentity`). See {@link githubActions} for GitHub Actions.
+ */
+export interface WebIdentityTrust {
+    /** The issuer URL without `https://`, as IAM names the provider, e.g. `token.actions.githubusercontent.com`. */
+    issuer: string;
+    /**
+     * ARN of the account's IAM OIDC provider for this issuer. An account holds one provider per issuer,
+     * usually made once outside any one stack.
+     * @default a provider the component creates (`aws.iam.OpenIdConnectProvider` with `audiences` as client ids)
+     */
+    providerArn?: pulumi.Input<string>;
+    /** The `aud` values accepted (`StringEquals` on `<issuer>:aud`), e.g. `["sts.amazonaws.com"]`. */
+    audiences: string[];
+    /**
+     * The `sub` values accepted (`StringLike` on `<issuer>:sub`; `*` and `?` are wildcards), e.g.
+     * `["repo:my-org/my-repo:ref:refs/heads/main"]`. Required: without it, any token of the issuer
+     * (any GitHub repository, for GitHub) could assume the role.
+     */
+    subjects: string[];
+}
+
+/** A role the component creates, with the invoke policy, for callers that assume it. */
+export interface InvokeRoleArgs {
+    /**
+     * Who may call `sts:AssumeRole`: 12-digit account ids (principals of that account whose own policy
+     * allows `sts:AssumeRole` on this role) or IAM role or user ARNs (that principal only).
+     * @default []
+     */
+    trustedPrincipals?: pulumi.Input<string>[];
+    /**
+     * AWS services that may assume it for your workloads, e.g. `["lambda.amazonaws.com"]` or
+     * `["ecs-tasks.amazonaws.com"]`.
+     * @default []
+     */
+    trustedServices?: string[];
+    /**
+     * OpenID Connect identities (CI jobs, workload identity) that may exchange their token for the
+     * role's credentials, e.g. `[githubActions({ repository: "my-org/my-repo" })]`.
+     * @default []
+     */
+    webIdentities?: WebIdentityTrust[];
+    /**
+     * An `sts:ExternalId` that `trustedPrincipals` must pass, for a third party assuming the role on
+     * your behalf (the confused-deputy guard).
+     * @default none
+     */
+    externalId?: string;
+    /**
+     * Only these operations, written like `invokeOperations`.
+     * @default every operation of the stage
+     */
+    operations?: string[];
+    /**
+     * The longest session, in seconds (IAM allows 3,600 to 43,200).
+     * @default 3600
+     */
+    maxSessionDurationSeconds?: number;
+}
+
+/** An existing Cognito user pool whose signed-in users become the identity pool's authenticated identities. */
+export interface UserPoolProvider {
+    /** The user pool's id, e.g. `us-west-2_AbCdEf123` (`aws.cognito.UserPool.id`). */
+    userPoolId: pulumi.Input<string>;
+    /** The app clients whose ID tokens are accepted (`aws.cognito.UserPoolClient.id`). */
+    clientIds: pulumi.Input<string>[];
+}
+
+/**
+ * A Cognito identity pool for browser and mobile apps: they exchange a sign-in (or, only when allowed,
+ * nothing) for temporary credentials of a role that may invoke only this API, instead of shipping
+ * long-term keys. The roles trust `cognito-identity.amazonaws.com` only for this pool
+ * (`cognito-identity.amazonaws.com:aud`) and only for its kind of identity
+ * (`cognito-identity.amazonaws.com:amr`); no rule-based role mapping is set, so a token can never pick
+ * another role.
+ */
+export interface IdentityPoolArgs {
+    /**
+     * The user pool whose users sign in.
+     * @default none (then `allowUnauthenticatedIdentities` must be true)
+     */
+    userPool?: UserPoolProvider;
+    /**
+     * Hand guest credentials to anyone who asks, with no sign-in. Off unless set: guests get the
+     * unauthenticated role, limited to `unauthenticatedOperations`.
+     * @default false
+     */
+    allowUnauthenticatedIdentities?: boolean;
+    /**
+     * The operations signed-in users may invoke, written like `invokeOperations`.
+     * @default every operation of the stage
+     */
+    authenticatedOperations?: string[];
+    /** The operations guests may invoke; required with `allowUnauthenticatedIdentities`. @default none */
+    unauthenticatedOperations?: string[];
+    /**
+     * Name of the identity pool.
+     * @default the component's name
+     */
+    identityPoolName?: string;
+}
+
+/** The identity-policy document another account must attach, for one of `crossAccountGrants`. */
+export interface CrossAccountPolicy {
+    /** The principals this grant names in the API's resource policy. */
+    principals: string[];
+    /** The identity-policy documents (JSON) to attach to them in their account: the other half. */
+    policies: string[];
+}
+
+/** The issuer of GitHub Actions' OIDC tokens. */
+export const GITHUB_ACTIONS_ISSUER = "token.actions.githubusercontent.com";
+/** The audience GitHub's `aws-actions/configure-aws-credentials` asks tokens for. */
+export const GITHUB_ACTIONS_AUDIENCE = "sts.amazonaws.com";
+
+/**
+ * Trust for GitHub Actions workflows of one repository, optionally of one branch or environment only
+ * (the `sub` claim: `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:environment:<name>`).
+ * @example role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })] }
+ */
+export function githubActions(args: {
+    /** `owner/name` of the repository. */
+    repository: string;
+    /** Only workflows running on this branch. @default any ref, pull request or environment of the repository */
+    branch?: string;
+    /** Only jobs of this deployment environment. @default see branch */
+    environment?: string;
+    /** The account's existing GitHub OIDC provider. @default one the component creates */
+    providerArn?: pulumi.Input<string>;
+}): WebIdentityTrust {
+    if (!/^[\w.-]+\/[\w.-]+$/.test(args.repository))
+        throw new Error(`githubActions: repository ${JSON.stringify(args.repository)} is not "owner/name".`);
+    if (args.branch !== undefined && args.environment !== undefined)
+        throw new Error("githubActions: give branch or environment, not both (a token's sub names one of them).");
+    const repo = `repo:${args.repository}`;
+    const subject =
+        args.branch !== undefined
+            ? `${repo}:ref:refs/heads/${args.branch}`
+            : args.environment !== undefined
+              ? `${repo}:environment:${args.environment}`
+              : `${repo}:*`;
+    return {
+        issuer: GITHUB_ACTIONS_ISSUER,
+        providerArn: args.providerArn,
+        audiences: [GITHUB_ACTIONS_AUDIENCE],
+        subjects: [subject],
+    };
+}
+
+/** The caller arguments of `SecuredRestApiArgs`, as `callerArgumentProblems` reads them. */
+export interface CallerArgs {
+    createUser?: boolean;
+    grants?: InvokeGrant[];
+    crossAccountGrants?: CrossAccountGrant[];
+    role?: InvokeRoleArgs;
+    identityPool?: IdentityPoolArgs;
+}
+
+const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
+const ISSUER = /^[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+const POOL_NAME = /^[\w\s+=,.@-]{1,128}$/;
+const isPlainString = (value: unknown): value is string => typeof value === "string";
+const isList = (value: unknown): value is unknown[] => Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Why a same-account identity named by a grant cannot be one, or undefined. Outputs are checked when
+ * they are known (see `identityName`); only plain strings are judged here.
+ */
+function identityProblem(value: unknown, kind: IamIdentityKind, where: string): string | undefined {
+    if (!isPlainString(value)) return undefined;
+    if (IAM_NAME.test(value)) return undefined;
+    const arn = parseIamArn(value);
+    if (arn?.kind === kind) return undefined;
+    return `${where} ${JSON.stringify(value)} is not a ${kind} name or ARN (arn:<partition>:iam::<account>:${kind}/<name>); wildcards are not allowed.`;
+}
+
+/** Why a principal of another account cannot be named in a policy, or undefined. */
+function principalProblem(value: unknown, where: string): string | undefined {
+    if (!isPlainString(value)) return undefined;
+    if (ACCOUNT_ID.test(value)) return undefined;
+    const arn = parseIamArn(value);
+    if (arn && arn.kind !== "group") return undefined;
+    return `${where} ${JSON.stringify(value)} must be a 12-digit account id or an IAM role or user ARN (arn:<partition>:iam::<account>:role/<name>); "*", wildcards and groups cannot be principals.`;
+}
+
+function operationsProblem(value: unknown, where: string): string | undefined {
+    if (value === undefined) return undefined;
+    return isList(value) && value.length > 0 && value.every(isPlainString)
+        ? undefined
+        : `${where} must list at least one operation, such as ["GET /pets"], or be left out for the whole stage.`;
+}
+
+/**
+ * Problems with the caller arguments, each naming the fix: pure, before the document is read (the
+ * operations they name are resolved later, by `planCallers`).
+ */
+export function callerArgumentProblems(args: CallerArgs): string[] {
+    const problems: string[] = [];
+    const add = (problem: string | undefined) => {
+        if (problem !== undefined) problems.push(problem);
+    };
+    if (args.createUser !== undefined && typeof args.createUser !== "boolean")
+        problems.push(`createUser must be true or false; got ${JSON.stringify(args.createUser)}.`);
+
+    if (args.grants !== undefined) {
+        if (!isList(args.grants)) problems.push("grants must be a list, such as [{ roles: [workerRole.name] }].");
+        else
+            args.grants.forEach((grant: unknown, i) => {
+                const where = `grants[${i}]`;
+                if (!isRecord(grant)) {
+                    problems.push(`${where} must be an object such as { roles: ["worker"] }.`);
+                    return;
+                }
+                const kinds: [IamIdentityKind, unknown][] = [
+                    ["role", grant.roles],
+                    ["user", grant.users],
+                    ["group", grant.groups],
+                ];
+                let named = 0;
+                for (const [kind, list] of kinds) {
+                    if (list === undefined) continue;
+                    if (!isList(list)) {
+                        problems.push(`${where}.${kind}s must be a list of ${kind} names or ARNs.`);
+                        continue;
+                    }
+                    named += list.length;
+                    list.forEach((entry, j) => add(identityProblem(entry, kind, `${where}.${kind}s[${j}]`)));
+                }
+                if (named === 0) problems.push(`${where} names no role, user or group: add roles, users or groups.`);
+                add(operationsProblem(grant.operations, `${where}.operations`));
+            });
+    }
+
+    if (args.crossAccountGrants !== undefined) {
+        if (!isList(args.crossAccountGrants))
+            problems.push('crossAccountGrants must be a list, such as [{ principals: ["111122223333"] }].');
+        else
+            args.crossAccountGrants.forEach((grant: unknown, i) => {
+                const where = `crossAccountGrants[${i}]`;
+                if (!isRecord(grant) || !isList(grant.principals) || grant.principals.length === 0) {
+                    problems.push(
+                        `${where}.principals must list at least one account id or role/user ARN of another account.`,
+                    );
+                    return;
+                }
+                grant.principals.forEach((p, j) => {
+                    if (!isPlainString(p))
+                        problems.push(
+                            `${where}.principals[${j}] must be a plain string (an account id or ARN): the resource policy is part of the body, fixed at preview.`,
+                        );
+                    else add(principalProblem(p, `${where}.principals[${j}]`));
+                });
+                add(operationsProblem(grant.operations, `${where}.operations`));
+            });
+    }
+
+    if (args.role !== undefined) problems.push(...roleProblems(args.role));
+    if (args.identityPool !== undefined) problems.push(...identityPoolProblems(args.identityPool));
+    return problems;
+}
+
+function roleProblems(role: unknown): string[] {
+    if (!isRecord(role)) return ["role must be an object such as { trustedServices: ['lambda.amazonaws.com'] }."];
+    const problems: string[] = [];
+    const add = (problem: string | undefined) => {
+        if (problem !== undefined) problems.push(problem);
+    };
+    const lists = {
+        trustedPrincipals: role.trustedPrincipals,
+        trustedServices: role.trustedServices,
+        webIdentities: role.webIdentities,
+    };
+    let trusted = 0;
+    for (const [name, list] of Object.entries(lists)) {
+        if (list === undefined) continue;
+        if (!isList(list)) problems.push(`role.${name} must be a list.`);
+        else trusted += list.length;
+    }
+    if (trusted === 0)
+        problems.push(
+            "role trusts nobody: give trustedPrincipals (accounts or role ARNs), trustedServices (e.g. lambda.amazonaws.com) or webIdentities (e.g. githubActions({ repository })).",
+        );
+    if (isList(role.trustedPrincipals))
+        role.trustedPrincipals.forEach((p, j) => add(principalProblem(p, `role.trustedPrincipals[${j}]`)));
+    if (isList(role.trustedServices))
+        role.trustedServices.forEach((s, j) => {
+            if (!isPlainString(s) || !SERVICE_PRINCIPAL.test(s))
+                problems.push(
+                    `role.trustedServices[${j}] ${JSON.stringify(s)} is not an AWS service principal such as "lambda.amazonaws.com".`,
+                );
+        });
+    if (isList(role.webIdentities))
+        role.webIdentities.forEach((w, j) => problems.push(...webIdentityProblems(w, `role.webIdentities[${j}]`)));
+    if (role.externalId !== undefined) {
+        if (!isPlainString(role.externalId) || !EXTERNAL_ID.test(role.externalId))
+            problems.push("role.externalId must be 2 to 1,224 letters, digits or +=,.@:/-_ characters.");
+        else if (!isList(role.trustedPrincipals) || role.trustedPrincipals.length === 0)
+            problems.push(
+                "role.externalId applies to trustedPrincipals, and there are none: add them or drop externalId.",
+            );
+    }
+    const duration = role.maxSessionDurationSeconds;
+    if (
+        duration !== undefined &&
+        !(Number.isInteger(duration) && (duration as number) >= 3600 && (duration as number) <= 43200)
+    )
+        problems.push(
+            `role.maxSessionDurationSeconds ${JSON.stringify(duration)} must be a whole number from 3600 to 43200 (IAM's range).`,
+        );
+    add(operationsProblem(role.operations, "role.operations"));
+    return problems;
+}
+
+function webIdentityProblems(trust: unknown, where: string): string[] {
+    if (!isRecord(trust)) return [`${where} must be an object such as githubActions({ repository: "owner/name" }).`];
+    const problems: string[] = [];
+    if (!isPlainString(trust.issuer) || !ISSUER.test(trust.issuer))
+        problems.push(
+            `${where}.issuer ${JSON.stringify(trust.issuer)} must be the issuer URL without https://, such as "${GITHUB_ACTIONS_ISSUER}".`,
+        );
+    if (
+        !isList(trust.audiences) ||
+        trust.audiences.length === 0 ||
+        !trust.audiences.every((a) => isPlainString(a) && a !== "")
+    )
+        problems.push(`${where}.audiences must list the accepted aud values, such as ["${GITHUB_ACTIONS_AUDIENCE}"].`);
+    if (!isList(trust.subjects) || trust.subjects.length === 0 || !trust.subjects.every(isPlainString))
+        problems.push(
+            `${where}.subjects must list the accepted sub values: without them any token of the issuer could assume the role.`,
+        );
+    else
+        trust.subjects.forEach((s, j) => {
+            if (/^[*?]*$/.test(s))
+                problems.push(
+                    `${where}.subjects[${j}] ${JSON.stringify(s)} matches every token of the issuer: name the subjects.`,
+                );
+            else if (trust.issuer === GITHUB_ACTIONS_ISSUER && !/^repo:[\w.-]+\/[\w.-]+:/.test(s))
+                problems.push(
+                    `${where}.subjects[${j}] ${JSON.stringify(s)} does not name one repository ("repo:<owner>/<name>:…"); use githubActions({ repository }).`,
+                );
+        });
+    return problems;
+}
+
+function identityPoolProblems(pool: unknown): string[] {
+    if (!isRecord(pool)) return ["identityPool must be an object such as { userPool: { userPoolId, clientIds } }."];
+    const problems: string[] = [];
+    const unauthenticated = pool.allowUnauthenticatedIdentities;
+    if (unauthenticated !== undefined && typeof unauthenticated !== "boolean")
+        problems.push(
+            `identityPool.allowUnauthenticatedIdentities must be true or false; got ${JSON.stringify(unauthenticated)}.`,
+        );
+    if (pool.userPool === undefined && unauthenticated !== true)
+        problems.push(
+            "identityPool has no way to sign in: give userPool: { userPoolId, clientIds }, or allow guests explicitly with allowUnauthenticatedIdentities: true and unauthenticatedOperations.",
+        );
+    if (pool.userPool !== undefined) {
+        const userPool = pool.userPool;
+        if (
+            !isRecord(userPool) ||
+            userPool.userPoolId === undefined ||
+            !isList(userPool.clientIds) ||
+            userPool.clientIds.length === 0
+        )
+            problems.push("identityPool.userPool needs userPoolId and at least one of clientIds (the app clients).");
+    }
+    if (unauthenticated === true && pool.unauthenticatedOperations === undefined)
+        problems.push(
+            'identityPool.allowUnauthenticatedIdentities needs unauthenticatedOperations, the operations guests may call (such as ["GET /pets"]).',
+        );
+    if (unauthenticated !== true && pool.unauthenticatedOperations !== undefined)
+        problems.push(
+            "identityPool.unauthenticatedOperations applies to guests, which are off: set allowUnauthenticatedIdentities: true, or drop unauthenticatedOperations.",
+        );
+    const pushIf = (problem: string | undefined) => problem !== undefined && problems.push(problem);
+    pushIf(operationsProblem(pool.authenticatedOperations, "identityPool.authenticatedOperations"));
+    pushIf(operationsProblem(pool.unauthenticatedOperations, "identityPool.unauthenticatedOperations"));
+    if (pool.authenticatedOperations !== undefined && pool.userPool === undefined)
+        problems.push(
+            "identityPool.authenticatedOperations applies to signed-in users, and there is no userPool: add one, or drop authenticatedOperations.",
+        );
+    if (
+        pool.identityPoolName !== undefined &&
+        (!isPlainString(pool.identityPoolName) || !POOL_NAME.test(pool.identityPoolName))
+    )
+        problems.push("identityPool.identityPoolName must be 1 to 128 letters, digits, spaces or +=,.@-_ characters.");
+    return problems;
+}
+
+/** The invoke policy documents of one grant and the key that identifies the same grant elsewhere. */
+export interface InvokeScope {
+    /** `stage`, or the granted operations, sorted: equal scopes share their managed policies. */
+    readonly key: string;
+    /** The documents, with the placeholder stage ARN `bindStageArn` replaces. */
+    readonly documents: readonly PolicyDocument[];
+}
+
+/** The key of a grant's scope: equal keys grant the same operations. */
+export const scopeKey = (granted: readonly string[] | undefined): string =>
+    granted === undefined ? "stage" : [...new Set(granted)].sort().join("|");
+
+/** What the caller arguments become once the document's operations are known. */
+export interface CallerPlan {
+    readonly createUser: boolean;
+    readonly grants: readonly (Pick<InvokeGrant, "roles" | "users" | "groups"> & { readonly scope: InvokeScope })[];
+    readonly crossAccount: readonly { readonly principals: readonly string[]; readonly scope: InvokeScope }[];
+    readonly role: (InvokeRoleArgs & { readonly scope: InvokeScope }) | undefined;
+    readonly identityPool:
+        | (IdentityPoolArgs & {
+              readonly authenticated: InvokeScope | undefined;
+              readonly unauthenticated: InvokeScope | undefined;
+          })
+        | undefined;
+}
+
+/**
+ * Resolves every grant's operations against the secured document into sized invoke policies; all
+ * problems are reported together.
+ */
+export function planCallers(args: CallerArgs, operations: readonly SecuredOperation[], stageName: string): CallerPlan {
+    const problems: string[] = [];
+    const scope = (granted: readonly string[] | undefined, argument: string): InvokeScope => {
+        try {
+            return {
+                key: scopeKey(granted),
+                documents: invokeScopeDocuments(operations, granted, stageName, argument),
+            };
+        } catch (e) {
+            if (!(e instanceof InvalidSecuredRestApiInput)) throw e;
+            problems.push(...e.problems);
+            return { key: "", documents: [] };
+        }
+    };
+    const pool = args.identityPool;
+    const plan: CallerPlan = {
+        createUser: args.createUser ?? true,
+        grants: (args.grants ?? []).map((g, i) => ({
+            roles: g.roles,
+            users: g.users,
+            groups: g.groups,
+            scope: scope(g.operations, `grants[${i}].operations`),
+        })),
+        crossAccount: (args.crossAccountGrants ?? []).map((g, i) => ({
+            principals: g.principals,
+            scope: scope(g.operations, `crossAccountGrants[${i}].operations`),
+        })),
+        role: args.role && { ...args.role, scope: scope(args.role.operations, "role.operations") },
+        identityPool: pool && {
+            ...pool,
+            authenticated:
+                pool.userPool === undefined
+                    ? undefined
+                    : scope(pool.authenticatedOperations, "identityPool.authenticatedOperations"),
+            unauthenticated:
+                pool.allowUnauthenticatedIdentities === true
+                    ? scope(pool.unauthenticatedOperations, "identityPool.unauthenticatedOperations")
+                    : undefined,
+        },
+    };
+    if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
+    return plan;
+}
+
+/**
+ * The resource-policy half of each cross-account grant: an Allow naming exactly its principals (bare
+ * account ids become root ARNs of the stack's partition in the body), on this stage's granted
+ * operations, and a Deny for the operations an allowed pattern would also reach (see `operationGrants`).
+ */
+export function crossAccountStatements(
+    grants: readonly CrossAccountGrant[],
+    operations: readonly SecuredOperation[],
+    stageName: string,
+): ResourcePolicyStatement[] {
+    return grants.flatMap((grant, i) => {
+        const principal = { AWS: [...grant.principals] };
+        const resource = (tail: string) => `execute-api:/${stageName}/${tail}`;
+        const { allow, deny } =
+            grant.operations === undefined
+                ? { allow: ["*/*"], deny: [] }
+                : operationGrants(operations, grant.operations, `crossAccountGrants[${i}].operations`);
+        const statements: ResourcePolicyStatement[] = [
+            {
+                Sid: `AllowCrossAccount${i + 1}`,
+                Effect: "Allow",
+                Principal: principal,
+                Action: [INVOKE_ACTION],
+                Resource: allow.map(resource),
+            },
+        ];
+        if (deny.length > 0)
+            statements.push({
+                Sid: `DenyCrossAccount${i + 1}NotGranted`,
+                Effect: "Deny",
+                Principal: principal,
+                Action: [INVOKE_ACTION],
+                Resource: deny.map(resource),
+            });
+        return statements;
+    });
+}

@@ -1,0 +1,56 @@
+import { assumedRoleArn } from "../../components/arns";
+import type { LocalAwsAccount } from "./account";
+import { newSessionAccessKeyId, newSessionToken, newSecretAccessKey } from "./ids";
+import { CallerIdentity, RoleRecord, SessionRecord } from "./records";
+
+/** Temporary credentials for a role, valid from `issuedAt` for `durationSeconds`, kept in its account. */
+export function issueSession(
+    account: LocalAwsAccount,
+    role: RoleRecord,
+    sessionName: string,
+    issuedAt: Date,
+    durationSeconds: number,
+    federatedProvider?: string,
+): SessionRecord {
+    const session: SessionRecord = {
+        accessKeyId: newSessionAccessKeyId(),
+        secretAccessKey: newSecretAccessKey(),
+        sessionToken: newSessionToken(),
+        roleName: role.name,
+        sessionName,
+        issuedAt,
+        expiration: new Date(issuedAt.getTime() + durationSeconds * 1000),
+        federatedProvider,
+    };
+    account.sessions.set(session.accessKeyId, session);
+    return session;
+}
+
+/**
+ * A role session as IAM sees the caller: `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`,
+ * the role's policies (read at each request, as IAM does), `aws:userid` `<role unique id>:<session>`,
+ * `aws:PrincipalArn` the role's ARN, the role's tags as `aws:PrincipalTag/*`.
+ */
+export function sessionIdentity(account: LocalAwsAccount, session: SessionRecord): CallerIdentity {
+    const role = account.roles.get(session.roleName);
+    if (!role)
+        throw new Error(`Session ${session.accessKeyId} belongs to role ${session.roleName}, which does not exist.`);
+    return {
+        arn: assumedRoleArn(account.partition, account.accountId, role.name, session.sessionName),
+        accountId: account.accountId,
+        userId: `${role.uniqueId}:${session.sessionName}`,
+        policies: account.policiesForRole(role.name),
+        conditionKeys: [
+            ["aws:PrincipalArn", role.arn],
+            ["aws:PrincipalAccount", account.accountId],
+            ["aws:PrincipalType", "AssumedRole"],
+            ["aws:userid", `${role.uniqueId}:${session.sessionName}`],
+            ["aws:PrincipalIsAWSService", "false"],
+            ["aws:TokenIssueTime", session.issuedAt.toISOString().replace(/\.\d{3}Z$/, "Z")],
+            ...(session.federatedProvider === undefined
+                ? []
+                : [["aws:FederatedProvider", session.federatedProvider] as const]),
+            ...[...role.tags].map(([k, v]) => [`aws:PrincipalTag/${k}`, v] as const),
+        ],
+    };
+}

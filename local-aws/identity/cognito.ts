@@ -1,0 +1,145 @@
+import { randomUUID } from "crypto";
+import { COGNITO_IDENTITY } from "../../components/trust";
+import { LocalAwsAccounts } from "../engine/accounts";
+import { IdentityPoolRecord } from "../engine/records";
+import { isStsError, LocalSts } from "./sts";
+import { LocalTokenIssuer } from "./tokens";
+
+/** A refusal of Cognito Identity's JSON API: status, `__type` and message. */
+export interface CognitoError {
+    readonly status: number;
+    readonly type: string;
+    readonly message: string;
+}
+
+interface IdentityRecord {
+    readonly poolId: string;
+    /** The provider the identity signed in with, and its user's `sub`; undefined for a guest. */
+    readonly login: { readonly provider: string; readonly sub: string } | undefined;
+}
+
+/** The session name Cognito's enhanced flow gives every role session. */
+const SESSION_NAME = "CognitoIdentityCredentials";
+const notAuthorized = (message: string): CognitoError => ({ status: 400, type: "NotAuthorizedException", message });
+
+/**
+ * Cognito identity pools' enhanced (simplified) flow, as `fromCognitoIdentityPool` calls it: `GetId`
+ * gives an identity (signed in with an ID token of one of the pool's user pool clients, or a guest
+ * where the pool allows guests), `GetCredentialsForIdentity` exchanges it for the pool's role, through
+ * the same trust evaluation as STS's `AssumeRoleWithWebIdentity` with a Cognito identity token
+ * (`aud` the pool, `amr` authenticated or unauthenticated). User pool sign-in itself is not emulated:
+ * its ID tokens are local test tokens for the issuer `cognito-idp.<region>.amazonaws.com/<pool id>`.
+ */
+export class LocalCognitoIdentity {
+    private readonly identities = new Map<string, IdentityRecord>();
+
+    constructor(
+        private readonly accounts: LocalAwsAccounts,
+        private readonly sts: LocalSts,
+        private readonly tokens: LocalTokenIssuer,
+        private readonly now: () => Date,
+    ) {}
+
+    getId(input: Record<string, unknown>): Record<string, unknown> | CognitoError {
+        const pool = this.pool(input.IdentityPoolId);
+        if (!pool)
+            return {
+                status: 400,
+                type: "ResourceNotFoundException",
+                message: `IdentityPool '${String(input.IdentityPoolId)}' not found.`,
+            };
+        const login = this.login(pool, input.Logins);
+        if ("type" in login) return login;
+        const existing =
+            login.login === undefined
+                ? undefined
+                : [...this.identities].find(
+                      ([, r]) =>
+                          r.poolId === pool.id &&
+                          r.login?.provider === login.login!.provider &&
+                          r.login.sub === login.login!.sub,
+                  )?.[0];
+        const identityId = existing ?? `${pool.id.split(":")[0]}:${randomUUID()}`;
+        this.identities.set(identityId, { poolId: pool.id, login: login.login });
+        return { IdentityId: identityId };
+    }
+
+    async getCredentialsForIdentity(input: Record<string, unknown>): Promise<Record<string, unknown> | CognitoError> {
+        const identityId = String(input.IdentityId);
+        const identity = this.identities.get(identityId);
+        if (!identity)
+            return { status: 400, type: "ResourceNotFoundException", message: `Identity '${identityId}' not found.` };
+        if (input.CustomRoleArn !== undefined)
+            // The component sets no rules-based role mapping, so a caller can never choose its role.
+            return {
+                status: 400,
+                type: "InvalidParameterException",
+                message: "Local mode does not emulate CustomRoleArn: the pool's own roles are used.",
+            };
+        const pool = this.pool(identity.poolId)!;
+        const login = this.login(pool, input.Logins);
+        if ("type" in login) return login;
+        if (identity.login !== undefined && login.login?.sub !== identity.login.sub)
+            return notAuthorized(`Access to Identity '${identityId}' is forbidden.`);
+        const kind = login.login === undefined ? "unauthenticated" : "authenticated";
+        const misconfigured: CognitoError = {
+            status: 400,
+            type: "InvalidIdentityPoolConfigurationException",
+            message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+        };
+        const roleArn = pool.roles.get(kind);
+        if (roleArn === undefined) return misconfigured;
+        const claims = {
+            iss: `https://${COGNITO_IDENTITY}`,
+            aud: pool.id,
+            sub: identityId,
+            amr:
+                login.login === undefined
+                    ? ["unauthenticated"]
+                    : ["authenticated", login.login.provider, `${login.login.provider}:${login.login.sub}`],
+            iat: Math.floor(this.now().getTime() / 1000),
+            exp: Math.floor(this.now().getTime() / 1000) + 600,
+        };
+        const granted = await this.sts.exchangeWebIdentity(claims, roleArn, SESSION_NAME);
+        if (isStsError(granted)) return misconfigured;
+        const { session } = granted;
+        return {
+            IdentityId: identityId,
+            Credentials: {
+                AccessKeyId: session.accessKeyId,
+                SecretKey: session.secretAccessKey,
+                SessionToken: session.sessionToken,
+                Expiration: Math.floor(session.expiration.getTime() / 1000),
+            },
+        };
+    }
+
+    private pool(id: unknown): IdentityPoolRecord | undefined {
+        for (const account of this.accounts.all) {
+            const pool = account.identityPools.get(String(id));
+            if (pool) return pool;
+        }
+        return undefined;
+    }
+
+    /** The sign-in a request's `Logins` proves, or none (a guest, where the pool allows guests). */
+    private login(pool: IdentityPoolRecord, logins: unknown): IdentityRecord | CognitoError {
+        const entries =
+            typeof logins === "object" && logins !== null ? Object.entries(logins as Record<string, unknown>) : [];
+        if (entries.length === 0)
+            return pool.allowUnauthenticatedIdentities
+                ? { poolId: pool.id, login: undefined }
+                : notAuthorized("Unauthenticated access is not supported for this identity pool.");
+        if (entries.length > 1) return notAuthorized("Local mode accepts one login per request.");
+        const [provider, token] = entries[0];
+        const clients = pool.providers.get(provider);
+        if (!clients)
+            return notAuthorized(`Invalid login token. Token is not from a supported provider of identities.`);
+        const check = this.tokens.check(String(token), this.now());
+        if (!check.ok) return notAuthorized(`Invalid login token. ${check.message}`);
+        if (check.claims.iss !== `https://${provider}`)
+            return notAuthorized("Invalid login token. Issuer doesn't match providerName");
+        if (!clients.includes(check.claims.aud)) return notAuthorized("Invalid login token. Incorrect token audience.");
+        return { poolId: pool.id, login: { provider, sub: check.claims.sub } };
+    }
+}

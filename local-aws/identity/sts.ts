@@ -1,0 +1,292 @@
+import { assumedRoleArn, parseIamArn } from "../../components/arns";
+import { COGNITO_IDENTITY } from "../../components/trust";
+import { LocalAwsAccount, RoleRecord, SessionRecord } from "../engine/account";
+import { LocalAwsAccounts } from "../engine/accounts";
+import { CallerIdentity } from "../engine/records";
+import { issueSession } from "../engine/sessions";
+import { IamEvaluator } from "../gateway/authorize";
+import { LocalTokenIssuer, WebIdentityClaims } from "./tokens";
+import { AssumeRoleQuestion } from "./trustEvaluation";
+
+/** A refusal of STS, in its terms: HTTP status, `Sender`/`Receiver`, error code and message. */
+export interface StsError {
+    readonly status: number;
+    readonly code: string;
+    readonly message: string;
+}
+
+/** A successful STS action: the inside of its `<…Result>` element. */
+export interface StsResult {
+    readonly result: string;
+}
+
+export const isStsError = (value: StsResult | StsError | SessionGrant): value is StsError => "code" in value;
+
+/** A session STS granted, and the role and account it belongs to. */
+export interface SessionGrant {
+    readonly session: SessionRecord;
+    readonly account: LocalAwsAccount;
+    readonly role: RoleRecord;
+}
+
+/** STS's shortest session, and its limit for a role assumed by another role's session (role chaining). */
+const MIN_DURATION_SECONDS = 900;
+const CHAINED_MAX_SECONDS = 3600;
+const DEFAULT_DURATION_SECONDS = 3600;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+/** Parameters STS takes that local mode does not emulate: refused, never silently ignored (that could widen access). */
+const NOT_EMULATED = [
+    "Policy",
+    "PolicyArns",
+    "Tags",
+    "TransitiveTagKeys",
+    "SerialNumber",
+    "TokenCode",
+    "SourceIdentity",
+    "ProvidedContexts",
+];
+
+const validation = (message: string): StsError => ({ status: 400, code: "ValidationError", message });
+
+/** `<Tag>value</Tag>` with the value escaped. */
+export function xmlElement(tag: string, value: string): string {
+    const escaped = value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    return `<${tag}>${escaped}</${tag}>`;
+}
+
+/**
+ * The local STS: `AssumeRole`, `AssumeRoleWithWebIdentity` (for tokens of {@link LocalTokenIssuer})
+ * and `GetCallerIdentity`, over every account of the run. Each role's trust policy (and a caller's own
+ * policies) is decided by the same IAM simulator as the gateway's decisions, on its worker threads.
+ */
+export class LocalSts {
+    constructor(
+        private readonly accounts: LocalAwsAccounts,
+        private readonly evaluator: IamEvaluator,
+        readonly tokens: LocalTokenIssuer,
+        private readonly now: () => Date,
+    ) {}
+
+    async assumeRole(caller: CallerIdentity, params: URLSearchParams): Promise<StsResult | StsError> {
+        const common = this.commonProblems(params);
+        if (common) return common;
+        const roleArn = params.get("RoleArn")!;
+        const sessionName = params.get("RoleSessionName")!;
+        const denied: StsError = {
+            status: 403,
+            code: "AccessDenied",
+            message: `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+        };
+        // A role that does not exist is refused like one that does not trust the caller: no enumeration.
+        const target = this.roleOf(roleArn);
+        if (!target) return denied;
+        const chained = caller.arn.includes(":assumed-role/");
+        const duration = this.duration(params, target.role, chained);
+        if (typeof duration !== "number") return duration;
+        const externalId = params.get("ExternalId");
+        const answer = await this.evaluator.decideAssumeRole(
+            this.question("sts:AssumeRole", caller.arn, target, caller.policies, [
+                ...caller.conditionKeys,
+                ...this.requestKeys(sessionName),
+                ...(externalId === null ? [] : [["sts:ExternalId", externalId] as const]),
+            ]),
+        );
+        if (answer.decision !== "Allowed") return denied;
+        const grant = this.grant(target, sessionName, duration);
+        return { result: credentialsXml(grant) };
+    }
+
+    async assumeRoleWithWebIdentity(params: URLSearchParams): Promise<StsResult | StsError> {
+        const common = this.commonProblems(params);
+        if (common) return common;
+        const token = params.get("WebIdentityToken");
+        if (token === null)
+            return validation(
+                "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
+            );
+        const check = this.tokens.check(token, this.now());
+        if (!check.ok)
+            return check.reason === "expired"
+                ? { status: 400, code: "ExpiredTokenException", message: check.message }
+                : { status: 400, code: "InvalidIdentityToken", message: check.message };
+        const granted = await this.exchangeWebIdentity(
+            check.claims,
+            params.get("RoleArn")!,
+            params.get("RoleSessionName")!,
+            params,
+        );
+        if (isStsError(granted)) return granted;
+        const provider = check.claims.iss.replace(/^https:\/\//, "");
+        return {
+            result:
+                xmlElement("SubjectFromWebIdentityToken", check.claims.sub) +
+                xmlElement("Audience", check.claims.aud) +
+                xmlElement("Provider", provider) +
+                credentialsXml(granted),
+        };
+    }
+
+    /**
+     * A role session for a verified web identity: the issuer must be an OIDC provider of the role's
+     * account accepting the token's audience (Cognito's tokens excepted), then the trust policy must
+     * allow it with the token's claims as `<issuer>:aud`, `:sub` and `:amr`. Cognito's enhanced flow
+     * uses this too.
+     */
+    async exchangeWebIdentity(
+        claims: WebIdentityClaims,
+        roleArn: string,
+        sessionName: string,
+        durationParams?: URLSearchParams,
+    ): Promise<SessionGrant | StsError> {
+        const denied: StsError = {
+            status: 403,
+            code: "AccessDenied",
+            message: "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        };
+        const target = this.roleOf(roleArn);
+        if (!target) return denied;
+        const issuer = claims.iss.replace(/^https:\/\//, "");
+        let principal: string;
+        if (issuer === COGNITO_IDENTITY) principal = COGNITO_IDENTITY;
+        else {
+            const provider = target.account.oidcProviders.get(issuer);
+            if (!provider)
+                return {
+                    status: 400,
+                    code: "InvalidIdentityToken",
+                    message: `No OpenIDConnect provider found in your account for ${claims.iss}`,
+                };
+            if (!provider.clientIds.includes(claims.aud))
+                return { status: 400, code: "InvalidIdentityToken", message: "Incorrect token audience" };
+            principal = provider.arn;
+        }
+        const duration = this.duration(durationParams ?? new URLSearchParams(), target.role, false);
+        if (typeof duration !== "number") return duration;
+        const answer = await this.evaluator.decideAssumeRole(
+            this.question(
+                "sts:AssumeRoleWithWebIdentity",
+                principal,
+                target,
+                [],
+                [
+                    [`${issuer}:aud`, claims.aud],
+                    [`${issuer}:sub`, claims.sub],
+                    ...(claims.amr === undefined ? [] : [[`${issuer}:amr`, claims.amr] as const]),
+                    ...this.requestKeys(sessionName),
+                ],
+            ),
+        );
+        if (answer.decision !== "Allowed") return denied;
+        return this.grant(target, sessionName, duration, principal);
+    }
+
+    getCallerIdentity(caller: CallerIdentity): StsResult {
+        return {
+            result:
+                xmlElement("Arn", caller.arn) +
+                xmlElement("UserId", caller.userId) +
+                xmlElement("Account", caller.accountId),
+        };
+    }
+
+    /** The role an ARN names, in whichever local account holds it. */
+    private roleOf(roleArn: string): { account: LocalAwsAccount; role: RoleRecord } | undefined {
+        const arn = parseIamArn(roleArn);
+        const account = arn?.kind === "role" ? this.accounts.account(arn.accountId) : undefined;
+        const role = account?.roleOfArn(roleArn);
+        return account && role ? { account, role } : undefined;
+    }
+
+    private commonProblems(params: URLSearchParams): StsError | undefined {
+        const unsupported = NOT_EMULATED.find((name) =>
+            [...params.keys()].some((k) => k === name || k.startsWith(`${name}.`)),
+        );
+        if (unsupported)
+            return validation(
+                `Local mode does not emulate ${unsupported} (the IAM simulator it uses does not evaluate session policies, tags or MFA), so it refuses the request rather than ignore it.`,
+            );
+        if (params.get("RoleArn") === null)
+            return validation(
+                "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
+            );
+        const name = params.get("RoleSessionName");
+        if (name === null || !SESSION_NAME.test(name))
+            return validation(
+                `1 validation error detected: Value '${name ?? "null"}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length from 2 to 64`,
+            );
+        return undefined;
+    }
+
+    /** `DurationSeconds` as STS checks it: 900 seconds up to the role's maximum (an hour when chained). */
+    private duration(params: URLSearchParams, role: RoleRecord, chained: boolean): number | StsError {
+        const given = params.get("DurationSeconds");
+        const seconds = given === null ? DEFAULT_DURATION_SECONDS : /^\d+$/.test(given) ? Number(given) : NaN;
+        if (!(seconds >= MIN_DURATION_SECONDS))
+            return validation(
+                `1 validation error detected: Value '${given}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to ${MIN_DURATION_SECONDS}`,
+            );
+        if (chained && seconds > CHAINED_MAX_SECONDS)
+            return validation(
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
+            );
+        if (seconds > role.maxSessionDurationSeconds)
+            return validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        return seconds;
+    }
+
+    private requestKeys(sessionName: string): [string, string][] {
+        const now = this.now();
+        return [
+            ["sts:RoleSessionName", sessionName],
+            ["aws:CurrentTime", now.toISOString().replace(/\.\d{3}Z$/, "Z")],
+            ["aws:EpochTime", String(Math.floor(now.getTime() / 1000))],
+            ["aws:SecureTransport", "true"],
+        ];
+    }
+
+    private question(
+        action: AssumeRoleQuestion["action"],
+        principal: string,
+        target: { account: LocalAwsAccount; role: RoleRecord },
+        identityPolicies: AssumeRoleQuestion["identityPolicies"],
+        context: AssumeRoleQuestion["context"],
+    ): AssumeRoleQuestion {
+        return {
+            kind: "assumeRole",
+            principal,
+            action,
+            roleArn: target.role.arn,
+            roleAccountId: target.account.accountId,
+            trustPolicy: target.role.assumeRolePolicy,
+            identityPolicies,
+            context,
+        };
+    }
+
+    private grant(
+        target: { account: LocalAwsAccount; role: RoleRecord },
+        sessionName: string,
+        durationSeconds: number,
+        federatedProvider?: string,
+    ): SessionGrant {
+        const session = issueSession(
+            target.account,
+            target.role,
+            sessionName,
+            this.now(),
+            durationSeconds,
+            federatedProvider,
+        );
+        return { session, account: target.account, role: target.role };
+    }
+}
+
+/** `<AssumedRoleUser>` and `<Credentials>` of a granted session. */
+function credentialsXml({ session, account, role }: SessionGrant): string {
+    return (
+        `<AssumedRoleUser>${xmlElement("Arn", assumedRoleArn(account.partition, account.accountId, role.name, session.sessionName))}` +
+        `${xmlElement("AssumedRoleId", `${role.uniqueId}:${session.sessionName}`)}</AssumedRoleUser>` +
+        `<Credentials>${xmlElement("AccessKeyId", session.accessKeyId)}${xmlElement("SecretAccessKey", session.secretAccessKey)}` +
+        `${xmlElement("SessionToken", session.sessionToken)}${xmlElement("Expiration", session.expiration.toISOString().replace(/\.\d{3}Z$/, "Z"))}</Credentials>`
+    );
+}
