@@ -4,21 +4,10 @@ import { headerValues, WireRequest } from "./sigv4";
 
 const GATEWAY_RESPONSES = "x-amazon-apigateway-gateway-responses";
 
-/** The gateway response type of each of API Gateway's own refusals, by `x-amzn-ErrorType`. */
-const RESPONSE_TYPES: ReadonlyMap<string, string> = new Map([
-    ["MissingAuthenticationTokenException", "MISSING_AUTHENTICATION_TOKEN"],
-    ["IncompleteSignatureException", "INVALID_SIGNATURE"],
-    ["InvalidSignatureException", "INVALID_SIGNATURE"],
-    ["ExpiredTokenException", "EXPIRED_TOKEN"],
-    ["AccessDeniedException", "ACCESS_DENIED"],
-    ["RequestTooLargeException", "REQUEST_TOO_LARGE"],
-    ["UnsupportedMediaTypeException", "UNSUPPORTED_MEDIA_TYPE"],
-]);
-
 /**
- * An answer API Gateway made itself (not the integration's), with the deployed document's
- * `x-amazon-apigateway-gateway-responses` applied: the response of its type, else `DEFAULT_4XX` or
- * `DEFAULT_5XX`, sets the status and the headers of its `responseParameters` (literals, or
+ * An answer API Gateway made itself (a refusal, or an integration's failure; never what an integration
+ * answered), with the deployed document's `x-amazon-apigateway-gateway-responses` applied: the response
+ * of its type, else `DEFAULT_4XX` or `DEFAULT_5XX`, sets the status and the headers of its `responseParameters` (literals, or
  * `method.request.header.<name>`). Its `responseTemplates` are not emulated: the default body stays.
  */
 export function withGatewayResponse(
@@ -27,10 +16,10 @@ export function withGatewayResponse(
     response: GatewayResponse,
 ): GatewayResponse {
     const responses = document[GATEWAY_RESPONSES];
-    if (!isJsonObject(responses) || response.status < 400) return response;
-    const type = RESPONSE_TYPES.get(response.headers["x-amzn-ErrorType"] ?? "");
+    const type = response.gatewayResponseType;
+    if (!isJsonObject(responses) || type === undefined) return response;
     const fallback = response.status < 500 ? "DEFAULT_4XX" : "DEFAULT_5XX";
-    const custom = type !== undefined && isJsonObject(responses[type]) ? responses[type] : responses[fallback];
+    const custom = isJsonObject(responses[type]) ? responses[type] : responses[fallback];
     if (!isJsonObject(custom)) return response;
     const headers = { ...response.headers };
     for (const [target, source] of Object.entries(

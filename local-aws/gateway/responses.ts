@@ -10,13 +10,30 @@ export interface GatewayResponse {
     /** Headers with several values (a Lambda proxy response's `multiValueHeaders`). */
     readonly multiValueHeaders?: Record<string, string[]>;
     readonly body: string | Buffer;
+    /**
+     * Set on the answers API Gateway makes itself (never on an integration's): the gateway response type
+     * whose `x-amazon-apigateway-gateway-responses` entry shapes it (see `withGatewayResponse`).
+     */
+    readonly gatewayResponseType?: string;
 }
+
+/** The gateway response type of each of API Gateway's own refusals, by `x-amzn-ErrorType`. */
+const RESPONSE_TYPES: ReadonlyMap<string, string> = new Map([
+    ["MissingAuthenticationTokenException", "MISSING_AUTHENTICATION_TOKEN"],
+    ["IncompleteSignatureException", "INVALID_SIGNATURE"],
+    ["InvalidSignatureException", "INVALID_SIGNATURE"],
+    ["ExpiredTokenException", "EXPIRED_TOKEN"],
+    ["AccessDeniedException", "ACCESS_DENIED"],
+    ["RequestTooLargeException", "REQUEST_TOO_LARGE"],
+    ["UnsupportedMediaTypeException", "UNSUPPORTED_MEDIA_TYPE"],
+]);
 
 function errorResponse(status: number, errorType: string, body: Record<string, string>): GatewayResponse {
     return {
         status,
         headers: { "Content-Type": "application/json", "x-amzn-ErrorType": errorType },
         body: JSON.stringify(body),
+        gatewayResponseType: RESPONSE_TYPES.get(errorType) ?? (status < 500 ? "DEFAULT_4XX" : "DEFAULT_5XX"),
     };
 }
 
@@ -95,6 +112,7 @@ export const internalServerError = (message = "Internal server error"): GatewayR
 export const integrationTimedOut = (): GatewayResponse => ({
     ...internalServerError("Endpoint request timed out"),
     status: 504,
+    gatewayResponseType: "INTEGRATION_TIMEOUT",
 });
 
 /** A Lambda function failed, or answered a proxy integration with something API Gateway cannot map. */

@@ -295,10 +295,8 @@ export class LocalGateway {
         if (!stagePath || !stage) return { response: missingAuthenticationToken() };
         const deployment = this.deployed(account, stage.deploymentId);
         const outcome = await this.authorizeAndRun(account, api, request, stage, stagePath, deployment);
-        // API Gateway's own answers take the API's gateway responses (CORS headers, say); the integration's do not.
-        return outcome.integrationMs !== undefined
-            ? outcome
-            : { ...outcome, response: withGatewayResponse(deployment.document, request, outcome.response) };
+        // API Gateway's own answers, refusals and integration failures alike, take the API's gateway responses.
+        return { ...outcome, response: withGatewayResponse(deployment.document, request, outcome.response) };
     }
 
     /** Route, then SigV4 and IAM (or the resource policy alone for a public method), then the integration. */
