@@ -20,6 +20,7 @@ import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { runTool } from "./helpers/cli";
 import { Credentials, rawRequest, signedHeaders } from "./helpers/rawHttp";
 import { PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
+import * as YAML from "yaml";
 
 // The AWS SDK warns that its 2027 releases need Node 22; the tests run on the project's Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -47,13 +48,43 @@ function userWithKey(name: string) {
     return { user, key: { accessKeyId: key.id, secretAccessKey: key.secret } };
 }
 
+/** The pet store with GET /whoami, a MOCK answering with the Cognito fields of `$context.identity`. */
+function petstoreWithWhoami(): Record<string, unknown> {
+    const document = YAML.parse(PETSTORE_OPENAPI) as { paths: Record<string, unknown> };
+    const fields = [
+        "cognitoIdentityPoolId",
+        "cognitoIdentityId",
+        "cognitoAuthenticationType",
+        "cognitoAuthenticationProvider",
+        "userArn",
+    ];
+    document.paths["/whoami"] = {
+        get: {
+            responses: { "200": { description: "the caller" } },
+            "x-amazon-apigateway-integration": {
+                type: "mock",
+                requestTemplates: { "application/json": '{"statusCode": 200}' },
+                responses: {
+                    default: {
+                        statusCode: "200",
+                        responseTemplates: {
+                            "application/json": `{${fields.map((f) => `"${f}": "$context.identity.${f}"`).join(", ")}}`,
+                        },
+                    },
+                },
+            },
+        },
+    };
+    return document;
+}
+
 /** The stack: an API for roles only, granted to an existing role, a role to assume, an identity pool, a partner account, CORS. */
 function program() {
     const caller = userWithKey("caller");
     const outsider = userWithKey("outsider");
     const worker = new aws.iam.Role("worker", { name: "worker", assumeRolePolicy: caller.user.arn.apply(trusting) });
     const api = new SecuredRestApi("api", {
-        openApiSpec: PETSTORE_OPENAPI,
+        openApiSpec: petstoreWithWhoami(),
         createUser: false,
         grants: [{ roles: [worker.name], operations: ["GET /pets"] }],
         role: {
@@ -63,9 +94,9 @@ function program() {
         },
         identityPool: {
             userPool: { userPoolId: USER_POOL, clientIds: [APP_CLIENT] },
-            authenticatedOperations: ["GET /pets", "POST /pets"],
+            authenticatedOperations: ["GET /pets", "POST /pets", "GET /whoami"],
             allowUnauthenticatedIdentities: true,
-            unauthenticatedOperations: ["GET /pets"],
+            unauthenticatedOperations: ["GET /pets", "GET /whoami"],
         },
         crossAccountGrants: [
             {
@@ -333,6 +364,16 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
         });
         expect((await guest("/pets")).status).to.equal(200);
         expect((await guest("/pets/1")).status).to.equal(403);
+        const guestSeen = (await (await guest("/whoami")).json()) as Record<string, string>;
+        expect(guestSeen).to.include({
+            cognitoIdentityPoolId: o.identityPoolId,
+            cognitoAuthenticationType: "unauthenticated",
+        });
+        expect(guestSeen.cognitoAuthenticationProvider, "a guest signed in with no provider").to.not.include(
+            "cognito-idp",
+        );
+        expect(guestSeen.cognitoIdentityId).to.match(/^us-west-2:[0-9a-f-]{36}$/);
+        expect(guestSeen.userArn).to.match(/:assumed-role\/[^/]+\/CognitoIdentityCredentials$/);
         const provider = `cognito-idp.us-west-2.amazonaws.com/${USER_POOL}`;
         const idToken = local.identity.issueWebIdentityToken({
             issuer: provider,
@@ -353,6 +394,14 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
                 .status,
         ).to.equal(201);
         expect((await signedIn("/pets/1")).status).to.equal(403);
+        // What the application learns of its signed-in user, as API Gateway documents $context.identity.
+        const userSeen = (await (await signedIn("/whoami")).json()) as Record<string, string>;
+        expect(userSeen).to.include({
+            cognitoIdentityPoolId: o.identityPoolId,
+            cognitoAuthenticationType: "authenticated",
+            cognitoAuthenticationProvider: `${provider},${provider}:CognitoSignIn:user-1`,
+        });
+        expect(userSeen.cognitoIdentityId).to.not.equal(guestSeen.cognitoIdentityId);
         const otherClient = local.identity.issueWebIdentityToken({
             issuer: provider,
             subject: "user-1",

@@ -80,6 +80,18 @@ export interface SessionRecord {
     readonly expiration: Date;
     /** The identity provider of a web-identity session (`aws:FederatedProvider`). */
     readonly federatedProvider: string | undefined;
+    /** The app user of a session Cognito Identity obtained for an identity pool's role. */
+    readonly cognito: CognitoCaller | undefined;
+}
+
+/** An identity pool's identity behind a role session: what API Gateway reports as `$context.identity.cognito*`. */
+export interface CognitoCaller {
+    readonly identityPoolId: string;
+    readonly identityId: string;
+    /** `authenticated` or `unauthenticated`. */
+    readonly authenticationType: string;
+    /** The sign-in providers of the token's `amr` (comma-separated), null for a guest. */
+    readonly authenticationProvider: string | null;
 }
 
 /** What SigV4 verification needs of an access key: its secret, and a temporary key's token and expiry. */
@@ -95,6 +107,8 @@ export interface CallerIdentity {
     readonly accountId: string;
     /** IAM's unique id of the caller, `aws:userid` (`AIDA…` for a user), which API Gateway reports as `user` and `caller`. */
     readonly userId: string;
+    /** The identity pool's identity, when the caller signs with credentials Cognito Identity got it. */
+    readonly cognito?: CognitoCaller;
     /** Every identity policy that applies (the user's own and its groups'). */
     readonly policies: readonly AttachedPolicy[];
     /** The caller's global condition keys (`aws:PrincipalArn`, `aws:userid`, …). */

@@ -1,7 +1,7 @@
 import { assumedRoleArn } from "../../components/arns";
 import type { LocalAwsAccount } from "./account";
 import { newSessionAccessKeyId, newSessionToken, newSecretAccessKey } from "./ids";
-import { CallerIdentity, RoleRecord, SessionRecord } from "./records";
+import { CallerIdentity, CognitoCaller, RoleRecord, SessionRecord } from "./records";
 
 /** Temporary credentials for a role, valid from `issuedAt` for `durationSeconds`, kept in its account. */
 export function issueSession(
@@ -11,6 +11,7 @@ export function issueSession(
     issuedAt: Date,
     durationSeconds: number,
     federatedProvider?: string,
+    cognito?: CognitoCaller,
 ): SessionRecord {
     const session: SessionRecord = {
         accessKeyId: newSessionAccessKeyId(),
@@ -21,6 +22,7 @@ export function issueSession(
         issuedAt,
         expiration: new Date(issuedAt.getTime() + durationSeconds * 1000),
         federatedProvider,
+        cognito,
     };
     account.sessions.set(session.accessKeyId, session);
     return session;
@@ -39,6 +41,7 @@ export function sessionIdentity(account: LocalAwsAccount, session: SessionRecord
         arn: assumedRoleArn(account.partition, account.accountId, role.name, session.sessionName),
         accountId: account.accountId,
         userId: `${role.uniqueId}:${session.sessionName}`,
+        cognito: session.cognito,
         policies: account.policiesForRole(role.name),
         conditionKeys: [
             ["aws:PrincipalArn", role.arn],

@@ -1,3 +1,5 @@
+import type { CognitoCaller } from "../engine/records";
+
 /** A caller whose signature and IAM authorization were accepted, as the integration sees it. */
 export interface Caller {
     /** The principal's ARN (`$context.identity.userArn`). */
@@ -8,19 +10,21 @@ export interface Caller {
     readonly accountId: string;
     /** IAM's unique id of the principal (`aws:userid`): `AIDA…` for a user. */
     readonly userId: string;
+    /** The identity pool's identity, for credentials Cognito Identity issued. */
+    readonly cognito?: CognitoCaller;
 }
 
 /** `$context.identity` and a Lambda proxy event's `requestContext.identity`: the same fields, from one place. */
 export interface RequestIdentity {
-    readonly cognitoIdentityPoolId: null;
+    readonly cognitoIdentityPoolId: string | null;
     readonly accountId: string | null;
-    readonly cognitoIdentityId: null;
+    readonly cognitoIdentityId: string | null;
     readonly caller: string | null;
     readonly sourceIp: string;
     readonly principalOrgId: null;
     readonly accessKey: string | null;
-    readonly cognitoAuthenticationType: null;
-    readonly cognitoAuthenticationProvider: null;
+    readonly cognitoAuthenticationType: string | null;
+    readonly cognitoAuthenticationProvider: string | null;
     readonly userArn: string | null;
     readonly userAgent: string | null;
     readonly user: string | null;
@@ -37,15 +41,15 @@ export function requestIdentity(
     userAgent: string | undefined,
 ): RequestIdentity {
     return {
-        cognitoIdentityPoolId: null,
+        cognitoIdentityPoolId: caller?.cognito?.identityPoolId ?? null,
         accountId: caller?.accountId ?? null,
-        cognitoIdentityId: null,
+        cognitoIdentityId: caller?.cognito?.identityId ?? null,
         caller: caller?.userId ?? null,
         sourceIp,
         principalOrgId: null,
         accessKey: caller?.accessKey ?? null,
-        cognitoAuthenticationType: null,
-        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: caller?.cognito?.authenticationType ?? null,
+        cognitoAuthenticationProvider: caller?.cognito?.authenticationProvider ?? null,
         userArn: caller?.arn ?? null,
         userAgent: userAgent ?? null,
         user: caller?.userId ?? null,

@@ -365,6 +365,7 @@ export class LocalGateway {
                 accessKey: verification.accessKeyId,
                 accountId: identity.accountId,
                 userId: identity.userId,
+                cognito: identity.cognito,
             };
         } else if (deployment.resourcePolicy !== undefined) {
             // API Gateway evaluates the resource policy for methods without authorization too.

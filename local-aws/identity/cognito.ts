@@ -96,7 +96,7 @@ export class LocalCognitoIdentity {
             amr:
                 login.login === undefined
                     ? ["unauthenticated"]
-                    : ["authenticated", login.login.provider, `${login.login.provider}:${login.login.sub}`],
+                    : ["authenticated", login.login.provider, signInOf(login.login.provider, login.login.sub)],
             iat: Math.floor(this.now().getTime() / 1000),
             exp: Math.floor(this.now().getTime() / 1000) + 600,
         };
@@ -142,4 +142,9 @@ export class LocalCognitoIdentity {
         if (!clients.includes(check.claims.aud)) return notAuthorized("Invalid login token. Incorrect token audience.");
         return { poolId: pool.id, login: { provider, sub: check.claims.sub } };
     }
+}
+
+/** The `amr` entry naming the signed-in user: `<user pool provider>:CognitoSignIn:<sub>`, else `<provider>:<id>`. */
+function signInOf(provider: string, subject: string): string {
+    return provider.startsWith("cognito-idp.") ? `${provider}:CognitoSignIn:${subject}` : `${provider}:${subject}`;
 }

@@ -2,7 +2,7 @@ import { assumedRoleArn, parseIamArn } from "../../components/arns";
 import { COGNITO_IDENTITY } from "../../components/trust";
 import { LocalAwsAccount, RoleRecord, SessionRecord } from "../engine/account";
 import { LocalAwsAccounts } from "../engine/accounts";
-import { CallerIdentity } from "../engine/records";
+import { CallerIdentity, CognitoCaller } from "../engine/records";
 import { issueSession } from "../engine/sessions";
 import { IamEvaluator } from "../gateway/authorize";
 import { LocalTokenIssuer, WebIdentityClaims } from "./tokens";
@@ -177,7 +177,13 @@ export class LocalSts {
             ),
         );
         if (answer.decision !== "Allowed") return denied;
-        return this.grant(target, sessionName, duration, principal);
+        return this.grant(
+            target,
+            sessionName,
+            duration,
+            principal,
+            issuer === COGNITO_IDENTITY ? cognitoCaller(claims) : undefined,
+        );
     }
 
     getCallerIdentity(caller: CallerIdentity): StsResult {
@@ -268,6 +274,7 @@ export class LocalSts {
         sessionName: string,
         durationSeconds: number,
         federatedProvider?: string,
+        cognito?: CognitoCaller,
     ): SessionGrant {
         const session = issueSession(
             target.account,
@@ -276,9 +283,21 @@ export class LocalSts {
             this.now(),
             durationSeconds,
             federatedProvider,
+            cognito,
         );
         return { session, account: target.account, role: target.role };
     }
+}
+
+/** The app user behind a Cognito Identity token: its pool (`aud`), identity (`sub`) and sign-in (`amr`). */
+function cognitoCaller(claims: WebIdentityClaims): CognitoCaller {
+    const [kind, ...providers] = claims.amr ?? ["unauthenticated"];
+    return {
+        identityPoolId: claims.aud,
+        identityId: claims.sub,
+        authenticationType: kind,
+        authenticationProvider: providers.length === 0 ? null : providers.join(","),
+    };
 }
 
 /** `<AssumedRoleUser>` and `<Credentials>` of a granted session. */
