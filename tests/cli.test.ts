@@ -105,7 +105,7 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
             JSON.stringify({
                 invokeUrl: `http://127.0.0.1:${port}/test`,
                 region: "us-west-2",
-                accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+                accessKeyId: "AKIDEXAMPLE",
                 secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
                 operations: [{ verb: "GET", path: "/pets", authorization: "AWS_IAM" }],
             }),
