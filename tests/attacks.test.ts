@@ -94,6 +94,29 @@ describe("attack suite against the local gateway (every answer as documented, ne
         expect(JSON.parse(answer.body)).to.have.length(3);
     });
 
+    it("an IAM change takes effect on the next request: nothing about a caller is kept across account changes", async () => {
+        const late = await newUser("late", [], false);
+        const userName = late.arn.split("/").pop()!;
+        const get = () => send("GET", `${stagePath}/pets`, signed("GET", `${stagePath}/pets`, {}, undefined, late));
+        expect((await get()).status).to.equal(403);
+        const group = [...local.account.groups.keys()][0];
+        await local.account.provision("aws:iam/userGroupMembership:UserGroupMembership", "late", {
+            user: userName,
+            groups: [group],
+        });
+        expect((await get()).status).to.equal(200);
+        await local.account.provision("aws:iam/userPolicy:UserPolicy", "late", {
+            user: userName,
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Deny", Action: "execute-api:Invoke", Resource: "*" }],
+            }),
+        });
+        const denied = await get();
+        expect(denied.status).to.equal(403);
+        expect(denied.body).to.include("with an explicit deny");
+    });
+
     describe("no or malformed Authorization", () => {
         it("no auth at all", async () => {
             expectRefusal(

@@ -5,6 +5,7 @@ import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
 import { CredentialDirectory } from "../engine/accounts";
+import { CallerIdentity } from "../engine/records";
 import { newRequestId } from "../engine/ids";
 import {
     DEFAULT_EVALUATION_TIMEOUT_MS,
@@ -136,6 +137,8 @@ export class LocalGateway {
     private readonly ownHosts = new Map<string, ReadonlySet<string>>();
     /** Which condition keys the policies in play mention, by account revision, deployment and caller. */
     private readonly mentionedKeys = new Map<string, (key: string) => boolean>();
+    /** Callers by account revision and access key id (only keys whose signature was accepted). */
+    private readonly identities = new Map<string, CallerIdentity>();
     /** Failures of the gateway itself since it started (the first ones); `close()` reports them. */
     readonly internalErrors: Error[] = [];
     private internalErrorCount = 0;
@@ -351,7 +354,7 @@ export class LocalGateway {
                     ),
                 };
             }
-            const identity = credentials.identityOfAccessKey(verification.accessKeyId);
+            const identity = this.identityOf(credentials, verification.accessKeyId);
             const answer = await this.decide(account, deployment, request, resourceArns, identity);
             if (answer.decision !== "Allowed") {
                 return {
@@ -393,6 +396,18 @@ export class LocalGateway {
             reason: integrated.reason,
             integrationMs: performance.now() - started,
         };
+    }
+
+    /** Who signed with a key, worked out again only when an account changed (policies are read from them). */
+    private identityOf(credentials: CredentialDirectory, accessKeyId: string): CallerIdentity {
+        const key = `${credentials.revision}|${accessKeyId}`;
+        let identity = this.identities.get(key);
+        if (!identity) {
+            identity = credentials.identityOfAccessKey(accessKeyId);
+            if (this.identities.size >= MAX_CACHED_DECISIONS) this.identities.clear();
+            this.identities.set(key, identity);
+        }
+        return identity;
     }
 
     /** The document a deployment froze, its routes, templates and resource policy, worked out once. */
@@ -437,7 +452,12 @@ export class LocalGateway {
             const text = [...(principal?.policies ?? []).map((p) => p.document), deployment.resourcePolicy ?? ""]
                 .join("\n")
                 .toLowerCase();
-            mentioned = (name: string) => text.includes(name.toLowerCase());
+            const seen = new Map<string, boolean>();
+            mentioned = (name: string) => {
+                let found = seen.get(name);
+                if (found === undefined) seen.set(name, (found = text.includes(name.toLowerCase())));
+                return found;
+            };
             if (this.mentionedKeys.size >= MAX_CACHED_DECISIONS) this.mentionedKeys.clear();
             this.mentionedKeys.set(scope, mentioned);
         }
