@@ -19,6 +19,7 @@ import {
     LocalAwsError,
     OidcProviderRecord,
     PermissionRecord,
+    principalConditionKeys,
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
@@ -194,15 +195,14 @@ export class LocalAwsAccount {
             accountId: this.accountId,
             userId: user.uniqueId,
             policies: this.policiesForUser(user.name),
-            conditionKeys: [
-                ["aws:PrincipalArn", user.arn],
-                ["aws:PrincipalAccount", this.accountId],
-                ["aws:PrincipalType", "User"],
-                ["aws:userid", user.uniqueId],
-                ["aws:username", user.name],
-                ["aws:PrincipalIsAWSService", "false"],
-                ...[...user.tags].map(([k, v]) => [`aws:PrincipalTag/${k}`, v] as const),
-            ],
+            conditionKeys: principalConditionKeys({
+                arn: user.arn,
+                accountId: this.accountId,
+                type: "User",
+                userId: user.uniqueId,
+                tags: user.tags,
+                more: [["aws:username", user.name]],
+            }),
         };
     }
 

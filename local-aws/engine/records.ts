@@ -217,3 +217,26 @@ export function addTo(map: Map<string, Set<string>>, key: string, value: string)
 export function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
     map.set(key, [...(map.get(key) ?? []), value]);
 }
+
+/**
+ * The global condition keys IAM sets for a signed-in principal (`aws:PrincipalArn` the user's or the
+ * role's ARN, `aws:userid`, the principal's tags as `aws:PrincipalTag/*`), then those of its kind.
+ */
+export function principalConditionKeys(principal: {
+    readonly arn: string;
+    readonly accountId: string;
+    readonly type: "User" | "AssumedRole";
+    readonly userId: string;
+    readonly tags: ReadonlyMap<string, string>;
+    readonly more: readonly (readonly [string, string])[];
+}): (readonly [string, string])[] {
+    return [
+        ["aws:PrincipalArn", principal.arn],
+        ["aws:PrincipalAccount", principal.accountId],
+        ["aws:PrincipalType", principal.type],
+        ["aws:userid", principal.userId],
+        ["aws:PrincipalIsAWSService", "false"],
+        ...principal.more,
+        ...[...principal.tags].map(([k, v]) => [`aws:PrincipalTag/${k}`, v] as const),
+    ];
+}

@@ -1,7 +1,7 @@
 import { assumedRoleArn } from "../../components/arns";
 import type { LocalAwsAccount } from "./account";
 import { newSessionAccessKeyId, newSessionToken, newSecretAccessKey } from "./ids";
-import { CallerIdentity, CognitoCaller, RoleRecord, SessionRecord } from "./records";
+import { CallerIdentity, CognitoCaller, principalConditionKeys, RoleRecord, SessionRecord } from "./records";
 
 /** Temporary credentials for a role, valid from `issuedAt` for `durationSeconds`, kept in its account. */
 export function issueSession(
@@ -37,23 +37,25 @@ export function sessionIdentity(account: LocalAwsAccount, session: SessionRecord
     const role = account.roles.get(session.roleName);
     if (!role)
         throw new Error(`Session ${session.accessKeyId} belongs to role ${session.roleName}, which does not exist.`);
+    const userId = `${role.uniqueId}:${session.sessionName}`;
     return {
         arn: assumedRoleArn(account.partition, account.accountId, role.name, session.sessionName),
         accountId: account.accountId,
-        userId: `${role.uniqueId}:${session.sessionName}`,
+        userId,
         cognito: session.cognito,
         policies: account.policiesForRole(role.name),
-        conditionKeys: [
-            ["aws:PrincipalArn", role.arn],
-            ["aws:PrincipalAccount", account.accountId],
-            ["aws:PrincipalType", "AssumedRole"],
-            ["aws:userid", `${role.uniqueId}:${session.sessionName}`],
-            ["aws:PrincipalIsAWSService", "false"],
-            ["aws:TokenIssueTime", session.issuedAt.toISOString().replace(/\.\d{3}Z$/, "Z")],
-            ...(session.federatedProvider === undefined
-                ? []
-                : [["aws:FederatedProvider", session.federatedProvider] as const]),
-            ...[...role.tags].map(([k, v]) => [`aws:PrincipalTag/${k}`, v] as const),
-        ],
+        conditionKeys: principalConditionKeys({
+            arn: role.arn,
+            accountId: account.accountId,
+            type: "AssumedRole",
+            userId,
+            tags: role.tags,
+            more: [
+                ["aws:TokenIssueTime", session.issuedAt.toISOString().replace(/\.\d{3}Z$/, "Z")],
+                ...(session.federatedProvider === undefined
+                    ? []
+                    : [["aws:FederatedProvider", session.federatedProvider] as const]),
+            ],
+        }),
     };
 }
