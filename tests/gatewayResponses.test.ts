@@ -3,6 +3,7 @@ import { OpenApiDocument } from "../components/openapi/operations";
 import { withGatewayResponse } from "../local-aws/gateway/gatewayResponses";
 import * as responses from "../local-aws/gateway/responses";
 import { GatewayResponse } from "../local-aws/gateway/responses";
+import { integrationHeaderName, responseHeaderBlock } from "../local-aws/gateway/responseHeaders";
 import { WireRequest } from "../local-aws/gateway/sigv4";
 
 const ORIGIN = "https://app.example.com";
@@ -68,5 +69,40 @@ describe("gateway responses (x-amazon-apigateway-gateway-responses) in local mod
             body: "{}",
         };
         expect(withGatewayResponse(document, request, fromIntegration)).to.deep.equal(fromIntegration);
+    });
+});
+
+describe("the header block the gateway writes", () => {
+    it("keeps no framing header, from a mapping, a gateway response or an integration, and its own win in any case", () => {
+        const block = responseHeaderBlock(
+            {
+                "Transfer-Encoding": "chunked",
+                Trailer: "X-Foo",
+                connection: "upgrade",
+                "content-length": "1",
+                "X-Amzn-RequestId": "forged",
+                "X-Kept": "yes",
+            },
+            { "Set-Cookie": ["a=1", "b=2"], TE: ["trailers"] },
+            { "Content-Length": 5, "x-amzn-RequestId": "real" },
+        );
+        expect({ ...block }).to.deep.equal({
+            "X-Kept": "yes",
+            "Set-Cookie": ["a=1", "b=2"],
+            "Content-Length": 5,
+            "x-amzn-RequestId": "real",
+        });
+    });
+
+    it("drops or remaps what an integration answers with, as API Gateway's notes list", () => {
+        expect(
+            ["Trailer", "transfer-encoding", "Upgrade", "Via", "Host", "TE", "Expect"].map(integrationHeaderName),
+        ).to.deep.equal([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+        expect(["Server", "WWW-Authenticate", "Date", "X-Mine"].map(integrationHeaderName)).to.deep.equal([
+            "x-amzn-Remapped-Server",
+            "x-amzn-Remapped-WWW-Authenticate",
+            "x-amzn-Remapped-Date",
+            "X-Mine",
+        ]);
     });
 });

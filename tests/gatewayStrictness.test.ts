@@ -32,6 +32,12 @@ const denyPath = (sid: string, resource: string): ResourcePolicyStatement => ({
 async function pathEcho(): Promise<{ server: http.Server; url: string }> {
     const server = http.createServer((req, res) => {
         req.resume();
+        if (req.url === "/store/framing") {
+            // A backend framing its answer its own way (chunked, with a trailer) and naming other hops.
+            res.writeHead(200, { "Content-Type": "text/plain", Trailer: "X-Checksum", Upgrade: "h2c", Via: "1.1 b" });
+            res.addTrailers({ "X-Checksum": "abc" });
+            return void res.end("framed by the backend");
+        }
         res.writeHead(200, { "Content-Type": "application/json" });
         res.end(JSON.stringify({ path: req.url }));
     });
@@ -443,6 +449,15 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
     });
 
     describe("8. malformed HTTP gets API Gateway's shape", () => {
+        it("an integration's own framing (Trailer, Transfer-Encoding, Upgrade, Via) never reaches the client, nor stops the gateway", async () => {
+            const framed = await get(strict, "/proxied/framing");
+            expect([framed.status, framed.body]).to.deep.equal([200, "framed by the backend"]);
+            for (const dropped of ["trailer", "transfer-encoding", "upgrade", "via"])
+                expect(framed.headers[dropped], dropped).to.equal(undefined);
+            expect(Number(framed.headers["content-length"])).to.equal(Buffer.byteLength("framed by the backend"));
+            expect((await get(strict, "/pets")).status).to.equal(200);
+        });
+
         it("framing errors and oversized headers: JSON body, error type and request id", async () => {
             const { port } = strict;
             const net = await import("net");

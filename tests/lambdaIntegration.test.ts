@@ -164,6 +164,18 @@ describe("Lambda functions in local mode: the gateway runs the program's handler
         );
     });
 
+    it("drops or remaps a handler's framing and hop-by-hop headers, as API Gateway does, and refuses a 1xx", async () => {
+        const framed = await call("/misbehave/framing");
+        expect([framed.status, await framed.text()]).to.deep.equal([200, "framed"]);
+        for (const dropped of ["trailer", "transfer-encoding", "upgrade", "via"])
+            expect(framed.headers.get(dropped), dropped).to.equal(null);
+        expect(framed.headers.get("x-amzn-remapped-server")).to.equal("mine");
+        expect(framed.headers.get("x-amzn-requestid")).to.match(/^[0-9a-f-]{36}$/);
+        const informational = await call("/misbehave/informational");
+        expect(informational.status).to.equal(502);
+        expect(reasonOf(informational)).to.include("statusCode 101 is not the status of a final HTTP response");
+    });
+
     it("answers 502 for a handler that throws or returns a malformed response, and logs why", async () => {
         const thrown = await call("/misbehave/throw");
         expect([thrown.status, await thrown.json()]).to.deep.equal([502, INTERNAL_ERROR]);

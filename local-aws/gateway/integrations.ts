@@ -1,6 +1,7 @@
 import * as http from "http";
 import { isJsonObject, JsonObject, OpenApiDocument } from "../../components/openapi/operations";
 import { LambdaService, runLambdaIntegration } from "./lambdaIntegration";
+import { integrationHeaderName } from "./responseHeaders";
 import { contentTypeOf, integrationRequestBody, methodResponse } from "./mapping";
 import {
     badGateway,
@@ -130,8 +131,11 @@ async function runHttp(
     if (proxy) {
         const forwarded: Record<string, string> = {};
         for (const [name, value] of Object.entries(answer.headers)) {
-            if (!NOT_FORWARDED.has(name) && value !== undefined)
-                forwarded[name] = Array.isArray(value) ? value.join(", ") : value;
+            // The gateway writes the same length itself.
+            if (name === "content-length") continue;
+            const target = integrationHeaderName(name);
+            if (target !== undefined && value !== undefined)
+                forwarded[target] = Array.isArray(value) ? value.join(", ") : value;
         }
         return { status: answer.status, headers: forwarded, body: answer.body };
     }

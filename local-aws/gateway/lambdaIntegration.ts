@@ -5,6 +5,7 @@ import { iamMatches } from "../../components/operationPolicy";
 import type { FunctionRecord, LocalAwsAccount, PermissionRecord } from "../engine/account";
 import { LocalAwsError } from "../engine/account";
 import { requestIdentity } from "./identity";
+import { integrationHeaderName } from "./responseHeaders";
 import type { IntegrationOutcome, IntegrationRequest } from "./integrations";
 import { Invocation, LambdaRuntimes } from "./lambdaRuntimes";
 import { integrationRequestBody, methodResponse } from "./mapping";
@@ -29,8 +30,6 @@ export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
 const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** The principal API Gateway invokes functions as. */
 const API_GATEWAY = "apigateway.amazonaws.com";
-/** Headers of a proxy response API Gateway renames to `x-amzn-Remapped-<name>` rather than pass on. */
-const REMAPPED = new Set(["authorization", "connection", "content-length", "date", "server", "www-authenticate"]);
 /** Request headers a proxy event leaves out (the gateway's own framing). */
 const NOT_IN_EVENT = new Set(["content-length", "connection"]);
 /** The only fields a Lambda proxy response may have: any other makes it malformed. */
@@ -330,7 +329,8 @@ export function proxyResponse(
     const multiValueHeaders = record<string[]>();
     headers["Content-Type"] = "application/json";
     const put = (name: string, values: string[]) => {
-        const target = REMAPPED.has(name.toLowerCase()) ? `x-amzn-Remapped-${name}` : name;
+        const target = integrationHeaderName(name);
+        if (target === undefined) return;
         for (const existing of Object.keys(headers))
             if (existing.toLowerCase() === target.toLowerCase()) delete headers[existing];
         if (values.length === 1) headers[target] = values[0];
@@ -358,7 +358,8 @@ function malformation(result: unknown): string | undefined {
     )
         return `statusCode ${JSON.stringify(statusCode)} is not a whole number`;
     const status = Number(statusCode ?? 200);
-    if (status < 100 || status > 599) return `statusCode ${status} is not an HTTP status`;
+    // A 1xx is never a final answer in HTTP: a client would wait for another (inferred; AWS does not say).
+    if (status < 200 || status > 599) return `statusCode ${status} is not the status of a final HTTP response`;
     const scalar = (v: unknown) => typeof v === "string" || typeof v === "boolean";
     if (headers !== undefined && headers !== null && !(isJsonObject(headers) && Object.values(headers).every(scalar)))
         return "headers must map names to strings";

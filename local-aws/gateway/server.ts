@@ -21,6 +21,7 @@ import { runIntegration } from "./integrations";
 import { LambdaRuntimes } from "./lambdaRuntimes";
 import { MAX_HEADER_VALUES_BYTES, MAX_PAYLOAD_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
 import { parseStagePath, ResourcePath } from "./path";
+import { responseHeaderBlock } from "./responseHeaders";
 import {
     accessDenied,
     badRequest,
@@ -232,29 +233,55 @@ export class LocalGateway {
             receivedAt: Date.now(),
             sourceIp: (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, ""),
         };
-        void this.answer(restApiId, req, request).then((outcome) => {
-            const body =
-                typeof outcome.response.body === "string" ? Buffer.from(outcome.response.body) : outcome.response.body;
-            res.writeHead(outcome.response.status, {
-                ...outcome.response.headers,
-                ...outcome.response.multiValueHeaders,
-                "Content-Length": body.length,
-                "x-amzn-RequestId": request.requestId,
-                // A body refused for its size is not read to its end: this connection cannot carry another request.
-                ...(outcome.response.status === 413 ? { Connection: "close" } : {}),
+        void this.answer(restApiId, req, request)
+            .then((outcome) => {
+                outcome = this.write(res, request, outcome);
+                this.options.log?.({
+                    requestId: request.requestId,
+                    method: request.method,
+                    path: request.rawPath,
+                    status: outcome.response.status,
+                    errorType: outcome.response.headers["x-amzn-ErrorType"],
+                    caller: outcome.caller ?? "anonymous",
+                    integrationMs: outcome.integrationMs,
+                    reason: outcome.reason,
+                });
+            })
+            .catch((e) => {
+                // Not even a 500 could be written: the connection is all that is left to end.
+                this.internalError(e);
+                res.destroy();
             });
-            res.end(body);
-            this.options.log?.({
-                requestId: request.requestId,
-                method: request.method,
-                path: request.rawPath,
-                status: outcome.response.status,
-                errorType: outcome.response.headers["x-amzn-ErrorType"],
-                caller: outcome.caller ?? "anonymous",
-                integrationMs: outcome.integrationMs,
-                reason: outcome.reason,
-            });
-        });
+    }
+
+    /** Writes the answer; one HTTP cannot carry (a header value a mapping made, say) is a failure of ours: a 500. */
+    private write(res: http.ServerResponse, request: GatewayRequest, outcome: Outcome): Outcome {
+        const { response } = outcome;
+        const body = typeof response.body === "string" ? Buffer.from(response.body) : response.body;
+        const own = {
+            "Content-Length": body.length,
+            "x-amzn-RequestId": request.requestId,
+            // A body refused for its size is not read to its end: this connection cannot carry another request.
+            ...(response.status === 413 ? { Connection: "close" } : {}),
+        };
+        try {
+            res.writeHead(response.status, responseHeaderBlock(response.headers, response.multiValueHeaders, own));
+        } catch (e) {
+            if (res.headersSent) throw e;
+            const failed = this.internalError(e);
+            return this.write(res, request, { response: internalServerError(), reason: failed.reason });
+        }
+        res.end(body);
+        return outcome;
+    }
+
+    /** Records and reports a failure of the gateway itself; its answer is API Gateway's 500. */
+    private internalError(e: unknown): { reason: string } {
+        const error = e instanceof Error ? e : new Error(String(e));
+        if (this.internalErrors.length < MAX_KEPT_INTERNAL_ERRORS) this.internalErrors.push(error);
+        this.internalErrorCount++;
+        (this.options.onInternalError ?? reportLoudly)(error);
+        return { reason: `internal error: ${error.message}` };
     }
 
     /** Quotas on what was sent first, then the body, then everything else; a failure of ours is a 500. */
@@ -272,11 +299,7 @@ export class LocalGateway {
         } catch (e) {
             // The client hung up before its body arrived: nobody to answer, and no fault of the gateway.
             if (e instanceof ClientGone) return { response: badRequest(), reason: "the client closed the connection" };
-            const error = e instanceof Error ? e : new Error(String(e));
-            if (this.internalErrors.length < MAX_KEPT_INTERNAL_ERRORS) this.internalErrors.push(error);
-            this.internalErrorCount++;
-            (this.options.onInternalError ?? reportLoudly)(error);
-            return { response: internalServerError(), reason: `internal error: ${error.message}` };
+            return { response: internalServerError(), ...this.internalError(e) };
         }
     }
 
