@@ -7,13 +7,14 @@ import {
     GetCallerIdentityCommand,
     STSClient,
 } from "@aws-sdk/client-sts";
-import { fromCognitoIdentityPool } from "@aws-sdk/credential-provider-cognito-identity";
+import { fromCognitoIdentity, fromCognitoIdentityPool } from "@aws-sdk/credential-provider-cognito-identity";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import { createSignedFetch, TemporaryCredentials } from "../clients";
 import { githubActions, SecuredRestApi } from "../components";
+import { identityPoolTrustPolicy } from "../components/trust";
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
@@ -78,6 +79,30 @@ function petstoreWithWhoami(): Record<string, unknown> {
     return document;
 }
 
+const POOL_B = "cognito-idp.us-west-2.amazonaws.com/us-west-2_PoolB";
+const POOL_C = "cognito-idp.us-west-2.amazonaws.com/us-west-2_PoolC";
+
+/** An identity pool of two user pools, with guests, each kind of identity with a role of its own. */
+function twoProviderPool() {
+    const pool = new aws.cognito.IdentityPool("two-providers", {
+        identityPoolName: "two providers",
+        allowUnauthenticatedIdentities: true,
+        cognitoIdentityProviders: [
+            { providerName: POOL_B, clientId: "client-b" },
+            { providerName: POOL_C, clientId: "client-c" },
+        ],
+    });
+    const role = (kind: "authenticated" | "unauthenticated") =>
+        new aws.iam.Role(`two-providers-${kind}`, {
+            assumeRolePolicy: pool.id.apply((id) => JSON.stringify(identityPoolTrustPolicy(id, kind))),
+        });
+    new aws.cognito.IdentityPoolRoleAttachment("two-providers", {
+        identityPoolId: pool.id,
+        roles: { authenticated: role("authenticated").arn, unauthenticated: role("unauthenticated").arn },
+    });
+    return pool.id;
+}
+
 /** The stack: an API for roles only, granted to an existing role, a role to assume, an identity pool, a partner account, CORS. */
 function program() {
     const caller = userWithKey("caller");
@@ -117,6 +142,7 @@ function program() {
         crossAccountPolicies: api.crossAccountPolicies,
         accessKeyId: api.accessKeyId,
         workerArn: worker.arn,
+        twoProviderPoolId: twoProviderPool(),
         caller: pulumi.secret(caller.key),
         outsider: pulumi.secret(outsider.key),
     };
@@ -130,6 +156,7 @@ interface Outputs {
     crossAccountPolicies: { principals: string[]; policies: string[] }[];
     accessKeyId?: string;
     workerArn: string;
+    twoProviderPoolId: string;
     caller: Credentials;
     outsider: Credentials;
 }
@@ -221,8 +248,9 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
     });
 
     it("STS over plain form posts: unsigned, mis-signed and expired callers, unknown issuers and audiences get STS's errors", async () => {
-        const post = async (form: Record<string, string>, key?: Credentials) => {
+        const post = async (form: Record<string, string>, key?: Credentials, query?: Record<string, string>) => {
             const body = new URLSearchParams({ Version: "2011-06-15", ...form }).toString();
+            const target = query === undefined ? "/" : `/?${new URLSearchParams(query).toString()}`;
             const endpoint = new URL(local.identity.url);
             const headers: Record<string, string> = {
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -234,7 +262,7 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
                 ? (aws4.sign(
                       {
                           host: endpoint.host,
-                          path: "/",
+                          path: target,
                           method: "POST",
                           service: "sts",
                           region: o.region,
@@ -246,7 +274,7 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
                 : headers;
             delete signed.Host;
             delete signed["Content-Length"];
-            const answer = await fetch(local.identity.url, { method: "POST", headers: signed, body });
+            const answer = await fetch(new URL(target, local.identity.url), { method: "POST", headers: signed, body });
             const text = await answer.text();
             return { status: answer.status, code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1], text };
         };
@@ -287,6 +315,18 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
             status: 400,
             code: "ValidationError",
         });
+        // The signature covers a POST's query string too: what it carries is read, never set aside.
+        expect(await post(assumeForm, o.caller, { Policy: "{}" })).to.deep.include({ code: "ValidationError" });
+        expect(await post(assumeForm, o.caller, { RoleSessionName: "other" })).to.deep.include({
+            status: 400,
+            code: "InvalidParameterCombination",
+        });
+        expect((await post({}, o.caller, { Action: "GetCallerIdentity" })).text).to.include(
+            "<GetCallerIdentityResult>",
+        );
+        const github = web("token.actions.githubusercontent.com", "sts.amazonaws.com");
+        expect(await post({ ...github, ProviderId: "www.amazon.com" })).to.deep.include({ code: "ValidationError" });
+        expect((await post(github)).status).to.equal(200);
     });
 
     it("refuses expired credentials as AWS does, and STS refuses durations the role does not allow", async () => {
@@ -418,6 +458,29 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
                 (e: Error) => e.name,
             ),
         ).to.equal("NotAuthorizedException");
+    });
+
+    it("an identity pool's identity is its own user's: not another provider's user of the same sub, nor a signed-in user's when a guest's", async () => {
+        const clientConfig = { region: o.region, endpoint: local.identity.url };
+        const token = (provider: string, audience: string, subject: string) =>
+            local.identity.issueWebIdentityToken({ issuer: provider, subject, audience });
+        const bob = { [POOL_B]: token(POOL_B, "client-b", "bob") };
+        const identityOf = async (logins?: Record<string, string>) =>
+            (await fromCognitoIdentityPool({ clientConfig, identityPoolId: o.twoProviderPoolId, logins })()).identityId;
+        const credentials = (identityId: string, logins?: Record<string, string>) =>
+            fromCognitoIdentity({ clientConfig, identityId, logins })().then(
+                (c) => c.identityId,
+                (e: Error) => e.name,
+            );
+        const bobs = await identityOf(bob);
+        expect(await credentials(bobs, bob)).to.equal(bobs);
+        // Another user pool's user whose sub is also "bob" is somebody else.
+        expect(await credentials(bobs, { [POOL_C]: token(POOL_C, "client-c", "bob") })).to.equal(
+            "NotAuthorizedException",
+        );
+        const guest = await identityOf();
+        expect(await credentials(guest)).to.equal(guest);
+        expect(await credentials(guest, bob)).to.equal("NotAuthorizedException");
     });
 
     it("npm run call signs with the credentials a credential process prints (X-Amz-Security-Token), with no keys in the outputs", async () => {

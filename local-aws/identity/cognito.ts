@@ -79,8 +79,14 @@ export class LocalCognitoIdentity {
         const pool = this.pool(identity.poolId)!;
         const login = this.login(pool, input.Logins);
         if ("type" in login) return login;
-        if (identity.login !== undefined && login.login?.sub !== identity.login.sub)
+        // An identity is bound to the provider and user it was made for: a sub is unique only within its provider.
+        if (identity.login !== undefined && !sameLogin(identity.login, login.login))
             return notAuthorized(`Access to Identity '${identityId}' is forbidden.`);
+        // A guest's identity takes no logins (AWS: "Logins should not be specified"); refusing can never widen access.
+        if (identity.login === undefined && login.login !== undefined)
+            return notAuthorized(
+                `Identity '${identityId}' is unauthenticated: get the signed-in user's own identity with GetId and these Logins.`,
+            );
         const kind = login.login === undefined ? "unauthenticated" : "authenticated";
         const misconfigured: CognitoError = {
             status: 400,
@@ -147,4 +153,8 @@ export class LocalCognitoIdentity {
 /** The `amr` entry naming the signed-in user: `<user pool provider>:CognitoSignIn:<sub>`, else `<provider>:<id>`. */
 function signInOf(provider: string, subject: string): string {
     return provider.startsWith("cognito-idp.") ? `${provider}:CognitoSignIn:${subject}` : `${provider}:${subject}`;
+}
+
+function sameLogin(a: IdentityRecord["login"], b: IdentityRecord["login"]): boolean {
+    return a !== undefined && b !== undefined && a.provider === b.provider && a.sub === b.sub;
 }

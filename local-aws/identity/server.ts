@@ -115,15 +115,12 @@ export class LocalIdentityServices {
                     : send(200, json, JSON.stringify(answer));
             }
             const wire = wireRequest(req, body);
-            const params = new URLSearchParams(req.method === "POST" ? body.toString("utf8") : wire.rawQuery);
+            const params = queryParameters(wire.rawQuery, req.method === "POST" ? body.toString("utf8") : "");
+            if (!(params instanceof URLSearchParams))
+                return send(params.status, "text/xml", stsErrorXml(params, requestId));
             const action = params.get("Action") ?? "";
             const answer = await this.stsAction(action, params, wire);
-            if (isStsError(answer))
-                return send(
-                    answer.status,
-                    "text/xml",
-                    `<ErrorResponse xmlns="${STS_NAMESPACE}"><Error><Type>${answer.status >= 500 ? "Receiver" : "Sender"}</Type>${xmlElement("Code", answer.code)}${xmlElement("Message", answer.message)}</Error>${xmlElement("RequestId", requestId)}</ErrorResponse>`,
-                );
+            if (isStsError(answer)) return send(answer.status, "text/xml", stsErrorXml(answer, requestId));
             return send(
                 200,
                 "text/xml",
@@ -212,4 +209,29 @@ const isCognitoError = (answer: Record<string, unknown> | CognitoError): answer 
 function wireRequest(req: http.IncomingMessage, body: Buffer): WireRequest {
     const { rawPath, rawQuery } = requestTarget(req.url ?? "/");
     return { rawPath, rawQuery, method: req.method ?? "GET", headers: headerPairs(req.rawHeaders), body };
+}
+
+/** STS's error document. */
+function stsErrorXml(error: StsError, requestId: string): string {
+    return `<ErrorResponse xmlns="${STS_NAMESPACE}"><Error><Type>${error.status >= 500 ? "Receiver" : "Sender"}</Type>${xmlElement("Code", error.code)}${xmlElement("Message", error.message)}</Error>${xmlElement("RequestId", requestId)}</ErrorResponse>`;
+}
+
+/**
+ * The parameters of an STS query request: the query string's and a POST's form body, every one of them
+ * read (the signature covers both). AWS does not document which of two values it takes, so a name given
+ * twice is refused: a signed parameter is never silently set aside.
+ */
+function queryParameters(rawQuery: string, form: string): URLSearchParams | StsError {
+    const params = new URLSearchParams();
+    for (const source of [rawQuery, form])
+        for (const [name, value] of new URLSearchParams(source)) {
+            if (params.has(name))
+                return {
+                    status: 400,
+                    code: "InvalidParameterCombination",
+                    message: `Parameter ${name} is given more than once; give it once.`,
+                };
+            params.append(name, value);
+        }
+    return params;
 }

@@ -104,6 +104,11 @@ export class LocalSts {
             return validation(
                 "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
             );
+        // Local tokens are OpenID Connect ID tokens, for which AWS says not to give a ProviderId.
+        if (params.has("ProviderId"))
+            return validation(
+                "ProviderId is only for OAuth 2.0 access tokens (www.amazon.com, graph.facebook.com); an OpenID Connect ID token takes none: remove it.",
+            );
         const check = this.tokens.check(token, this.now());
         if (!check.ok)
             return check.reason === "expired"

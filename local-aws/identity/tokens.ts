@@ -51,6 +51,8 @@ export class LocalTokenIssuer {
         if (expected.length !== given.length || !timingSafeEqual(expected, given))
             return invalid("The token's signature is not valid.");
         const claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as WebIdentityClaims;
+        const problem = claimsProblem(claims);
+        if (problem !== undefined) return invalid(problem);
         if (claims.exp * 1000 <= now.getTime())
             return {
                 ok: false,
@@ -63,4 +65,17 @@ export class LocalTokenIssuer {
     private sign(data: string): string {
         return createHmac("sha256", this.key).update(data).digest("base64url");
     }
+}
+
+/** What makes a token's claims unusable for a web identity (IAM refuses such tokens); undefined when none. */
+function claimsProblem(claims: Partial<Record<keyof WebIdentityClaims, unknown>>): string | undefined {
+    const text = (value: unknown) => typeof value === "string" && value !== "";
+    if (!text(claims.iss) || !String(claims.iss).startsWith("https://"))
+        return "The token's iss claim must be an https:// URL.";
+    if (!text(claims.sub)) return "The token has no sub claim.";
+    if (!text(claims.aud)) return "The token has no aud claim (one audience, a string).";
+    if (typeof claims.exp !== "number" || typeof claims.iat !== "number") return "The token has no exp or iat time.";
+    if (claims.amr !== undefined && !(Array.isArray(claims.amr) && claims.amr.every((m) => typeof m === "string")))
+        return "The token's amr claim must be a list of strings.";
+    return undefined;
 }
