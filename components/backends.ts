@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidSecuredRestApiInput } from "./errors";
-import { fillBackends, functionArnProblem } from "./openapi/backends";
+import { fillBackends, functionArnProblem, parseFunctionArn } from "./openapi/backends";
 import { operationPattern } from "./operationPolicy";
 import { Settings } from "./settings";
 
@@ -18,6 +18,7 @@ export function resolvedBody(
     name: string,
     settings: Settings,
     securedBody: pulumi.Input<string>,
+    apiRegion: pulumi.Input<string>,
 ): pulumi.Output<string> {
     const entryOf = new Map([...settings.spec.lambdaOperations].map(([entry, key]) => [key, entry]));
     return pulumi
@@ -25,13 +26,14 @@ export function resolvedBody(
             securedBody,
             pulumi.all(settings.specValues),
             pulumi.all(Object.fromEntries(settings.lambdaIntegrations)),
+            apiRegion,
         ])
-        .apply(([body, specValues, arns]) => {
+        .apply(([body, specValues, arns, region]) => {
             const problems = Object.entries(arns).flatMap(
                 ([key, arn]) => functionArnProblem(entryOf.get(key)!, arn) ?? [],
             );
             if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems, name);
-            return fillBackends(body, { specValues, lambdaArns: new Map(Object.entries(arns)) });
+            return fillBackends(body, { specValues, lambdaArns: new Map(Object.entries(arns)), apiRegion: region });
         });
 }
 
@@ -39,7 +41,8 @@ export function resolvedBody(
  * One `aws.lambda.Permission` per operation a Lambda function serves, letting API Gateway invoke it for
  * that operation of this API only: `sourceArn` `<executionArn>/*\/<VERB>/<path>`, any stage, path
  * parameters as `*`, `ANY` as `*`, the root as `/` (`…/*\/GET/`), as CDK's `LambdaIntegration` scopes it.
- * A function serving several operations gets one permission for each.
+ * A function serving several operations gets one permission for each, made in the function's own
+ * region (Lambda's AddPermission reaches only the functions of its region).
  */
 export function lambdaPermissions(
     name: string,
@@ -51,11 +54,13 @@ export function lambdaPermissions(
     const names = permissionNames(name, keys);
     return keys.map((key, i) => {
         const [verb, path] = key.split(" ");
+        const functionArn = pulumi.output(settings.lambdaIntegrations.get(key)!);
         return new aws.lambda.Permission(
             names[i],
             {
+                region: functionArn.apply((arn) => parseFunctionArn(arn)?.region),
                 action: "lambda:InvokeFunction",
-                function: settings.lambdaIntegrations.get(key)!,
+                function: functionArn,
                 principal: API_GATEWAY_PRINCIPAL,
                 sourceArn: pulumi.interpolate`${restApi.executionArn}/*/${operationPattern(verb, path)}`,
             },

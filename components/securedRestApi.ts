@@ -89,7 +89,7 @@ export interface SecuredRestApiArgs {
      * Operations served by a Lambda function of your program, written `"VERB /path"` as in
      * `publicOperations` (`ANY` and `{proxy+}` included), each mapped to the function's ARN (`fn.arn`). The
      * operation needs no integration of its own: the component writes an `aws_proxy` integration (POST to
-     * the Lambda invocation URI of the function's partition and region) and, for each operation, an
+     * the function's invocation URI, `arn:<partition>:apigateway:<API's region>:lambda:path/…`) and, for each operation, an
      * `aws.lambda.Permission` letting API Gateway invoke the function for that operation of this API only
      * (`sourceArn` `<executionArn>/*\/<VERB>/<path>`, path parameters as `*`). Every operation still needs
      * SigV4 unless listed in `publicOperations`; the handler gets the caller in
@@ -415,7 +415,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
 
         this.securedBody = spec.body;
         const document = bodyDocument(settings, provider);
-        this.body = resolvedBody(name, settings, bodyOf(settings, document));
+        this.body = resolvedBody(name, settings, bodyOf(settings, document), provider.region);
         this.restApi = this.createRestApi(name, args, settings, provider, document);
         this.lambdaPermissions = lambdaPermissions(name, settings, this.restApi, this);
         this.deployment = this.createDeployment(name, settings);

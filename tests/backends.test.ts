@@ -59,13 +59,14 @@ function itemsFunction(): aws.lambda.Function {
 }
 
 describe("lambdaIntegrations: operations served by the program's Lambda functions", () => {
-    it("writes an aws_proxy integration (POST to the function's invocation URI in its region) on each operation", async () => {
+    it("writes an aws_proxy integration (POST to the invocation URI, in the API's region) on each operation", async () => {
         await freshLocalAws(true);
         const api = new SecuredRestApi("items", {
             openApiSpec: ITEMS,
             lambdaIntegrations: { ...everyOperation(ARN), "ANY /files/{proxy+}": OTHER_ARN },
         });
         const integrations = integrationsOf((await valueOf(api.body))!);
+        expect(await valueOf(api.region)).to.equal("us-west-2");
         expect(integrations.get("GET /items")).to.deep.equal({
             type: "aws_proxy",
             httpMethod: "POST",
@@ -73,11 +74,23 @@ describe("lambdaIntegrations: operations served by the program's Lambda function
             passthroughBehavior: "when_no_match",
         });
         expect(integrations.get("ANY /files/{proxy+}")).to.deep.include({
-            uri: `arn:aws:apigateway:eu-central-1:lambda:path/2015-03-31/functions/${OTHER_ARN}/invocations`,
+            // The service part is the API's region, whatever the function's (AWS's developer guide; CDK does the same).
+            uri: `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${OTHER_ARN}/invocations`,
         });
         expect(integrations.get("GET /health")).to.deep.equal(mockIntegration());
         // Every operation is still AWS_IAM: wiring a backend opens nothing.
         for (const operation of (await valueOf(api.operations))!) expect(operation.authorization).to.equal("AWS_IAM");
+    });
+
+    it("makes each function's permissions in the function's own region, where Lambda can add them", async () => {
+        const { mocks } = await freshLocalAws(true);
+        new SecuredRestApi("items", {
+            openApiSpec: ITEMS,
+            lambdaIntegrations: { ...everyOperation(ARN), "ANY /files/{proxy+}": OTHER_ARN },
+        });
+        await allRegistrationsSettled();
+        const regions = mocks.registrations.filter((r) => r.type === T.permission).map((p) => p.inputs.region);
+        expect(regions).to.deep.equal(["us-west-2", "us-west-2", "us-west-2", "us-west-2", "eu-central-1"]);
     });
 
     it("creates one aws.lambda.Permission per operation, scoped to that method of this API (ANY and params as *, the root as /)", async () => {

@@ -55,13 +55,15 @@ export function parseFunctionArn(arn: string): FunctionArn | undefined {
 }
 
 /**
- * The URI of an `aws_proxy` integration invoking a function, in the function's own partition and region:
- * `arn:<partition>:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations`.
+ * The URI of an `aws_proxy` integration invoking a function:
+ * `arn:<partition>:apigateway:<API's region>:lambda:path/2015-03-31/functions/<function ARN>/invocations`,
+ * the service part in the API's region as AWS's developer guide writes it (the function's until that
+ * region is known, at preview).
  */
-export function lambdaInvocationUri(functionArn: string): string {
+export function lambdaInvocationUri(functionArn: string, apiRegion?: string): string {
     const arn = parseFunctionArn(functionArn);
     if (!arn) throw new Error(`Internal error: ${JSON.stringify(functionArn)} was not checked as a function ARN.`);
-    return `arn:${arn.partition}:apigateway:${arn.region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
+    return `arn:${arn.partition}:apigateway:${apiRegion ?? arn.region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
 }
 
 /** Why a `lambdaIntegrations` value is not a function ARN, with the fix; undefined when it is one. */
@@ -262,6 +264,8 @@ export function hasPlaceholder(text: string): boolean {
 export interface BackendValues {
     readonly specValues: Readonly<Record<string, string>>;
     readonly lambdaArns: ReadonlyMap<string, string>;
+    /** The API's region, the service region of every Lambda URI. */
+    readonly apiRegion: string;
 }
 
 /**
@@ -276,7 +280,8 @@ export function fillBackends(body: string, values: BackendValues): string {
     for (const { verb, path, operation } of listOperations(document)) {
         const arn = values.lambdaArns.get(operationKey(verb, path));
         const integration = operation[INTEGRATION_EXTENSION];
-        if (arn !== undefined && isJsonObject(integration)) integration.uri = lambdaInvocationUri(arn);
+        if (arn !== undefined && isJsonObject(integration))
+            integration.uri = lambdaInvocationUri(arn, values.apiRegion);
         if (isJsonObject(integration) && integration.uri === PENDING_LAMBDA_URI)
             throw new Error(
                 `Internal error: ${operationKey(verb, path)} was wired to a Lambda function but got no ARN.`,
