@@ -89,3 +89,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         throw e;
     }
 }
+
+const IDENTITY_PORT_OFFSET = 1000;
+
+/**
+ * The STS and Cognito Identity port for APIs from `port` on: far enough that a second program's APIs
+ * (the next ports) never take it; free (0) with free API ports or past the last port.
+ */
+export function defaultIdentityPort(port: number): number {
+    return port === 0 || port + IDENTITY_PORT_OFFSET > 65535 ? 0 : port + IDENTITY_PORT_OFFSET;
+}

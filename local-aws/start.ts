@@ -22,7 +22,7 @@ const command = {
             type: "string",
             placeholder: "<n>",
             description:
-                "port of the local STS and Cognito Identity endpoint (default: the one before --port; free with --port 0)",
+                "port of the local STS and Cognito Identity endpoint (default: --port + 1000; free with --port 0)",
         },
         stack: {
             type: "string",
@@ -60,13 +60,12 @@ runCommand(command, async () => {
         integer: true,
         what: "a port number (0 to 65535)",
     })!;
-    const identityPort =
-        numberOption(values["sts-port"], "sts-port", {
-            min: 0,
-            max: 65535,
-            integer: true,
-            what: "a port number (0 to 65535)",
-        }) ?? (port === 0 ? 0 : port - 1);
+    const identityPort = numberOption(values["sts-port"], "sts-port", {
+        min: 0,
+        max: 65535,
+        integer: true,
+        what: "a port number (0 to 65535)",
+    });
     const program = path.resolve(values.program);
     if (!fs.existsSync(program) || !fs.statSync(program).isFile())
         throw new Error(
@@ -80,13 +79,14 @@ runCommand(command, async () => {
     process.chdir(projectDir);
     // Loaded only now: the Pulumi SDK takes a second to load, which `--help` and bad flags need not wait for.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { startLocalMode, outputsAsJson } = require("./localMode") as typeof import("./localMode");
+    const { startLocalMode, outputsAsJson, defaultIdentityPort } =
+        require("./localMode") as typeof import("./localMode");
     const local = await startLocalMode({
         projectDir,
         program: path.relative(projectDir, program),
         stack: values.stack,
         port,
-        identityPort,
+        identityPort: identityPort ?? defaultIdentityPort(port),
         log: (entry) => console.log(formatLogEntry(entry)),
         // What a function logs goes to CloudWatch in AWS; here it goes to this terminal, after the function's name.
         functionLog: (line) => console.log(line),

@@ -7,7 +7,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { createSignedFetch } from "../clients";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
-import { LocalMode, startLocalMode } from "../local-aws/localMode";
+import { defaultIdentityPort, LocalMode, startLocalMode } from "../local-aws/localMode";
 import { operationsFromOutputs } from "../smoke/operations";
 import { runSmokeTest, SmokeOutputs } from "../smoke/smokeTest";
 import { NODE_WITH_TSX, runTool } from "./helpers/cli";
@@ -133,6 +133,44 @@ describe("two APIs in one local account", () => {
         const { own, other } = await callSecondWithFirstKeys("managed");
         expect(own.status).to.equal(200);
         expect(other.status).to.equal(200);
+    });
+});
+
+describe("programs side by side (npm start on the next port)", () => {
+    it("each STS endpoint has a port of its own, never one of either program's APIs", () => {
+        for (const first of [8787, 20000, 64000]) {
+            for (let apis = 1; apis <= 50; apis++) {
+                const second = first + apis;
+                const taken = new Set(Array.from({ length: apis * 2 }, (_, i) => first + i));
+                const [a, b] = [defaultIdentityPort(first), defaultIdentityPort(second)];
+                expect(a === 0 || !taken.has(a), `${first}+${apis}`).to.equal(true);
+                expect(b === 0 || (!taken.has(b) && b !== a), `${first}+${apis}`).to.equal(true);
+            }
+        }
+        expect(defaultIdentityPort(0)).to.equal(0);
+    });
+
+    it("a taken STS port is named, with the flag that moves it", async () => {
+        const blocker = net.createServer();
+        await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+        const taken = (blocker.address() as net.AddressInfo).port;
+        try {
+            const failure = await startLocalMode({
+                projectDir: path.join(PROJECT_DIR, "tests/fixtures/twoApis"),
+                stack: "scoped",
+                port: 0,
+                identityPort: taken,
+                ...TRANSPILED,
+            }).then(
+                async (local) => (await local.close(), undefined),
+                (e: Error) => e.message,
+            );
+            expect(failure).to.equal(
+                `Port ${taken} for the local STS and Cognito Identity endpoint is in use; choose another with --sts-port.`,
+            );
+        } finally {
+            blocker.close();
+        }
     });
 });
 

@@ -63,7 +63,15 @@ export class LocalIdentityServices {
 
     async listen(): Promise<string> {
         await new Promise<void>((resolve, reject) => {
-            this.server.once("error", reject);
+            this.server.once("error", (e: NodeJS.ErrnoException) =>
+                reject(
+                    e.code === "EADDRINUSE"
+                        ? new Error(
+                              `Port ${this.options.port} for the local STS and Cognito Identity endpoint is in use; choose another with --sts-port.`,
+                          )
+                        : e,
+                ),
+            );
             this.server.listen(this.options.port ?? 0, LOOPBACK, resolve);
         });
         this.address = `http://${LOOPBACK}:${(this.server.address() as AddressInfo).port}`;
