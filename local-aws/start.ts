@@ -78,8 +78,8 @@ runCommand(command, async () => {
     // Pulumi runs a program in its project folder, so relative paths in it mean the same here.
     process.chdir(projectDir);
     // Loaded only now: the Pulumi SDK takes a second to load, which `--help` and bad flags need not wait for.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { startLocalMode, outputsAsJson, defaultIdentityPort } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require("./localMode") as typeof import("./localMode");
     const local = await startLocalMode({
         projectDir,
