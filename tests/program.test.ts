@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -79,5 +80,21 @@ describe("stack configuration as the CLI reads it", () => {
         fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  demo:token:\n    secure: AAABAxyz\n");
         expect(() => loadStackConfig(dir, "dev")).to.throw(/Config "demo:token" of stack "dev" is a secure value/);
         expect(() => loadStackConfig(dir, "prod")).to.throw(/Stack "prod" has no configuration file/);
+    });
+});
+
+describe("a program's own secrets in local mode", () => {
+    it("stay secret as the Pulumi engine keeps them (additionalSecretOutputs: an AccessKey's secret)", async () => {
+        const { outputs } = await runProgramLocally({
+            projectDir: PROJECT_DIR,
+            program: () => {
+                const user = new aws.iam.User("own");
+                const key = new aws.iam.AccessKey("own", { user: user.name });
+                return { secret: key.secret, id: key.id };
+            },
+        });
+        expect(outputs.secret.secret).to.equal(true);
+        expect(outputs.secret.value).to.have.length(40);
+        expect(outputs.id.secret).to.equal(false);
     });
 });

@@ -84,8 +84,48 @@ export async function useLocalAws(options: {
     preview?: boolean;
 }): Promise<LocalAwsMocks> {
     const mocks = new LocalAwsMocks(options.account, options.preview ?? false);
+    honourAdditionalSecretOutputs();
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
     return mocks;
+}
+
+interface RegisterResourceRequest {
+    getAdditionalsecretoutputsList(): string[];
+}
+interface MockMonitorShape {
+    mocks: pulumi.runtime.Mocks;
+    registerResource: (this: MockMonitorShape, req: RegisterResourceRequest, callback: unknown) => Promise<void>;
+}
+let secretOutputsHonoured = false;
+
+/**
+ * Makes the mock runtime keep secret what a resource declares secret (`additionalSecretOutputs`, e.g.
+ * an `aws.iam.AccessKey`'s `secret`), as the Pulumi engine does: the SDK's mock monitor drops that list,
+ * so a program's own `export const s = key.secret` would otherwise be printed in clear.
+ */
+function honourAdditionalSecretOutputs(): void {
+    if (secretOutputsHonoured) return;
+    secretOutputsHonoured = true;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+        MockMonitor: { prototype: MockMonitorShape };
+    };
+    const register = MockMonitor.prototype.registerResource;
+    MockMonitor.prototype.registerResource = function (this: MockMonitorShape, req, callback) {
+        const secrets = req.getAdditionalsecretoutputsList();
+        if (secrets.length === 0) return register.call(this, req, callback);
+        const mocks = this.mocks;
+        const newResource = async (args: pulumi.runtime.MockResourceArgs) => {
+            const result = await mocks.newResource(args);
+            const state = { ...(result.state as Record<string, unknown>) };
+            for (const name of secrets) if (state[name] !== undefined) state[name] = pulumi.secret(state[name]);
+            return { ...result, state };
+        };
+        // The monitor's own state (its resources, its URNs) is shared; only newResource is seen differently.
+        const seen: pulumi.runtime.Mocks = { newResource, call: (args) => mocks.call(args) };
+        const monitor = Object.create(this, { mocks: { value: seen } }) as MockMonitorShape;
+        return register.call(monitor, req, callback);
+    };
 }
 
 /**
