@@ -36,7 +36,9 @@ export function serveSecretOutputsAsSecret(): void {
 }
 
 /** The package schema of this repository, as `pulumi package add` receives it. */
-export async function packageSchema(projectDir: string): Promise<string> {
-    const provider = new ComponentProvider({ components: [SecuredRestApi], name: PACKAGE_NAME, dirname: projectDir });
+export async function packageSchema(
+    projectDir: string,
+    provider = new ComponentProvider({ components: [SecuredRestApi], name: PACKAGE_NAME, dirname: projectDir }),
+): Promise<string> {
     return markSecretOutputs(await provider.getSchema());
 }

@@ -29,8 +29,14 @@ interface Schema {
 describe("the package schema other languages get (Pulumi's analyzer over the component)", function () {
     this.timeout(60_000);
     let schema: Schema;
+    // One analysis for the whole file (it takes seconds): the provider keeps the schema it analysed.
+    const provider = new ComponentProvider({
+        components: [SecuredRestApi],
+        name: "secured-rest-api",
+        dirname: PROJECT_DIR,
+    });
     before(async () => {
-        schema = JSON.parse(await packageSchema(PROJECT_DIR)) as Schema;
+        schema = JSON.parse(await packageSchema(PROJECT_DIR, provider)) as Schema;
     });
     const component = () => schema.resources["secured-rest-api:index:SecuredRestApi"];
 
@@ -124,13 +130,7 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
 
     it("is what the provider host serves (provider.ts patches ComponentProvider the same way)", async () => {
         serveSecretOutputsAsSecret();
-        const served = JSON.parse(
-            await new ComponentProvider({
-                components: [SecuredRestApi],
-                name: "secured-rest-api",
-                dirname: PROJECT_DIR,
-            }).getSchema(),
-        ) as Schema;
+        const served = JSON.parse(await provider.getSchema()) as Schema;
         expect(served).to.deep.equal(schema);
     });
 });
