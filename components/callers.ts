@@ -525,6 +525,39 @@ export function planCallers(args: CallerArgs, operations: readonly SecuredOperat
 }
 
 /**
+ * Cross-account grants a resource policy's account fence would always refuse: a Deny on every
+ * `aws:PrincipalAccount` but some (as `denyOutsideAccounts` writes it) wins over the grant's Allow, so
+ * its principals could never get in. One problem per grant, with the fix.
+ */
+export function fencedCrossAccountGrants(
+    grants: readonly CrossAccountGrant[],
+    resourcePolicy: readonly ResourcePolicyStatement[],
+): string[] {
+    const fences = resourcePolicy.flatMap((statement, j) => {
+        const accounts =
+            statement.Effect === "Deny" ? statement.Condition?.StringNotEquals?.["aws:PrincipalAccount"] : undefined;
+        return accounts === undefined ? [] : [{ j, sid: statement.Sid, accounts: [accounts].flat().map(String) }];
+    });
+    return grants.flatMap((grant, i) =>
+        fences.flatMap(({ j, sid, accounts }) => {
+            const outside = [...new Set(grant.principals.map(accountOfPrincipal))].filter(
+                (account) => account !== undefined && !accounts.includes(account),
+            );
+            if (outside.length === 0) return [];
+            const fence = `resourcePolicy[${j}]${sid === undefined ? "" : ` (${sid})`}`;
+            return [
+                `crossAccountGrants[${i}] lets in account ${outside.join(", ")}, but ${fence} denies every account but ${accounts.join(", ")}, and a Deny wins: add ${outside.join(", ")} to it (denyOutsideAccounts(${JSON.stringify([...accounts, ...outside])})), or remove the grant.`,
+            ];
+        }),
+    );
+}
+
+/** The account of a principal as `crossAccountGrants` names it (an account id, or a role or user ARN). */
+function accountOfPrincipal(principal: string): string | undefined {
+    return ACCOUNT_ID.test(principal) ? principal : parseIamArn(principal)?.accountId;
+}
+
+/**
  * The resource-policy half of each cross-account grant: an Allow naming exactly its principals (bare
  * account ids become root ARNs of the stack's partition in the body), on this stage's granted
  * operations, and a Deny for the operations an allowed pattern would also reach (see `operationGrants`).

@@ -5,6 +5,7 @@ import {
     callerArgumentProblems,
     crossAccountStatements,
     InvokeScope,
+    fencedCrossAccountGrants,
     planCallers,
     scopeKey,
 } from "./callers";
@@ -237,6 +238,8 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         },
     });
     const callers = planCallers(args, spec.operations, stageName);
+    const fenced = fencedCrossAccountGrants(args.crossAccountGrants ?? [], args.resourcePolicy ?? []);
+    if (fenced.length > 0) throw new InvalidSecuredRestApiInput(fenced);
     const importWarnings = spec.warnings.filter((f) => f.kind === FindingKind.Warning);
     if (failOnWarnings && importWarnings.length > 0) {
         throw new InvalidSecuredRestApiInput(

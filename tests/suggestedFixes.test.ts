@@ -323,6 +323,24 @@ const REFUSALS: Refusal[] = [
         ],
     },
     {
+        name: "a cross-account grant behind denyOutsideAccounts, which would always refuse it",
+        args: {
+            ...petstore,
+            crossAccountGrants: [{ principals: ["arn:aws:iam::111122223333:role/partner"] }],
+            resourcePolicy: [denyOutsideAccounts(["123456789012"])],
+        },
+        fixes: [
+            {
+                says: 'add 111122223333 to it (denyOutsideAccounts(["123456789012","111122223333"]))',
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideAccounts(["123456789012", "111122223333"])] }),
+            },
+            {
+                says: "or remove the grant",
+                apply: (a) => without(a, "crossAccountGrants"),
+            },
+        ],
+    },
+    {
         name: "a public operation next to denyOutsideAccounts (the consumer example's case)",
         args: { ...withPublic, resourcePolicy: [denyOutsideAccounts(["123456789012"])] },
         fixes: [
