@@ -161,6 +161,10 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         );
     }
     const accessKeys = args.accessKeys ?? ["1"];
+    if (args.createUser === false && args.accessKeys !== undefined)
+        problems.push(
+            "accessKeys names keys of the user, and createUser: false creates no user: remove accessKeys, or drop createUser: false.",
+        );
     if (!Array.isArray(accessKeys) || accessKeys.length < 1 || accessKeys.length > MAX_ACCESS_KEYS) {
         problems.push(
             `accessKeys must list 1 or ${MAX_ACCESS_KEYS} key labels (IAM allows ${MAX_ACCESS_KEYS} keys per user); got ${JSON.stringify(accessKeys)}.`,

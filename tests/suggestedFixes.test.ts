@@ -323,6 +323,14 @@ const REFUSALS: Refusal[] = [
         ],
     },
     {
+        name: "access keys for a user that createUser: false does not create",
+        args: { ...petstore, createUser: false, grants: [{ roles: ["worker"] }], accessKeys: ["2026"] },
+        fixes: [
+            { says: "remove accessKeys", apply: (a) => without(a, "accessKeys") },
+            { says: "or drop createUser: false", apply: (a) => without(a, "createUser") },
+        ],
+    },
+    {
         name: "a cross-account grant behind denyOutsideAccounts, which would always refuse it",
         args: {
             ...petstore,
