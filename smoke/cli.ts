@@ -1,6 +1,7 @@
 import { numberOption, parseCommandLine, runCommand, UsageError } from "../clients/cli/command";
 import { explainConnectionFailure } from "../clients/cli/connectionError";
 import { OUTPUTS_OPTIONS, readApiCredentials } from "../clients/cli/outputsOptions";
+import { fromCredentialProcess } from "../clients/credentialProcess";
 import { operationsFromOutputs, operationsFromSpec } from "./operations";
 import { allPassed, formatTable, runSmokeTest } from "./smokeTest";
 
@@ -25,6 +26,12 @@ const command = {
             placeholder: "'VERB /path'",
             description: "with --spec: an operation the program lists in publicOperations",
         },
+        "credential-process": {
+            type: "string",
+            placeholder: "'<command>'",
+            description:
+                "sign with the temporary credentials this command prints (the AWS CLI's credential_process format), for stacks with createUser: false",
+        },
         "retry-seconds": {
             type: "string",
             placeholder: "<s>",
@@ -36,6 +43,7 @@ const command = {
         "npm run smoke -- --outputs .local/outputs-test.json",
         "npm run smoke -- --stack prod --retry-seconds 120",
         "npm run smoke -- --outputs outputs.json --spec api/petstore.openapi.yaml",
+        "npm run smoke -- --credential-process 'aws configure export-credentials --profile ci --format process'",
     ],
 } as const;
 
@@ -47,7 +55,9 @@ runCommand(command, async () => {
     });
     if (values.public !== undefined && values.spec === undefined)
         throw new UsageError("--public goes with --spec (the stack outputs say which operations are public)");
-    const outputs = readApiCredentials(command.name, values);
+    const process_ = values["credential-process"];
+    const endpoint = readApiCredentials(command.name, values, { keys: process_ === undefined });
+    const outputs = process_ === undefined ? endpoint : { ...endpoint, ...(await fromCredentialProcess(process_)()) };
     const operations =
         values.spec !== undefined ? operationsFromSpec(values.spec, values.public) : operationsFromOutputs(outputs);
     if (operations === undefined)

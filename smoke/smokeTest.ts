@@ -11,6 +11,8 @@ export interface SmokeOutputs {
     readonly region: string;
     readonly accessKeyId: string;
     readonly secretAccessKey: string;
+    /** With temporary credentials (a role's session): sent as `X-Amz-Security-Token` on every signed check. */
+    readonly sessionToken?: string;
 }
 
 /** What a row says: passed, failed, or an operation left public on purpose (never a failure). */
@@ -220,7 +222,11 @@ async function sendCheck(outputs: SmokeOutputs, check: SmokeCheck): Promise<Http
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (check.signing === "none") return send(url, method, { Host: url.host, ...headers }, body);
 
-    let credentials = { accessKeyId: outputs.accessKeyId, secretAccessKey: outputs.secretAccessKey };
+    let credentials = {
+        accessKeyId: outputs.accessKeyId,
+        secretAccessKey: outputs.secretAccessKey,
+        sessionToken: outputs.sessionToken,
+    };
     if (check.signing === "wrongSecret")
         credentials = { ...credentials, secretAccessKey: alter(credentials.secretAccessKey) };
     if (check.signing === "unknownKey") credentials = { ...credentials, accessKeyId: randomAccessKeyId() };
@@ -311,9 +317,12 @@ function randomAccessKeyId(): string {
 }
 
 /** Removes any trace of the credentials from text that will be printed. */
-export function redact(text: string, outputs: Pick<SmokeOutputs, "accessKeyId" | "secretAccessKey">): string {
+export function redact(
+    text: string,
+    outputs: Pick<SmokeOutputs, "accessKeyId" | "secretAccessKey" | "sessionToken">,
+): string {
     let safe = text;
-    for (const secret of [outputs.secretAccessKey, outputs.accessKeyId])
+    for (const secret of [outputs.secretAccessKey, outputs.accessKeyId, outputs.sessionToken])
         if (secret) safe = safe.split(secret).join("[secret]");
     return safe;
 }

@@ -20,7 +20,7 @@ import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { runTool } from "./helpers/cli";
 import { Credentials, rawRequest, signedHeaders } from "./helpers/rawHttp";
-import { PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
+import { mockIntegration, PETSTORE_OPENAPI, PROJECT_DIR } from "./helpers/specs";
 import * as YAML from "yaml";
 
 // The AWS SDK warns that its 2027 releases need Node 22; the tests run on the project's Node 20.
@@ -503,6 +503,28 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
             expect(allowed.code, allowed.stderr).to.equal(0);
             expect(JSON.parse(allowed.stdout)).to.have.length(3);
             for (const text of [allowed.stdout, allowed.stderr]) expect(text).not.to.include(session.secretAccessKey);
+            // The smoke test proves the role's operation the same way (a document holding just it).
+            const granted = path.join(dir, "granted.json");
+            fs.writeFileSync(
+                granted,
+                JSON.stringify({
+                    openapi: "3.0.3",
+                    info: { title: "t", version: "1" },
+                    paths: {
+                        "/pets": {
+                            get: {
+                                responses: { "200": { description: "ok" } },
+                                "x-amazon-apigateway-integration": mockIntegration(),
+                            },
+                        },
+                    },
+                }),
+            );
+            const smoke = await runTool("smoke/cli.ts", [...args, "--spec", granted]);
+            expect(smoke.code, smoke.stdout + smoke.stderr).to.equal(0);
+            expect(smoke.stdout).to.match(/GET \/pets/);
+            for (const secret of [session.secretAccessKey, session.sessionToken!])
+                expect(smoke.stdout + smoke.stderr).not.to.include(secret);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
