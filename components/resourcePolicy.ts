@@ -23,15 +23,20 @@ export interface PolicyPrincipal {
  * "string or list", so Pulumi's schema can express it for every language.)
  */
 export interface ResourcePolicyStatement {
-    /** An identifier for the statement. */
+    /** An identifier for the statement, named in local mode's explanations of a denial. @default none */
     Sid?: string;
+    /** `"Allow"` or `"Deny"`; a Deny wins over every Allow. */
     Effect: PolicyEffect;
+    /** Who the statement is about: `{ AWS: [account ids or role/user ARNs] }`, or `{ AWS: ["*"] }` for everyone. */
     Principal: PolicyPrincipal;
     /** Actions, e.g. `["execute-api:Invoke"]`. */
     Action: string[];
-    /** @default ["execute-api:/*"] (this whole API) */
+    /**
+     * `execute-api:/<stage>/<VERB>/<path>` patterns (API Gateway writes this API's ARN in front on import).
+     * @default ["execute-api:/*"] (this whole API)
+     */
     Resource?: string[];
-    /** IAM conditions: operator → condition key → values. */
+    /** IAM conditions: operator → condition key → values. @default none (the statement always applies) */
     Condition?: Record<string, Record<string, string[]>>;
 }
 
