@@ -2,11 +2,13 @@ import { isJsonObject } from "../../components/openapi/operations";
 import { autoNameSuffix, newAccessKeyId, newIamUniqueId, newSecretAccessKey } from "./ids";
 import {
     AccessKeyRecord,
+    AttachedPolicy,
     addTo,
     HandlerTable,
     Inputs,
     LocalAwsError,
     nameOrAutoName,
+    ProvisionResult,
     pushTo,
     requireValidPolicy,
 } from "./records";
@@ -43,24 +45,10 @@ export const IAM_HANDLERS: HandlerTable = {
         addTo(account.userAttachments, user, policyArn);
         return { id: `${user}-${autoNameSuffix()}`, state: { ...inputs } };
     },
-    "aws:iam/groupPolicy:GroupPolicy": (account, name, inputs) => {
-        const group = account.requireGroup(inputs.group);
-        const policyName = nameOrAutoName(inputs.name, name);
-        pushTo(account.groupInlinePolicies, group, {
-            name: policyName,
-            document: requireValidPolicy(inputs.policy, "identity"),
-        });
-        return { id: `${group}:${policyName}`, state: { ...inputs, name: policyName } };
-    },
-    "aws:iam/userPolicy:UserPolicy": (account, name, inputs) => {
-        const user = account.requireUser(inputs.user);
-        const policyName = nameOrAutoName(inputs.name, name);
-        pushTo(account.userInlinePolicies, user, {
-            name: policyName,
-            document: requireValidPolicy(inputs.policy, "identity"),
-        });
-        return { id: `${user}:${policyName}`, state: { ...inputs, name: policyName } };
-    },
+    "aws:iam/groupPolicy:GroupPolicy": (account, name, inputs) =>
+        inlinePolicy(account.groupInlinePolicies, account.requireGroup(inputs.group), name, inputs),
+    "aws:iam/userPolicy:UserPolicy": (account, name, inputs) =>
+        inlinePolicy(account.userInlinePolicies, account.requireUser(inputs.user), name, inputs),
     "aws:iam/user:User": (account, name, inputs) => {
         const userName = nameOrAutoName(inputs.name, name);
         const arn = account.iamArn("user", userName);
@@ -143,18 +131,23 @@ export const IAM_HANDLERS: HandlerTable = {
         account.oidcProviders.set(issuer, { arn, issuer, clientIds });
         return { id: arn, state: { ...inputs, arn } };
     },
-    "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) => {
-        const role = account.requireRole(inputs.role);
-        const policyName = nameOrAutoName(inputs.name, name);
-        pushTo(account.roleInlinePolicies, role, {
-            name: policyName,
-            document: requireValidPolicy(inputs.policy, "identity"),
-        });
-        return { id: `${role}:${policyName}`, state: { ...inputs, name: policyName } };
-    },
+    "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) =>
+        inlinePolicy(account.roleInlinePolicies, account.requireRole(inputs.role), name, inputs),
 };
 
 /** A resource's `tags` input, as IAM keeps them. */
 function tagsOf(inputs: Inputs): ReadonlyMap<string, string> {
     return new Map(Object.entries(isJsonObject(inputs.tags) ? inputs.tags : {}).map(([k, v]) => [k, String(v)]));
+}
+
+/** An inline policy of a user, group or role (`<owner>:<policy name>`), its document checked as IAM does. */
+function inlinePolicy(
+    policies: Map<string, AttachedPolicy[]>,
+    owner: string,
+    name: string,
+    inputs: Inputs,
+): ProvisionResult {
+    const policyName = nameOrAutoName(inputs.name, name);
+    pushTo(policies, owner, { name: policyName, document: requireValidPolicy(inputs.policy, "identity") });
+    return { id: `${owner}:${policyName}`, state: { ...inputs, name: policyName } };
 }

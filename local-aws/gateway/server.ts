@@ -19,7 +19,8 @@ import { Caller } from "./identity";
 import { withGatewayResponse } from "./gatewayResponses";
 import { runIntegration } from "./integrations";
 import { LambdaRuntimes } from "./lambdaRuntimes";
-import { MAX_HEADER_VALUES_BYTES, MAX_PAYLOAD_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
+import { MAX_HEADER_VALUES_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
+import { ClientGone, headerPairs, readBody, requestTarget } from "./httpRequest";
 import { parseStagePath, ResourcePath } from "./path";
 import { responseHeaderBlock } from "./responseHeaders";
 import {
@@ -591,55 +592,6 @@ function deployedResourcePolicy(document: OpenApiDocument, executionArn: string)
         }),
     });
 }
-
-/** The request target's path and query; an absolute-form target (RFC 9112 §3.2.2) also gives its authority. */
-export function requestTarget(target: string): { rawPath: string; rawQuery: string; authority: string | undefined } {
-    const absolute = /^https?:\/\/([^/?#]*)(.*)$/i.exec(target);
-    const origin = absolute ? (absolute[2].startsWith("/") ? absolute[2] : `/${absolute[2]}`) : target;
-    const queryAt = origin.indexOf("?");
-    return {
-        rawPath: queryAt < 0 ? origin : origin.slice(0, queryAt),
-        rawQuery: queryAt < 0 ? "" : origin.slice(queryAt + 1),
-        authority: absolute?.[1],
-    };
-}
-
-export function headerPairs(raw: string[]): [string, string][] {
-    const pairs: [string, string][] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) pairs.push([raw[i], raw[i + 1]]);
-    return pairs;
-}
-
-const NO_BODY = Buffer.alloc(0);
-
-/** The request body, or undefined as soon as it passes the limit (API Gateway's payload limit by default). */
-export function readBody(req: http.IncomingMessage, limit = MAX_PAYLOAD_BYTES): Promise<Buffer | undefined> {
-    // HTTP/1.1: without Content-Length or Transfer-Encoding a request has no body.
-    const length = req.headers["content-length"];
-    if ((length === undefined || length === "0") && req.headers["transfer-encoding"] === undefined) {
-        req.resume();
-        return Promise.resolve(NO_BODY);
-    }
-    return new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const onData = (chunk: Buffer) => {
-            size += chunk.length;
-            if (size <= limit) return void chunks.push(chunk);
-            // Past the limit nothing more is read: the answer is 413, and the connection is closed after it.
-            req.off("data", onData);
-            req.off("end", onEnd);
-            resolve(undefined);
-        };
-        const onEnd = () => resolve(Buffer.concat(chunks));
-        req.on("data", onData);
-        req.on("end", onEnd);
-        req.on("error", (e) => reject(new ClientGone(e.message)));
-    });
-}
-
-/** The client closed the connection before its request arrived whole. */
-export class ClientGone extends Error {}
 
 /** An answer in API Gateway's shape written on a raw socket (no request object to answer), then closed. */
 function answerOnSocket(socket: Socket, response: GatewayResponse): void {

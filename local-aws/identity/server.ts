@@ -3,7 +3,7 @@ import { AddressInfo } from "net";
 import { LocalAwsAccounts } from "../engine/accounts";
 import { newRequestId } from "../engine/ids";
 import { IamEvaluator } from "../gateway/authorize";
-import { ClientGone, headerPairs, readBody, requestTarget } from "../gateway/server";
+import { ClientGone, headerPairs, readBody, requestTarget } from "../gateway/httpRequest";
 import { verifySigV4, WireRequest } from "../gateway/sigv4";
 import { CognitoError, LocalCognitoIdentity } from "./cognito";
 import { isStsError, LocalSts, StsError, StsResult, xmlElement } from "./sts";
