@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, IAM_NAME, IamIdentityKind, parseIamArn } from "./arns";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { SecuredOperation } from "./openapi/secure";
-import { invokeScopeDocuments, operationGrants } from "./operationPolicy";
+import { parseOperationKey } from "./openapi/operations";
+import { invokeScopeDocuments, operationGrants, routesOf } from "./operationPolicy";
 import { INVOKE_ACTION, PolicyDocument } from "./policy";
 import { ResourcePolicyStatement } from "./resourcePolicy";
 
@@ -558,25 +559,34 @@ function accountOfPrincipal(principal: string): string | undefined {
 }
 
 /**
- * The resource-policy half of each cross-account grant: an Allow naming exactly its principals (bare
- * account ids become root ARNs of the stack's partition in the body), on this stage's granted
- * operations, and a Deny for the operations an allowed pattern would also reach (see `operationGrants`).
+ * The resource-policy half of the cross-account grants: for each principal, an Allow on exactly the
+ * operations its grants name (all of them together: a principal named by two grants gets both), on this
+ * stage, and a Deny naming it for the operations an allowed pattern would also reach (see
+ * `operationGrants`); principals granted the same operations share their statements. A Deny naming an
+ * account applies to every principal of that account, so when it would refuse an operation another grant
+ * gives one of them, the two cannot be written apart and it is an error naming both.
  */
 export function crossAccountStatements(
     grants: readonly CrossAccountGrant[],
     operations: readonly SecuredOperation[],
     stageName: string,
 ): ResourcePolicyStatement[] {
-    return grants.flatMap((grant, i) => {
-        const principal = { AWS: [...grant.principals] };
-        const resource = (tail: string) => `execute-api:/${stageName}/${tail}`;
-        const { allow, deny } =
-            grant.operations === undefined
-                ? { allow: ["*/*"], deny: [] }
-                : operationGrants(operations, grant.operations, `crossAccountGrants[${i}].operations`);
+    const scopes = principalScopes(grants);
+    const resource = (tail: string) => `execute-api:/${stageName}/${tail}`;
+    const written = [...scopes.values()].map((scope, g) => ({
+        scope,
+        ...(scope.operations === undefined
+            ? { allow: ["*/*"], deny: [] as readonly string[] }
+            : operationGrants(operations, scope.operations, `crossAccountGrants[${scope.grants[0]}].operations`)),
+        sid: `CrossAccount${g + 1}`,
+    }));
+    const problems = accountDenyConflicts(written, operations);
+    if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
+    return written.flatMap(({ scope, allow, deny, sid }) => {
+        const principal = { AWS: [...scope.principals] };
         const statements: ResourcePolicyStatement[] = [
             {
-                Sid: `AllowCrossAccount${i + 1}`,
+                Sid: `Allow${sid}`,
                 Effect: "Allow",
                 Principal: principal,
                 Action: [INVOKE_ACTION],
@@ -585,7 +595,7 @@ export function crossAccountStatements(
         ];
         if (deny.length > 0)
             statements.push({
-                Sid: `DenyCrossAccount${i + 1}NotGranted`,
+                Sid: `Deny${sid}NotGranted`,
                 Effect: "Deny",
                 Principal: principal,
                 Action: [INVOKE_ACTION],
@@ -593,4 +603,77 @@ export function crossAccountStatements(
             });
         return statements;
     });
+}
+
+/** The principals granted the same operations, by that scope (undefined operations: the whole stage). */
+interface PrincipalScope {
+    readonly principals: string[];
+    readonly operations: string[] | undefined;
+    /** The indexes of the grants that name these principals, for messages. */
+    readonly grants: number[];
+}
+
+/** Every principal's operations across all grants, grouped by equal scopes. */
+function principalScopes(grants: readonly CrossAccountGrant[]): Map<string, PrincipalScope> {
+    const byPrincipal = new Map<string, { given: string; operations: Set<string> | undefined; grants: number[] }>();
+    grants.forEach((grant, i) => {
+        for (const given of grant.principals) {
+            const key =
+                accountOfPrincipal(given) !== undefined && isAccountPrincipal(given)
+                    ? `account:${accountOfPrincipal(given)}`
+                    : given;
+            let entry = byPrincipal.get(key);
+            if (!entry) byPrincipal.set(key, (entry = { given, operations: new Set(), grants: [] }));
+            entry.grants.push(i);
+            if (grant.operations === undefined) entry.operations = undefined;
+            else for (const o of grant.operations) entry.operations?.add(parseOperationKey(o) ?? o);
+        }
+    });
+    const scopes = new Map<string, PrincipalScope>();
+    for (const { given, operations, grants: indexes } of byPrincipal.values()) {
+        const list = operations && [...operations].sort();
+        const key = scopeKey(list);
+        const scope = scopes.get(key);
+        if (scope) {
+            scope.principals.push(given);
+            scope.grants.push(...indexes.filter((i) => !scope.grants.includes(i)));
+        } else scopes.set(key, { principals: [given], operations: list, grants: [...indexes] });
+    }
+    return scopes;
+}
+
+/** An account id, or the account's root ARN: every principal of that account. */
+const isAccountPrincipal = (principal: string): boolean =>
+    ACCOUNT_ID.test(principal) || parseIamArn(principal)?.kind === "root";
+
+/** Where an account's Deny would refuse an operation granted to one of that account's principals. */
+function accountDenyConflicts(
+    written: readonly { scope: PrincipalScope; deny: readonly string[]; allow: readonly string[] }[],
+    operations: readonly SecuredOperation[],
+): string[] {
+    const routes = routesOf(operations);
+    return written.flatMap(({ scope, deny }) =>
+        scope.principals.filter(isAccountPrincipal).flatMap((account) => {
+            const accountId = accountOfPrincipal(account)!;
+            // A Deny may be matched in any case (the local simulator does): it must refuse no granted request either way.
+            const refused = new Set(
+                deny.flatMap((t) => [...routes.reachedBy(t, { form: "stageTail", caseSensitive: false })]),
+            );
+            return written.flatMap((other) =>
+                other.scope.principals
+                    .filter((p) => !isAccountPrincipal(p) && accountOfPrincipal(p) === accountId)
+                    .flatMap((member) => {
+                        const granted =
+                            other.scope.operations ??
+                            operations.filter((o) => o.authorization === "AWS_IAM").map((o) => `${o.verb} ${o.path}`);
+                        const lost = granted.filter((key) => refused.has(key));
+                        return lost.length === 0
+                            ? []
+                            : [
+                                  `crossAccountGrants[${scope.grants[0]}] gives account ${accountId} (every principal of it) operations whose patterns also reach ${lost.join(", ")}, so it denies the account those, and a Deny naming an account applies to each of its principals: ${member}, granted ${lost.join(", ")} by crossAccountGrants[${other.scope.grants[0]}], could never call ${lost.length === 1 ? "it" : "them"}. Grant ${lost.join(", ")} to the account ${accountId} as well, or name its principals one by one instead of the account.`,
+                              ];
+                    }),
+            );
+        }),
+    );
 }

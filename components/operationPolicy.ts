@@ -1,6 +1,7 @@
 import { InvalidSecuredRestApiInput } from "./errors";
 import { operationKey, parseOperationKey } from "./openapi/operations";
 import { SecuredOperation } from "./openapi/secure";
+import { OperationRoutes } from "./operationReach";
 import { INVOKE_ACTION, PolicyDocument, PolicyStatement, scopedInvokePolicy } from "./policy";
 
 /** IAM's limit for one customer managed policy, in characters not counting whitespace. */
@@ -16,8 +17,11 @@ export const MAX_POLICIES_PER_GROUP = 10;
 const WORST_CASE_STAGE_ARN_PREFIX = "arn:aws-us-gov:execute-api:ap-southeast-7:123456789012:abcdefghij/";
 
 /**
- * `GET /pets/{petId}` as the tail of an `execute-api:Invoke` resource: `GET/pets/*`. A path parameter
- * becomes `*`, the only wildcard IAM has for it (it also spans `/`, which `checkSeparable` accounts for).
+ * `GET /pets/{petId}` as the tail of an `execute-api:Invoke` resource written without the document:
+ * `GET/pets/*`, `ANY` as `*`. IAM's `*` also spans `/` (and a verb's segment), so such a pattern can open
+ * more than its operation: statements that must open exactly some operations are written with
+ * {@link operationGrants} instead; this form is for statements that can only ever apply to requests of
+ * the operations they are written for (see `allowPublicOperations`).
  */
 export function operationPattern(verb: string, path: string): string {
     const segments = path === "/" ? [] : path.slice(1).split("/");
@@ -36,25 +40,30 @@ export function iamMatches(pattern: string, value: string): boolean {
     return regex.test(value);
 }
 
-/** A concrete request path that reaches this operation: each parameter becomes a value no literal uses. */
-function sampleRequest(verb: string, path: string): string {
-    const concrete = path === "/" ? "" : path.slice(1).replace(/\{[^}]+\}/g, "⋯");
-    return `${verb === "ANY" ? "GET" : verb}/${concrete}`;
-}
-
-/** What an operation-scoped invoke policy grants and refuses, before it is split into documents. */
+/** What an operation-scoped grant allows and refuses, as resource tails after the stage (`GET/pets/*`). */
 export interface OperationGrants {
-    /** Resource tails allowed, e.g. `GET/pets/*`. */
+    /** Resource tails allowed: exactly the requests of the granted operations. */
     readonly allow: readonly string[];
-    /** Resource tails denied because an allowed pattern would also reach them. */
+    /** Resource tails denied: the other operations an allowed tail would also reach. */
     readonly deny: readonly string[];
 }
 
+/** The document's operations as the reach engine routes them, built once per document. */
+const routesCache = new WeakMap<readonly SecuredOperation[], OperationRoutes>();
+export function routesOf(operations: readonly SecuredOperation[]): OperationRoutes {
+    let routes = routesCache.get(operations);
+    if (!routes) routesCache.set(operations, (routes = new OperationRoutes(operations)));
+    return routes;
+}
+
 /**
- * Resolves `invokeOperations` entries to the resource patterns that grant exactly those operations.
- * Because IAM's `*` spans `/`, `GET/pets/*` (for `GET /pets/{id}`) would also grant `GET /pets/{id}/secret`;
- * such an operation is denied explicitly, unless that Deny would in turn hit a granted operation, in
- * which case the two cannot be told apart by IAM and it is an error.
+ * The one way any statement is written from operations (identity policies, the resource-policy half of
+ * cross-account grants): `invokeOperations` entries resolved to resource tails that allow exactly their
+ * requests (`ANY` as each method its path does not define, so no tail spans a verb), and a Deny for each
+ * other IAM operation an allowed tail would still reach, since IAM's `*` spans `/` (`GET/pets/*` for
+ * `GET /pets/{id}` also matches `GET /pets/1/owner`). Reach is decided with IAM's matching against the
+ * document's routes ({@link OperationRoutes}). When a Deny would in turn refuse a granted operation, IAM
+ * cannot tell the two apart, and it is an error naming both.
  */
 export function operationGrants(
     operations: readonly SecuredOperation[],
@@ -62,12 +71,12 @@ export function operationGrants(
     argument = "invokeOperations",
 ): OperationGrants {
     const secured = operations.filter((o) => o.authorization === "AWS_IAM");
-    const byKey = new Map(secured.map((o) => [operationKey(o.verb, o.path), o]));
+    const securedKeys = new Set(secured.map((o) => operationKey(o.verb, o.path)));
     const problems: string[] = [];
     const granted = new Set<string>();
     for (const entry of invokeOperations) {
         const key = parseOperationKey(entry);
-        if (key === undefined || !byKey.has(key)) {
+        if (key === undefined || !securedKeys.has(key)) {
             problems.push(
                 `${argument} entry ${JSON.stringify(entry)} is not an IAM-secured operation of the document ("VERB /path", e.g. "GET /pets/{petId}").`,
             );
@@ -76,24 +85,29 @@ export function operationGrants(
         }
     }
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
-    const allowed = secured.filter((o) => granted.has(operationKey(o.verb, o.path)));
-    const others = secured.filter((o) => !granted.has(operationKey(o.verb, o.path)));
-    const allow = [...new Set(allowed.map((o) => operationPattern(o.verb, o.path)))];
-    const deny = new Set<string>();
-    for (const other of others) {
-        const sample = sampleRequest(other.verb, other.path);
-        if (!allow.some((pattern) => iamMatches(pattern, sample))) continue;
-        const denied = operationPattern(other.verb, other.path);
-        const hurt = allowed.find((o) => iamMatches(denied, sampleRequest(o.verb, o.path)));
-        if (hurt) {
+    const routes = routesOf(operations);
+    const allow = [...new Set([...granted].flatMap((key) => routes.tailsOf(key)))];
+    const others = [...securedKeys].filter((key) => !granted.has(key));
+    if (others.length === 0) return { allow, deny: [] };
+    // An Allow matches as IAM matches a resource, case included.
+    const reached = new Set(
+        allow.flatMap((tail) => [...routes.reachedBy(tail, { form: "stageTail", caseSensitive: true })]),
+    );
+    const deny: string[] = [];
+    for (const other of others.filter((key) => reached.has(key))) {
+        const tails = routes.tailsOf(other);
+        // A Deny may be matched in any case (the local simulator does): it must refuse no granted request either way.
+        const hurt = tails
+            .flatMap((tail) => [...routes.reachedBy(tail, { form: "stageTail", caseSensitive: false })])
+            .find((key) => granted.has(key));
+        if (hurt !== undefined)
             problems.push(
-                `${operationKey(other.verb, other.path)} cannot be kept out while granting ${operationKey(hurt.verb, hurt.path)}: IAM's "*" spans "/", so no resource pattern separates them. Grant both or neither.`,
+                `${other} cannot be kept out while granting ${hurt}: IAM's "*" spans "/", so no resource pattern separates them. Grant both or neither.`,
             );
-        }
-        deny.add(denied);
+        deny.push(...tails.filter((t) => !deny.includes(t)));
     }
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
-    return { allow, deny: [...deny] };
+    return { allow, deny };
 }
 
 function placeholderPrefix(stageName: string): string {

@@ -1,7 +1,7 @@
 import { ACCOUNT_ID } from "./arns";
-import { parseOperationKey } from "./openapi/operations";
+import { operationKey, parseOperationKey } from "./openapi/operations";
 import { SecuredOperation } from "./openapi/secure";
-import { operationPattern } from "./operationPolicy";
+import { iamMatches, operationPattern, routesOf } from "./operationPolicy";
 import { INVOKE_ACTION } from "./policy";
 import { principalArn } from "./trust";
 
@@ -123,8 +123,23 @@ export function allowAccountThroughVpcEndpoints(
 }
 
 /**
+ * The condition that limits a statement to unauthenticated requests: API Gateway sets
+ * `aws:PrincipalAccount` only for callers it authenticated with IAM (developer guide, "AWS condition
+ * keys that can be used in API Gateway resource policies": needs AuthN, IAM only).
+ */
+export const UNAUTHENTICATED_ONLY: Readonly<Record<string, Record<string, string[]>>> = Object.freeze({
+    Null: { "aws:PrincipalAccount": ["true"] },
+});
+
+/**
  * Allows everyone to call the operations listed in `publicOperations`. With a resource policy in place,
- * API Gateway evaluates it for unauthenticated methods too and needs an explicit Allow for them.
+ * API Gateway evaluates it for unauthenticated methods too and needs an explicit Allow for them. The
+ * Allow holds for unauthenticated requests only ({@link UNAUTHENTICATED_ONLY}): IAM's `*` spans `/`, so
+ * `…/GET/pets/*` (for `GET /pets/{id}`) also matches `GET /pets/1/owner`, and an Allow to everyone there
+ * would let any principal of the account call that AWS_IAM method without a permission of its own.
+ * Unauthenticated requests reach only the methods without authorization, which are the public ones:
+ * limited to them, the pattern can open nothing else. (A Deny for the other methods would refuse their
+ * authorised callers too.)
  * @example resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideSourceIps([...])]
  */
 export function allowPublicOperations(operations: readonly string[]): ResourcePolicyStatement {
@@ -140,6 +155,7 @@ export function allowPublicOperations(operations: readonly string[]): ResourcePo
         Principal: EVERYONE,
         Action: [INVOKE_ACTION],
         Resource: resources,
+        Condition: structuredClone(UNAUTHENTICATED_ONLY),
     };
 }
 
@@ -158,14 +174,40 @@ interface LooseStatement {
     Sid?: unknown;
     Effect?: unknown;
     Principal?: unknown;
+    NotPrincipal?: unknown;
+    Action?: unknown;
+    NotAction?: unknown;
     Resource?: unknown;
+    NotResource?: unknown;
     Condition?: unknown;
 }
 
 const list = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+/** Whether a principal element names anyone at all: `*`, or an AWS principal with a wildcard in it. */
 const isEveryone = (principal: unknown): boolean =>
     principal === "*" ||
-    (typeof principal === "object" && principal !== null && list((principal as { AWS?: unknown }).AWS).includes("*"));
+    (typeof principal === "object" &&
+        principal !== null &&
+        list((principal as { AWS?: unknown }).AWS).some((p) => typeof p !== "string" || /[*?]/.test(p)));
+
+/** Whether a statement's actions include `execute-api:Invoke` (IAM matches actions in any case). */
+function coversInvoke(statement: LooseStatement): boolean {
+    const matches = (action: unknown) =>
+        typeof action === "string" && iamMatches(action.toLowerCase(), INVOKE_ACTION.toLowerCase());
+    if (statement.Action !== undefined) return list(statement.Action).some(matches);
+    return statement.NotAction !== undefined && !list(statement.NotAction).some(matches);
+}
+
+/** Whether a statement holds for unauthenticated requests only: it requires a signed-only key to be absent. */
+export function appliesOnlyUnauthenticated(condition: unknown): boolean {
+    return conditionEntries(condition).some(
+        (c) =>
+            c.operator === "Null" &&
+            SIGNED_ONLY_KEYS.includes(c.key) &&
+            c.values.length > 0 &&
+            c.values.every((v) => String(v) === "true"),
+    );
+}
 const conditionEntries = (condition: unknown): { operator: string; key: string; name: string; values: unknown[] }[] =>
     typeof condition === "object" && condition !== null
         ? Object.entries(condition as Record<string, unknown>).flatMap(([operator, keys]) =>
@@ -211,13 +253,22 @@ const closestEffect = (effect: unknown): string | undefined =>
         ? ["Allow", "Deny"].find((e) => e.toLowerCase().startsWith(effect.toLowerCase().slice(0, 2)))
         : undefined;
 
+/** How many operations a message names before it says how many more there are. */
+const NAMED_IN_A_MESSAGE = 5;
+const someOf = (keys: readonly string[]) =>
+    keys.length <= NAMED_IN_A_MESSAGE
+        ? keys.join(", ")
+        : `${keys.slice(0, NAMED_IN_A_MESSAGE).join(", ")} and ${keys.length - NAMED_IN_A_MESSAGE} more`;
+
 /**
- * Problems with the resource policy the body ends up with (the document's own statements and
- * `resourcePolicy`), each of which would weaken the API or lock callers out on AWS, each with a fix
- * that, followed as written, makes the problem go away without causing another:
- * - an Allow to everyone (`"*"`) beyond the public operations: with IAM authorization it lets any
- *   principal of the account call without a permission of its own, and lets another account's
- *   principals in whenever their own policies allow it;
+ * Problems with the resource policy the body ends up with (the document's own statements, `resourcePolicy`
+ * and what the component adds), each of which would weaken the API or lock callers out on AWS, each with
+ * a fix that, followed as written, makes the problem go away without causing another. Every Allow is
+ * judged by what it opens, with IAM's matching against the document's routes (`OperationRoutes`):
+ * - an Allow to everyone (`"*"`) that reaches an AWS_IAM operation: with IAM authorization it lets any
+ *   principal of the account call it without a permission of its own, and another account's principals
+ *   whenever their own policies allow it; likewise one written with `NotResource`, or with no Resource;
+ * - an Allow with `NotPrincipal`, which IAM does not support, or with no Principal;
  * - `aws:SourceVpc`/`aws:SourceVpce` conditions on a non-`PRIVATE` API, where the keys never exist;
  * - a `PRIVATE` API without any Allow (nothing could call it);
  * - public operations the policy would refuse: API Gateway evaluates it for them too, as an unsigned
@@ -226,14 +277,18 @@ const closestEffect = (effect: unknown): string | undefined =>
 export function documentPolicyProblems(
     policy: unknown,
     endpointType: string,
-    publicOperations: readonly SecuredOperation[],
+    operations: readonly SecuredOperation[],
+    stageName: string,
 ): string[] {
     if (policy === undefined) return [];
     const statements = list((policy as { Statement?: unknown }).Statement) as LooseStatement[];
+    const publicOperations = operations.filter((o) => o.authorization === "NONE");
+    const securedKeys = new Set(
+        operations.filter((o) => o.authorization === "AWS_IAM").map((o) => operationKey(o.verb, o.path)),
+    );
     const publicNames = publicOperations.map((o) => `${o.verb} ${o.path}`);
-    const publicPatterns = new Set(publicOperations.map((o) => operationPattern(o.verb, o.path)));
-    const isPublicResource = (resource: unknown) =>
-        typeof resource === "string" && publicPatterns.has(resource.replace(/^(execute-api:|arn:[^/]+)\/[^/]+\//, ""));
+    const routes = routesOf(operations);
+    const resource = { form: "resource", stageName, caseSensitive: true } as const;
     const allowPublic = `allowPublicOperations(${JSON.stringify(publicNames)})`;
     const name = (statement: LooseStatement, i: number) =>
         `Resource policy statement ${i}${typeof statement.Sid === "string" ? ` (${statement.Sid})` : ""}`;
@@ -247,15 +302,7 @@ export function documentPolicyProblems(
             );
             return;
         }
-        if (
-            statement.Effect === "Allow" &&
-            isEveryone(statement.Principal) &&
-            !list(statement.Resource).every(isPublicResource)
-        ) {
-            problems.push(
-                `${where} allows Principal "*" on more than the public operations: with IAM authorization that lets any principal of the account call the API without its own permission. Name the account instead (Principal: { AWS: ["<account id>"] }, written as its root ARN in the stack's partition), or make it a Deny${publicNames.length > 0 ? `, or replace it with ${allowPublic}` : ""}.`,
-            );
-        }
+        if (statement.Effect === "Allow") problems.push(...allowProblems(statement, where));
         if (
             endpointType !== "PRIVATE" &&
             conditionEntries(statement.Condition).some((c) => PRIVATE_ONLY_KEYS.includes(c.key))
@@ -265,6 +312,42 @@ export function documentPolicyProblems(
             );
         }
     });
+
+    /** What an Allow opens beyond what it names (see above); named principals' Allows are theirs to scope. */
+    function allowProblems(statement: LooseStatement, where: string): string[] {
+        if (statement.NotPrincipal !== undefined)
+            return [
+                `${where} is an Allow with NotPrincipal, which IAM does not support (IAM User Guide, "NotPrincipal": use it with Deny only); it would allow everyone but the listed principals. Name the principals with Principal instead.`,
+            ];
+        if (statement.Principal === undefined)
+            return [
+                `${where} has no Principal; a resource policy statement must name whom it allows (Principal: { AWS: ["<account id or role ARN>"] }).`,
+            ];
+        if (statement.Action === undefined && statement.NotAction === undefined)
+            return [`${where} has no Action; give Action: ["${INVOKE_ACTION}"].`];
+        if (
+            !isEveryone(statement.Principal) ||
+            !coversInvoke(statement) ||
+            appliesOnlyUnauthenticated(statement.Condition)
+        )
+            return [];
+        const limit = `Limit it to unauthenticated callers with "Condition": ${JSON.stringify(UNAUTHENTICATED_ONLY)} (as allowPublicOperations writes it), name the principals instead (Principal: { AWS: ["<account id>"] }, written as its root ARN in the stack's partition), or make it a Deny`;
+        if (statement.NotResource !== undefined || statement.Resource === undefined)
+            return [
+                `${where} allows everyone ("*") every operation ${statement.NotResource !== undefined ? "its NotResource does not list" : "(it has no Resource)"}, the AWS_IAM ones included: with IAM authorization that lets any principal of the account call them without its own permission. ${limit}.`,
+            ];
+        const reached = new Set(
+            list(statement.Resource).flatMap((r) =>
+                typeof r === "string" ? [...routes.reachedBy(r, resource)] : [...securedKeys],
+            ),
+        );
+        const opened = [...securedKeys].filter((key) => reached.has(key));
+        if (opened.length === 0) return [];
+        return [
+            `${where} allows everyone ("*") to invoke ${someOf(opened)}, which require${opened.length === 1 ? "s" : ""} AWS_IAM (IAM's "*" spans "/", so a pattern for one operation can reach others): with IAM authorization that lets any principal of the account call them without its own permission, and another account's principals whenever their own policies allow it. ${limit}${publicNames.length > 0 ? `, or replace it with ${allowPublic}` : ""}.`,
+        ];
+    }
+
     if (endpointType === "PRIVATE" && !statements.some((s) => s.Effect === "Allow")) {
         problems.push(
             `endpointType "PRIVATE" needs a resource policy that allows your VPC endpoint; API Gateway refuses every call to a private API without one. Pass resourcePolicy: ${publicNames.length > 0 ? `[...allowAccountThroughVpcEndpoints(<account>, [<vpce>]), ${allowPublic}]` : "allowAccountThroughVpcEndpoints(<account>, [<vpce>])"}.`,
@@ -272,14 +355,16 @@ export function documentPolicyProblems(
     }
     if (statements.length === 0 || publicOperations.length === 0) return problems;
 
-    const allowedPublic = new Set(
-        statements
-            .filter((s) => s.Effect === "Allow" && isEveryone(s.Principal))
-            .flatMap((s) => list(s.Resource))
-            .filter(isPublicResource)
-            .map((r) => String(r).replace(/^(execute-api:|arn:[^/]+)\/[^/]+\//, "")),
+    // An unauthenticated caller matches only an Allow to everyone, and must be allowed every request of the operation.
+    const publicAllows = statements.filter((s) => s.Effect === "Allow" && isEveryone(s.Principal));
+    const unreachable = publicOperations.filter(
+        (o) =>
+            !publicAllows.some((s) =>
+                list(s.Resource).some(
+                    (r) => typeof r === "string" && routes.coveredBy(r, operationKey(o.verb, o.path), resource),
+                ),
+            ),
     );
-    const unreachable = publicOperations.filter((o) => !allowedPublic.has(operationPattern(o.verb, o.path)));
     const blockers = statements.flatMap((s, i) => {
         const keys = deniesUnsignedOnSignedKeys(s);
         return keys.length > 0 ? [{ where: name(s, i).replace(/^Resource policy s/, "s"), keys }] : [];
@@ -316,28 +401,34 @@ export function policyStatementsForBody(statements: readonly ResourcePolicyState
  * converts the `execute-api:/…` shorthand to the full ARN when it saves a policy (developer guide,
  * "API Gateway resource policy examples") and keeps full ARNs as given; the provider compares the
  * argument with the stored policy for equivalence, so the shorthand would show a change on every
- * preview (hashicorp/terraform-provider-aws#41696). `*` stands for the API id, which does not exist
- * before the API does: a resource policy is only ever evaluated for its own API, so it covers exactly
- * the requests the shorthand covers.
+ * preview (hashicorp/terraform-provider-aws#41696). The API id does not exist before the API does; a
+ * resource policy is only ever evaluated for its own API, so the id is written as a wildcard. IAM's `*`
+ * spans `/`, though (`…:*\/test/GET/pets` also matches `POST /a/test/GET/pets`): an Allow takes ten
+ * `?`, the form of every API id (inferred; a longer id makes it match nothing: a refusal, never an
+ * opening), a Deny takes `*` (matching more can only refuse more).
  * @param executeApiPrefix `arn:<partition>:execute-api:<region>:<account>`
  */
 export function storedResourcePolicy(policy: unknown, executeApiPrefix: string): string {
     const shorthand = "execute-api:";
-    const expand = (resource: unknown): unknown =>
-        typeof resource === "string" && resource.startsWith(`${shorthand}/`)
-            ? `${executeApiPrefix}:*${resource.slice(shorthand.length)}`
-            : resource;
-    const expandAll = (value: unknown): unknown => (Array.isArray(value) ? value.map(expand) : expand(value));
     const document = (typeof policy === "object" && policy !== null ? policy : {}) as { Statement?: unknown };
     const statements = list(document.Statement).map((statement) => {
         if (typeof statement !== "object" || statement === null) return statement;
         const s = { ...(statement as Record<string, unknown>) };
+        const apiId = s.Effect === "Allow" ? ANY_API_ID : "*";
+        const expand = (resource: unknown): unknown =>
+            typeof resource === "string" && resource.startsWith(`${shorthand}/`)
+                ? `${executeApiPrefix}:${apiId}${resource.slice(shorthand.length)}`
+                : resource;
+        const expandAll = (value: unknown): unknown => (Array.isArray(value) ? value.map(expand) : expand(value));
         if (s.Resource !== undefined) s.Resource = expandAll(s.Resource);
         if (s.NotResource !== undefined) s.NotResource = expandAll(s.NotResource);
         return s;
     });
     return JSON.stringify({ ...document, Statement: statements });
 }
+
+/** Ten `?`: exactly one API id, never more of the ARN. */
+const ANY_API_ID = "?".repeat(10);
 
 /** API Gateway's quota on a resource policy's length, in characters (it can be raised per API). */
 export const MAX_RESOURCE_POLICY_CHARS = 8192;

@@ -228,6 +228,7 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         publicOperations,
         resourcePolicy: args.resourcePolicy,
         endpointType,
+        stageName,
         lambdaIntegrations: knownNow(lambdaIntegrations),
         specValues: knownNow(specValues),
         cors: args.cors,

@@ -53,11 +53,20 @@ describe("per-operation invoke policies (invokeOperations)", () => {
             openApi3({ "/a/{x}": { get: operation() }, "/a/{x}/{y}": { get: operation() } }),
         );
         expect(operationGrants(nested, ["GET /a/{x}/{y}"])).to.deep.equal({ allow: ["GET/a/*/*"], deny: [] });
-        const { operations: inseparable } = prepareSpec(
+        // GET /pets goes to its own method, never to ANY: granting one leaves the other out, without a Deny.
+        const { operations: verbs } = prepareSpec(
             openApi3({ "/pets": { get: operation(), "x-amazon-apigateway-any-method": operation() } }),
         );
-        expect(() => operationGrants(inseparable, ["GET /pets"])).to.throw(
-            /ANY \/pets cannot be kept out while granting GET \/pets/,
+        expect(operationGrants(verbs, ["GET /pets"])).to.deep.equal({ allow: ["GET/pets"], deny: [] });
+        expect(operationGrants(verbs, ["ANY /pets"]).allow).to.deep.equal(
+            ["DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"].map((v) => `${v}/pets`),
+        );
+        // A greedy path reaches /pets/a/b, which no pattern can tell from /pets/{id}'s /pets/a.
+        const { operations: inseparable } = prepareSpec(
+            openApi3({ "/pets/{id}": { get: operation() }, "/{proxy+}": { get: operation() } }),
+        );
+        expect(() => operationGrants(inseparable, ["GET /{proxy+}"])).to.throw(
+            /GET \/pets\/\{id\} cannot be kept out while granting GET \/\{proxy\+\}/,
         );
     });
 

@@ -48,7 +48,7 @@ describe("security options, secure by default", () => {
                 "arn:aws-cn:execute-api:cn-north-1:111122223333",
             );
             expect(stored).to.equal(
-                '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws-cn:execute-api:cn-north-1:111122223333:*/*"},{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","NotResource":["arn:aws-cn:execute-api:cn-north-1:111122223333:*/*/GET/a","*"]}]}',
+                '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws-cn:execute-api:cn-north-1:111122223333:*/*"},{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","NotResource":["arn:aws-cn:execute-api:cn-north-1:111122223333:??????????/*/GET/a","*"]}]}',
             );
         });
 
@@ -90,7 +90,7 @@ describe("security options, secure by default", () => {
             const { mocks } = await freshLocalAws(true);
             const open = { Effect: "Allow" as const, Principal: { AWS: ["*"] }, Action: ["execute-api:Invoke"] };
             expect(() => new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, resourcePolicy: [open] })).to.throw(
-                /Resource policy statement 0 allows Principal "\*" on more than the public operations/,
+                /Resource policy statement 0 allows everyone \("\*"\) to invoke GET \/, GET \/pets, POST \/pets, GET \/pets\/\{petId\}, which require AWS_IAM/,
             );
             expect(mocks.registrations).to.deep.equal([]);
             new SecuredRestApi("private", {
@@ -113,12 +113,18 @@ describe("security options, secure by default", () => {
             } as unknown as ResourcePolicyStatement;
             const refuse = (args: Partial<SecuredRestApiArgs>, pattern: RegExp) =>
                 expect(() => new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args })).to.throw(pattern);
-            refuse({ resourcePolicy: [everyone] }, /allows Principal "\*" on more than the public operations/);
+            refuse(
+                { resourcePolicy: [everyone] },
+                /allows everyone \("\*"\) to invoke GET \/, GET \/pets, POST \/pets/,
+            );
             const ownPolicy = PETSTORE_OPENAPI.replace(
                 "paths:",
                 'x-amazon-apigateway-policy:\n  Statement:\n    - Effect: Allow\n      Principal: "*"\n      Action: execute-api:Invoke\n      Resource: execute-api:/*\npaths:',
             );
-            refuse({ openApiSpec: ownPolicy }, /Resource policy statement 0 allows Principal "\*"/);
+            refuse(
+                { openApiSpec: ownPolicy },
+                /Resource policy statement 0 allows everyone \("\*"\) to invoke GET \/, GET \/pets, POST \/pets, GET \/pets\/\{petId\}, which require AWS_IAM/,
+            );
             refuse(
                 { resourcePolicy: [denyOutsideVpcEndpoints(["vpce-1"])] },
                 /tests aws:SourceVpc\/aws:SourceVpce, which API Gateway sets only for PRIVATE APIs: on a REGIONAL API/,
@@ -157,12 +163,18 @@ describe("security options, secure by default", () => {
             const restApi = mocks.registrations.find((r) => r.type === "aws:apigateway/restApi:RestApi")!.inputs;
             const inBody = (JSON.parse(String(restApi.body)) as Record<string, unknown>)["x-amazon-apigateway-policy"];
             expect(JSON.stringify(inBody)).to.include('"Resource":["execute-api:/*/OPTIONS/pets"]');
-            // The argument is the body's policy in the form AWS stores it, so an unchanged policy is no diff.
+            // The argument is the body's policy in the form AWS stores it, so an unchanged policy is no diff; an
+            // Allow's API id is ten ?, which never spans into the path as a * would.
             expect(String(restApi.policy)).to.equal(
-                JSON.stringify(inBody).replace(/"execute-api:\//g, '"arn:aws:execute-api:us-west-2:123456789012:*/'),
+                JSON.stringify(inBody)
+                    .replace(
+                        '"execute-api:/*/OPTIONS',
+                        '"arn:aws:execute-api:us-west-2:123456789012:??????????/*/OPTIONS',
+                    )
+                    .replace(/"execute-api:\//g, '"arn:aws:execute-api:us-west-2:123456789012:*/'),
             );
             expect(String(restApi.policy)).to.include(
-                '"Resource":["arn:aws:execute-api:us-west-2:123456789012:*/*/OPTIONS/pets"]',
+                '"Resource":["arn:aws:execute-api:us-west-2:123456789012:??????????/*/OPTIONS/pets"]',
             );
         });
 

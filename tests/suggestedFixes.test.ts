@@ -388,7 +388,17 @@ const REFUSALS: Refusal[] = [
         args: { ...withPublic, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), everyone] },
         fixes: [
             {
-                says: 'Name the account instead (Principal: { AWS: ["<account id>"] }, written as its root ARN in the stack\'s partition)',
+                says: 'Limit it to unauthenticated callers with "Condition": {"Null":{"aws:PrincipalAccount":["true"]}} (as allowPublicOperations writes it)',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        allowPublicOperations(["OPTIONS /pets"]),
+                        { ...everyone, Condition: { Null: { "aws:PrincipalAccount": ["true"] } } },
+                    ],
+                }),
+            },
+            {
+                says: 'name the principals instead (Principal: { AWS: ["<account id>"] }, written as its root ARN in the stack\'s partition)',
                 apply: (a) => ({
                     ...a,
                     resourcePolicy: [

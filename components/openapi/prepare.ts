@@ -47,6 +47,8 @@ export interface PrepareOptions {
     readonly resourcePolicy?: readonly ResourcePolicyStatement[];
     /** The API's endpoint type, which decides what the resource policy must and must not say. */
     readonly endpointType?: string;
+    /** The stage the API is deployed to, against which the resource policy is judged. @default "test" */
+    readonly stageName?: string;
     /**
      * Operations served by a Lambda function (`"VERB /path"` → its ARN, or undefined when only
      * `pulumi up` knows it): each gets an `aws_proxy` integration.
@@ -99,7 +101,12 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
         ...security,
         ...placeholders,
         ...lambda.findings,
-        ...resourcePolicyFindings(document, operations, options.endpointType ?? "REGIONAL"),
+        ...resourcePolicyFindings(
+            document,
+            operations,
+            options.endpointType ?? "REGIONAL",
+            options.stageName ?? "test",
+        ),
         ...importFindings(document, version),
         ...(size ? [size] : []),
     ]);
@@ -128,12 +135,12 @@ function resourcePolicyFindings(
     document: OpenApiDocument,
     operations: readonly SecuredOperation[],
     endpointType: string,
+    stageName: string,
 ): Finding[] {
     const policy = document[POLICY_EXTENSION] ?? (endpointType === "PRIVATE" ? { Statement: [] } : undefined);
-    const publicOperations = operations.filter((o) => o.authorization === "NONE");
     const size = policy === undefined ? undefined : resourcePolicySizeProblem(policy);
-    return [...documentPolicyProblems(policy, endpointType, publicOperations), ...(size ? [size] : [])].map((problem) =>
-        securityFinding("resource-policy", POLICY_EXTENSION, problem),
+    return [...documentPolicyProblems(policy, endpointType, operations, stageName), ...(size ? [size] : [])].map(
+        (problem) => securityFinding("resource-policy", POLICY_EXTENSION, problem),
     );
 }
 

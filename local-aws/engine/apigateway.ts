@@ -6,7 +6,9 @@ import { HandlerTable, LocalAwsError, nameOrAutoName, requireValidPolicy, RestAp
 export const APIGATEWAY_HANDLERS: HandlerTable = {
     "aws:apigateway/restApi:RestApi": async (account, name, inputs) => {
         const id = newRestApiId();
+        const executionArn = `arn:${account.partition}:execute-api:${account.region}:${account.accountId}:${id}`;
         const body = typeof inputs.body === "string" ? inputs.body : "";
+        let imported: string | undefined;
         if (body !== "") {
             let document: unknown;
             try {
@@ -15,16 +17,19 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
                 throw new LocalAwsError("BadRequestException", "Invalid OpenAPI input.");
             }
             const policy = isJsonObject(document) ? document["x-amazon-apigateway-policy"] : undefined;
-            if (policy !== undefined) requireValidPolicy(JSON.stringify(policy), "resource");
+            if (policy !== undefined)
+                imported = importedPolicy(requireValidPolicy(JSON.stringify(policy), "resource"), executionArn);
         }
         const endpoint = inputs.endpointConfiguration as { types?: string } | undefined;
         const record: RestApiRecord = {
             id,
             name: nameOrAutoName(inputs.name, name),
             body,
+            // The provider applies the policy argument after the import when the two differ (rest_api.go, resourceRestAPIWithBodyUpdateOperations).
+            policy: inputs.policy === undefined ? imported : requireValidPolicy(inputs.policy, "resource"),
             endpointType: endpoint?.types ?? "EDGE",
             disableExecuteApiEndpoint: inputs.disableExecuteApiEndpoint === true,
-            executionArn: `arn:${account.partition}:execute-api:${account.region}:${account.accountId}:${id}`,
+            executionArn,
             baseUrl: await account.allocateEndpoint(id),
         };
         account.restApis.set(id, record);
@@ -49,7 +54,13 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
             );
         assertEveryMethodIntegrated(api.body);
         const id = newDeploymentId();
-        account.deployments.set(id, { id, restApiId: api.id, body: api.body });
+        account.deployments.set(id, {
+            id,
+            restApiId: api.id,
+            body: api.body,
+            policy: api.policy,
+            disableExecuteApiEndpoint: api.disableExecuteApiEndpoint,
+        });
         return { id, state: { ...inputs, createdDate: new Date().toISOString(), region: account.region } };
     },
     "aws:apigateway/stage:Stage": (account, _name, inputs) => {
@@ -104,6 +115,25 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
         };
     },
 };
+
+/** The body's resource policy as API Gateway saves it on import: `execute-api:/…` written as this API's ARN. */
+function importedPolicy(policy: string, executionArn: string): string {
+    const document = JSON.parse(policy) as { Statement?: unknown };
+    const rewrite = (resource: unknown) =>
+        typeof resource === "string" ? resource.replace(/^execute-api:(?=\/)/, executionArn) : resource;
+    const rewriteAll = (value: unknown) => (Array.isArray(value) ? value.map(rewrite) : rewrite(value));
+    const statements: unknown[] = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+    return JSON.stringify({
+        ...document,
+        Statement: statements.map((statement): unknown => {
+            if (!isJsonObject(statement)) return statement;
+            const written = { ...statement };
+            if (written.Resource !== undefined) written.Resource = rewriteAll(written.Resource);
+            if (written.NotResource !== undefined) written.NotResource = rewriteAll(written.NotResource);
+            return written;
+        }),
+    });
+}
 
 /** API Gateway refuses to deploy an API with a method that has no integration. */
 function assertEveryMethodIntegrated(body: string): void {

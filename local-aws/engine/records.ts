@@ -6,6 +6,12 @@ export interface RestApiRecord {
     readonly id: string;
     readonly name: string;
     readonly body: string;
+    /**
+     * The resource policy API Gateway holds, as JSON text: the `policy` argument as given (the provider
+     * puts it in place of the imported one whenever they differ), else the body's, its `execute-api:/`
+     * resources written as this API's ARN as API Gateway writes them on import; undefined for none.
+     */
+    readonly policy: string | undefined;
     readonly endpointType: string;
     readonly disableExecuteApiEndpoint: boolean;
     readonly executionArn: string;
@@ -13,11 +19,17 @@ export interface RestApiRecord {
     readonly baseUrl: string;
 }
 
-/** A deployment freezes the API as it was when the deployment was made, exactly as in AWS. */
+/**
+ * A deployment freezes the API as it was when the deployment was made, exactly as in AWS: its methods,
+ * its resource policy, and whether the default endpoint is disabled (each takes effect only with the
+ * next deployment: developer guide, "Deploy a REST API", "Disable the default endpoint").
+ */
 export interface DeploymentRecord {
     readonly id: string;
     readonly restApiId: string;
     readonly body: string;
+    readonly policy: string | undefined;
+    readonly disableExecuteApiEndpoint: boolean;
 }
 
 export interface StageRecord {

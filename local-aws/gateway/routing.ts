@@ -1,4 +1,5 @@
 import { isJsonObject, JsonObject, OpenApiDocument, OPERATION_VERBS } from "../../components/openapi/operations";
+import { compareScores, Specificity, TemplatePart, templateParts } from "../../components/openapi/paths";
 import { parseResourcePath } from "./path";
 
 /** The method a request reaches in the deployed API. */
@@ -14,17 +15,6 @@ export interface Route {
     /** The decoded segments the greedy parameter spans (an encoded `/` inside one stays inside it). */
     readonly greedySegments: readonly string[];
 }
-
-/** How specific a template segment is: a literal beats `{param}`, which beats a greedy `{param+}`. */
-const enum Specificity {
-    Greedy = 0,
-    Param = 1,
-    Literal = 2,
-}
-
-type TemplatePart =
-    | { readonly kind: Specificity.Literal; readonly text: string }
-    | { readonly kind: Specificity.Param | Specificity.Greedy; readonly name: string };
 
 interface Resource {
     readonly template: string;
@@ -52,16 +42,6 @@ export function buildRouteTable(document: OpenApiDocument): RouteTable {
         resources.push({ template, parts: templateParts(template), methods });
     }
     return { resources };
-}
-
-function templateParts(template: string): TemplatePart[] {
-    const raw = template === "/" ? [] : template.replace(/^\//, "").split("/");
-    return raw.map((part, i): TemplatePart => {
-        const greedy = /^\{(.+)\+\}$/.exec(part);
-        if (greedy && i === raw.length - 1) return { kind: Specificity.Greedy, name: greedy[1] };
-        const param = /^\{(.+)\}$/.exec(part);
-        return param ? { kind: Specificity.Param, name: param[1] } : { kind: Specificity.Literal, text: part };
-    });
 }
 
 /**
@@ -127,11 +107,4 @@ function matchTemplate(
         score.push(part.kind);
     }
     return parts.length === segments.length ? { params, score } : undefined;
-}
-
-function compareScores(a: readonly Specificity[], b: readonly Specificity[]): number {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) {
-        if (a[i] !== b[i]) return a[i] - b[i];
-    }
-    return a.length - b.length;
 }

@@ -1,7 +1,6 @@
 import * as http from "http";
 import { AddressInfo, Socket } from "net";
 import { isJsonObject, OpenApiDocument } from "../../components/openapi/operations";
-import { POLICY_EXTENSION } from "../../components/openapi/prepare";
 import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
 import { CredentialDirectory } from "../engine/accounts";
@@ -54,7 +53,7 @@ interface DeployedApi {
     readonly document: OpenApiDocument;
     readonly routes: RouteTable;
     readonly templates: CompiledTemplates;
-    /** The resource policy as JSON text, `execute-api:` resources expanded; undefined when there is none. */
+    /** The resource policy as JSON text, as API Gateway holds it (see `RestApiRecord.policy`); undefined when there is none. */
     readonly resourcePolicy: string | undefined;
 }
 
@@ -315,10 +314,12 @@ export class LocalGateway {
             // API Gateway finds the API by its host name: another host reaches no API of this account (inferred).
             return { response: forbidden(), reason: "the Host header names no API served here" };
         }
-        // A disabled default endpoint answers everything with 403 Forbidden (custom domains only).
-        if (api.disableExecuteApiEndpoint) return { response: forbidden() };
         const stagePath = parseStagePath(request.rawPath);
         const stage = stagePath ? account.stage(api.id, stagePath.stage) : undefined;
+        // A disabled default endpoint answers everything with 403 Forbidden, once a deployment carries the switch.
+        if (stage && account.deployments.get(stage.deploymentId)!.disableExecuteApiEndpoint)
+            return { response: forbidden() };
+        if (api.disableExecuteApiEndpoint && !stage) return { response: forbidden() };
         if (!stagePath || !stage) return { response: missingAuthenticationToken() };
         const deployment = this.deployed(account, stage.deploymentId);
         const outcome = await this.authorizeAndRun(account, api, request, stage, stagePath, deployment);
@@ -438,15 +439,14 @@ export class LocalGateway {
     private deployed(account: LocalAwsAccount, deploymentId: string): DeployedApi {
         let deployed = this.deployments.get(deploymentId);
         if (!deployed) {
-            const { body, restApiId } = account.deployments.get(deploymentId)!;
+            const { body, policy } = account.deployments.get(deploymentId)!;
             const document = JSON.parse(body) as OpenApiDocument;
-            const executionArn = account.restApis.get(restApiId)!.executionArn;
             deployed = {
                 deploymentId,
                 document,
                 routes: buildRouteTable(document),
                 templates: compileTemplates(document),
-                resourcePolicy: deployedResourcePolicy(document, executionArn),
+                resourcePolicy: policy,
             };
             this.deployments.set(deploymentId, deployed);
         }
@@ -571,26 +571,6 @@ function routedMethod(request: GatewayRequest): string | undefined {
 function ownHostNames(restApiId: string, region: string, port: number): ReadonlySet<string> {
     const awsName = `${restApiId}.execute-api.${region}.amazonaws.com`;
     return new Set([`${LOOPBACK}:${port}`, awsName, `${awsName}:${port}`]);
-}
-
-/**
- * The resource policy the deployment carries, with `execute-api:` resources rewritten to this API's
- * ARN as API Gateway does on import; undefined when there is none.
- */
-function deployedResourcePolicy(document: OpenApiDocument, executionArn: string): string | undefined {
-    const policy = document[POLICY_EXTENSION];
-    if (!isJsonObject(policy)) return undefined;
-    const rewrite = (resource: unknown) =>
-        typeof resource === "string" ? resource.replace(/^execute-api:/, executionArn) : resource;
-    const statements: unknown[] = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
-    return JSON.stringify({
-        ...policy,
-        Statement: statements.map((statement): unknown => {
-            if (!isJsonObject(statement)) return statement;
-            const resource = statement.Resource;
-            return { ...statement, Resource: Array.isArray(resource) ? resource.map(rewrite) : rewrite(resource) };
-        }),
-    });
 }
 
 /** An answer in API Gateway's shape written on a raw socket (no request object to answer), then closed. */
