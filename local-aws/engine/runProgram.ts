@@ -60,20 +60,26 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     const mocks = await useLocalAws({ account, project: config.project, stack, preview: options.preview });
     pulumi.runtime.setAllConfig(config.values);
 
-    const exported =
-        typeof options.program === "function"
-            ? options.program()
-            : loadProgram(options.projectDir, options.program ?? "index.ts", options.typeCheck ?? true);
-
     const outputs: Record<string, StackOutput> = {};
-    const collect = async () => {
-        for (const [name, value] of Object.entries(exported)) {
-            const output = pulumi.output(value);
-            outputs[name] = { value: await settle(output), secret: await pulumi.isSecret(output) };
-        }
-        await allRegistrationsSettled();
-    };
-    await Promise.race([collect(), mocks.failed]);
+    try {
+        const exported =
+            typeof options.program === "function"
+                ? options.program()
+                : loadProgram(options.projectDir, options.program ?? "index.ts", options.typeCheck ?? true);
+        const collect = async () => {
+            for (const [name, value] of Object.entries(exported)) {
+                const output = pulumi.output(value);
+                outputs[name] = { value: await settle(output), secret: await pulumi.isSecret(output) };
+            }
+            await allRegistrationsSettled();
+        };
+        await Promise.race([collect(), mocks.failed]);
+    } catch (e) {
+        // What the program registered before it failed is still being provisioned: let it finish, so nothing
+        // (a REST API's listener, say) is made after the caller has cleaned up.
+        await allRegistrationsSettled().catch(() => undefined);
+        throw e;
+    }
     return { account, mocks, outputs };
 }
 

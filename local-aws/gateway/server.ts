@@ -125,6 +125,7 @@ interface Outcome {
  */
 export class LocalGateway {
     private readonly servers: http.Server[] = [];
+    private closed = false;
     private account: LocalAwsAccount | undefined;
     /** Where callers' keys are looked up: the account itself, or every account of the run. */
     private credentials: CredentialDirectory | undefined;
@@ -153,6 +154,7 @@ export class LocalGateway {
 
     /** Opens a listener for a new REST API and returns its base URL; pass as the engine's allocator. */
     readonly allocateEndpoint = async (restApiId: string): Promise<string> => {
+        if (this.closed) throw new Error("The local gateway has stopped: it opens no listener for a new REST API.");
         const base = this.options.port ?? 0;
         const port = base === 0 ? 0 : base + this.servers.length;
         const server = http.createServer(
@@ -200,6 +202,7 @@ export class LocalGateway {
 
     /** Stops listening; rejects, listing them, if the gateway failed internally while serving. */
     async close(): Promise<void> {
+        this.closed = true;
         await this.lambdaRuntimes.close();
         await Promise.all(
             this.servers.map(

@@ -1,0 +1,228 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import {
+    allowPublicOperations,
+    denyOutsideAccounts,
+    ResourcePolicyStatement,
+    SecuredRestApi,
+    SecuredRestApiArgs,
+} from "../components";
+import { documentPolicyProblems } from "../components/resourcePolicy";
+import { prepareSpec } from "../components/openapi/prepare";
+import { crossAccountStatements } from "../components/callers";
+import { outputsAsJson } from "../local-aws/engine/runProgram";
+import { LocalMode, startLocalMode } from "../local-aws/localMode";
+import { freshLocalAws, TRANSPILED } from "./helpers/localAws";
+import { Credentials, rawRequest, signedHeaders } from "./helpers/rawHttp";
+import { openApi3, operation, PROJECT_DIR } from "./helpers/specs";
+
+const PARTNER_ACCOUNT = "111122223333";
+
+/** A public operation above an IAM one: the composition that opened /pets/1/owner to anyone of the account. */
+const PETS = openApi3({
+    "/pets/{id}": { get: operation() },
+    "/pets/{id}/owner": { get: operation(), post: operation() },
+    "/pets": { get: operation() },
+});
+
+const everyone = (resource: string[], extra: Partial<ResourcePolicyStatement> = {}): ResourcePolicyStatement => ({
+    Effect: "Allow",
+    Principal: { AWS: ["*"] },
+    Action: ["execute-api:Invoke"],
+    Resource: resource,
+    ...extra,
+});
+
+describe("what a policy names is all it opens", () => {
+    describe("at preview, every Allow is judged by what it opens", () => {
+        const refusal = (args: Partial<SecuredRestApiArgs>) => {
+            try {
+                new SecuredRestApi("api", { openApiSpec: PETS, ...args });
+            } catch (e) {
+                return (e as Error).message;
+            }
+            return "";
+        };
+        beforeEach(() => freshLocalAws(true));
+
+        it("refuses an Allow to everyone whose pattern reaches an IAM operation, naming it", () => {
+            const message = refusal({
+                publicOperations: ["GET /pets/{id}"],
+                resourcePolicy: [everyone(["execute-api:/*/GET/pets/*"])],
+            });
+            expect(message).to.match(
+                /allows everyone \("\*"\) to invoke GET \/pets\/\{id\}\/owner, which requires AWS_IAM/,
+            );
+            expect(message).not.to.include("POST /pets/{id}/owner");
+            // A pattern that reaches public operations only is fine, and so is the unauthenticated-only form.
+            expect(
+                refusal({
+                    publicOperations: ["GET /pets"],
+                    resourcePolicy: [everyone(["execute-api:/test/GET/pets"])],
+                }),
+            ).to.equal("");
+            expect(
+                refusal({
+                    publicOperations: ["GET /pets/{id}"],
+                    resourcePolicy: [
+                        everyone(["execute-api:/*/GET/pets/*"], {
+                            Condition: { Null: { "aws:PrincipalAccount": ["true"] } },
+                        }),
+                    ],
+                }),
+            ).to.equal("");
+        });
+
+        it("refuses an Allow to everyone whose resources mix public and IAM operations", () => {
+            expect(
+                refusal({
+                    publicOperations: ["GET /pets"],
+                    resourcePolicy: [everyone(["execute-api:/test/GET/pets", "execute-api:/test/POST/pets/*/owner"])],
+                }),
+            ).to.match(/to invoke POST \/pets\/\{id\}\/owner, which requires AWS_IAM/);
+        });
+
+        it("refuses an Allow to everyone with NotResource or no Resource, and any Allow with NotPrincipal or no Principal", () => {
+            const base = { Effect: "Allow" as const, Action: ["execute-api:Invoke"] };
+            const through = (statement: Record<string, unknown>) =>
+                documentPolicyProblems(
+                    { Version: "2012-10-17", Statement: [statement] },
+                    "REGIONAL",
+                    prepareSpec(PETS).operations,
+                    "test",
+                ).join("\n");
+            expect(through({ ...base, Principal: "*", NotResource: ["execute-api:/test/GET/pets"] })).to.match(
+                /every operation its NotResource does not list, the AWS_IAM ones included/,
+            );
+            expect(through({ ...base, Principal: "*" })).to.match(/every operation \(it has no Resource\)/);
+            expect(
+                through({
+                    ...base,
+                    NotPrincipal: { AWS: ["arn:aws:iam::123456789012:user/x"] },
+                    Resource: ["execute-api:/*"],
+                }),
+            ).to.match(/is an Allow with NotPrincipal, which IAM does not support/);
+            expect(through({ ...base, Resource: ["execute-api:/*"] })).to.match(/has no Principal/);
+            // Wildcards in a principal ARN name everyone just the same.
+            expect(
+                through({ ...base, Principal: { AWS: ["arn:aws:iam::*:root"] }, Resource: ["execute-api:/*"] }),
+            ).to.match(/allows everyone/);
+            // A named principal's Allow is its own to scope.
+            expect(
+                through({ ...base, Principal: { AWS: ["111122223333"] }, NotResource: ["execute-api:/test/GET/pets"] }),
+            ).to.equal("");
+        });
+
+        it("writes the public Allow for unauthenticated callers only, and an Allow's API id as ten ?", () => {
+            expect(allowPublicOperations(["GET /pets/{id}"]).Condition).to.deep.equal({
+                Null: { "aws:PrincipalAccount": ["true"] },
+            });
+        });
+    });
+
+    it("cross-account grants: one principal in two grants gets both, an account's Deny cannot refuse what its role is granted", () => {
+        const { operations } = prepareSpec(PETS);
+        const principal = `arn:aws:iam::${PARTNER_ACCOUNT}:role/reader`;
+        const statements = crossAccountStatements(
+            [
+                { principals: [principal], operations: ["GET /pets/{id}"] },
+                { principals: [principal], operations: ["GET /pets/{id}/owner"] },
+            ],
+            operations,
+            "test",
+        );
+        // GET/pets/* reaches no other GET operation: nothing to deny, and the first grant's Deny no longer refuses the second's.
+        expect(statements.map((s) => [s.Effect, s.Resource])).to.deep.equal([
+            ["Allow", ["execute-api:/test/GET/pets/*", "execute-api:/test/GET/pets/*/owner"]],
+        ]);
+        expect(() =>
+            crossAccountStatements(
+                [
+                    { principals: [PARTNER_ACCOUNT], operations: ["GET /pets/{id}"] },
+                    { principals: [principal], operations: ["GET /pets/{id}/owner"] },
+                ],
+                operations,
+                "test",
+            ),
+        ).to.throw(
+            /a Deny naming an account applies to each of its principals: .*role\/reader, granted GET \/pets\/\{id\}\/owner by crossAccountGrants\[1\], could never call it\. Grant GET \/pets\/\{id\}\/owner to the account 111122223333 as well/,
+        );
+        // The suggested fix: the account gets it too.
+        expect(() =>
+            crossAccountStatements(
+                [
+                    { principals: [PARTNER_ACCOUNT], operations: ["GET /pets/{id}", "GET /pets/{id}/owner"] },
+                    { principals: [principal], operations: ["GET /pets/{id}/owner"] },
+                ],
+                operations,
+                "test",
+            ),
+        ).not.to.throw();
+    });
+
+    describe("in local mode", () => {
+        let local: LocalMode;
+        let o: {
+            invokeUrl: string;
+            nobody: Credentials;
+        };
+        let outsider: Credentials;
+        before(async () => {
+            local = await startLocalMode({
+                projectDir: PROJECT_DIR,
+                ...TRANSPILED,
+                program: () => {
+                    const user = new aws.iam.User("nobody", { name: "nobody" });
+                    const key = new aws.iam.AccessKey("nobody", { user: user.name });
+                    const api = new SecuredRestApi("pets", {
+                        openApiSpec: PETS,
+                        publicOperations: ["GET /pets/{id}"],
+                        resourcePolicy: [
+                            allowPublicOperations(["GET /pets/{id}"]),
+                            denyOutsideAccounts(["123456789012", PARTNER_ACCOUNT]),
+                        ],
+                    });
+                    return {
+                        invokeUrl: api.invokeUrl,
+                        nobody: pulumi.secret({ accessKeyId: key.id, secretAccessKey: key.secret }),
+                    };
+                },
+            });
+            o = outputsAsJson(local.outputs) as typeof o;
+            const partner = local.accounts.create(PARTNER_ACCOUNT);
+            await partner.provision("aws:iam/user:User", "outsider", { name: "outsider" });
+            await partner.provision("aws:iam/userPolicy:UserPolicy", "invoke", {
+                user: "outsider",
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "execute-api:Invoke", Resource: "*" }],
+                }),
+            });
+            const k = await partner.provision("aws:iam/accessKey:AccessKey", "k", { user: "outsider" });
+            outsider = { accessKeyId: k.id, secretAccessKey: String(k.state.secret) };
+        });
+        after(() => local?.close());
+
+        const call = (path: string, key?: Credentials) => {
+            const url = new URL(o.invokeUrl);
+            const target = `${url.pathname}${path}`;
+            const headers = key
+                ? signedHeaders(url.host, "us-west-2", key, { method: "GET", target })
+                : [["Host", url.host] as [string, string]];
+            return rawRequest(Number(url.port), { method: "GET", target, headers });
+        };
+
+        it("the public operation answers anyone, unsigned; the IAM operation under it refuses a principal without a permission", async () => {
+            expect((await call("/pets/1")).status).to.equal(200);
+            for (const key of [o.nobody, outsider]) {
+                const owner = await call("/pets/1/owner", key);
+                expect(owner.status).to.equal(403);
+                expect(owner.headers["x-amzn-errortype"]).to.equal("AccessDeniedException");
+            }
+            expect((await call("/pets/1/owner")).headers["x-amzn-errortype"]).to.equal(
+                "MissingAuthenticationTokenException",
+            );
+        });
+    });
+});
