@@ -225,7 +225,7 @@ describe("property: a composed policy opens exactly what it names (generated doc
                 return outputs;
             },
         });
-        const o = outputsAsJson(local.outputs) as Record<string, unknown>;
+        const o = outputsAsJson(local.outputs);
         keys.set("nobody", o.nobody as Credentials);
         keys.set("grantee", o.grantee as Credentials);
         const partner: LocalAwsAccount = local.accounts.create(PARTNER_ACCOUNT);
