@@ -2,6 +2,7 @@ import { randomUUID } from "crypto";
 import { COGNITO_IDENTITY } from "../../components/trust";
 import { LocalAwsAccounts } from "../engine/accounts";
 import { IdentityPoolRecord } from "../engine/records";
+import { CallOrigin } from "./conditionKeys";
 import { isStsError, LocalSts } from "./sts";
 import { LocalTokenIssuer } from "./tokens";
 
@@ -64,7 +65,10 @@ export class LocalCognitoIdentity {
         return { IdentityId: identityId };
     }
 
-    async getCredentialsForIdentity(input: Record<string, unknown>): Promise<Record<string, unknown> | CognitoError> {
+    async getCredentialsForIdentity(
+        input: Record<string, unknown>,
+        origin: CallOrigin,
+    ): Promise<Record<string, unknown> | CognitoError> {
         const identityId = String(input.IdentityId);
         const identity = this.identities.get(identityId);
         if (!identity)
@@ -106,7 +110,7 @@ export class LocalCognitoIdentity {
             iat: Math.floor(this.now().getTime() / 1000),
             exp: Math.floor(this.now().getTime() / 1000) + 600,
         };
-        const granted = await this.sts.exchangeWebIdentity(claims, roleArn, SESSION_NAME);
+        const granted = await this.sts.exchangeWebIdentity(claims, roleArn, SESSION_NAME, origin);
         if (isStsError(granted)) return misconfigured;
         const { session } = granted;
         return {
