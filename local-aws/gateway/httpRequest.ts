@@ -48,6 +48,11 @@ export function readBody(req: http.IncomingMessage, limit = MAX_PAYLOAD_BYTES): 
     });
 }
 
+/** A prototype-free object, for data keyed by names the caller (or a backend) chose. */
+export function prototypeFree<T>(): Record<string, T> {
+    return Object.create(null) as Record<string, T>;
+}
+
 /** The caller's IP address (`aws:SourceIp`), an IPv4-mapped IPv6 address as its IPv4 form. */
 export function sourceIpOf(req: http.IncomingMessage): string {
     const address = req.socket.remoteAddress;

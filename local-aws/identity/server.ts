@@ -7,6 +7,7 @@ import { ClientGone, headerPairs, readBody, requestTarget, sourceIpOf } from "..
 import { headerValues, verifySigV4, WireRequest } from "../gateway/sigv4";
 import { CallOrigin } from "./conditionKeys";
 import { CognitoError, LocalCognitoIdentity } from "./cognito";
+import { getCredentialsForIdentityInput, getIdInput } from "./cognitoInput";
 import { isStsError, LocalSts, StsError, StsResult, xmlElement } from "./sts";
 import { LocalTokenIssuer } from "./tokens";
 
@@ -211,12 +212,15 @@ export class LocalIdentityServices {
         } catch {
             return { status: 400, type: "SerializationException", message: "The request body is not JSON." };
         }
-        const request = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
         switch (operation) {
-            case "GetId":
-                return this.cognito.getId(request);
-            case "GetCredentialsForIdentity":
-                return this.cognito.getCredentialsForIdentity(request, origin);
+            case "GetId": {
+                const request = getIdInput(input);
+                return "type" in request ? request : this.cognito.getId(request);
+            }
+            case "GetCredentialsForIdentity": {
+                const request = getCredentialsForIdentityInput(input);
+                return "type" in request ? request : this.cognito.getCredentialsForIdentity(request, origin);
+            }
             default:
                 return {
                     status: 400,
