@@ -19,7 +19,6 @@ import {
     LocalAwsError,
     OidcProviderRecord,
     PermissionRecord,
-    principalConditionKeys,
     ProvisionResult,
     RestApiRecord,
     RoleRecord,
@@ -195,14 +194,14 @@ export class LocalAwsAccount {
             accountId: this.accountId,
             userId: user.uniqueId,
             policies: this.policiesForUser(user.name),
-            conditionKeys: principalConditionKeys({
+            facts: {
+                kind: "user",
                 arn: user.arn,
                 accountId: this.accountId,
-                type: "User",
                 userId: user.uniqueId,
+                userName: user.name,
                 tags: user.tags,
-                more: [["aws:username", user.name]],
-            }),
+            },
         };
     }
 

@@ -1,4 +1,5 @@
 import { validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import type { CallerFacts, TokenKeys } from "../identity/conditionKeys";
 import type { LocalAwsAccount } from "./account";
 import { autoNameSuffix } from "./ids";
 
@@ -90,8 +91,8 @@ export interface SessionRecord {
     readonly sessionName: string;
     readonly issuedAt: Date;
     readonly expiration: Date;
-    /** The identity provider of a web-identity session (`aws:FederatedProvider`). */
-    readonly federatedProvider: string | undefined;
+    /** A web-identity session's provider (`aws:FederatedProvider`) and token claims, which its requests carry. */
+    readonly federation: { readonly provider: string; readonly token: TokenKeys } | undefined;
     /** The app user of a session Cognito Identity obtained for an identity pool's role. */
     readonly cognito: CognitoCaller | undefined;
 }
@@ -123,8 +124,8 @@ export interface CallerIdentity {
     readonly cognito?: CognitoCaller;
     /** Every identity policy that applies (the user's own and its groups'). */
     readonly policies: readonly AttachedPolicy[];
-    /** The caller's global condition keys (`aws:PrincipalArn`, `aws:userid`, …). */
-    readonly conditionKeys: readonly (readonly [string, string])[];
+    /** What the condition-key table (identity/conditionKeys.ts) reads of the caller. */
+    readonly facts: CallerFacts;
 }
 
 /** A Lambda function as CreateFunction made it: what the gateway needs to run it. */
@@ -228,27 +229,4 @@ export function addTo(map: Map<string, Set<string>>, key: string, value: string)
 
 export function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
     map.set(key, [...(map.get(key) ?? []), value]);
-}
-
-/**
- * The global condition keys IAM sets for a signed-in principal (`aws:PrincipalArn` the user's or the
- * role's ARN, `aws:userid`, the principal's tags as `aws:PrincipalTag/*`), then those of its kind.
- */
-export function principalConditionKeys(principal: {
-    readonly arn: string;
-    readonly accountId: string;
-    readonly type: "User" | "AssumedRole";
-    readonly userId: string;
-    readonly tags: ReadonlyMap<string, string>;
-    readonly more: readonly (readonly [string, string])[];
-}): (readonly [string, string])[] {
-    return [
-        ["aws:PrincipalArn", principal.arn],
-        ["aws:PrincipalAccount", principal.accountId],
-        ["aws:PrincipalType", principal.type],
-        ["aws:userid", principal.userId],
-        ["aws:PrincipalIsAWSService", "false"],
-        ...principal.more,
-        ...[...principal.tags].map(([k, v]) => [`aws:PrincipalTag/${k}`, v] as const),
-    ];
 }

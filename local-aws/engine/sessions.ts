@@ -1,7 +1,8 @@
 import { assumedRoleArn } from "../../components/arns";
 import type { LocalAwsAccount } from "./account";
 import { newSessionAccessKeyId, newSessionToken, newSecretAccessKey } from "./ids";
-import { CallerIdentity, CognitoCaller, principalConditionKeys, RoleRecord, SessionRecord } from "./records";
+import { COGNITO_IDENTITY } from "../../components/trust";
+import { CallerIdentity, CognitoCaller, RoleRecord, SessionRecord } from "./records";
 
 /** Temporary credentials for a role, valid from `issuedAt` for `durationSeconds`, kept in its account. */
 export function issueSession(
@@ -10,7 +11,7 @@ export function issueSession(
     sessionName: string,
     issuedAt: Date,
     durationSeconds: number,
-    federatedProvider?: string,
+    federation?: SessionRecord["federation"],
     cognito?: CognitoCaller,
 ): SessionRecord {
     const session: SessionRecord = {
@@ -21,7 +22,7 @@ export function issueSession(
         sessionName,
         issuedAt,
         expiration: new Date(issuedAt.getTime() + durationSeconds * 1000),
-        federatedProvider,
+        federation,
         cognito,
     };
     account.sessions.set(session.accessKeyId, session);
@@ -31,31 +32,37 @@ export function issueSession(
 /**
  * A role session as IAM sees the caller: `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`,
  * the role's policies (read at each request, as IAM does), `aws:userid` `<role unique id>:<session>`,
- * `aws:PrincipalArn` the role's ARN, the role's tags as `aws:PrincipalTag/*`.
+ * and, for a web identity's session, the provider and token claims its condition keys come from.
  */
 export function sessionIdentity(account: LocalAwsAccount, session: SessionRecord): CallerIdentity {
     const role = account.roles.get(session.roleName);
     if (!role)
         throw new Error(`Session ${session.accessKeyId} belongs to role ${session.roleName}, which does not exist.`);
     const userId = `${role.uniqueId}:${session.sessionName}`;
+    const common = {
+        accountId: account.accountId,
+        userId,
+        tags: role.tags,
+        roleArn: role.arn,
+        issuedAt: session.issuedAt,
+    };
     return {
         arn: assumedRoleArn(account.partition, account.accountId, role.name, session.sessionName),
         accountId: account.accountId,
         userId,
         cognito: session.cognito,
         policies: account.policiesForRole(role.name),
-        conditionKeys: principalConditionKeys({
-            arn: role.arn,
-            accountId: account.accountId,
-            type: "AssumedRole",
-            userId,
-            tags: role.tags,
-            more: [
-                ["aws:TokenIssueTime", session.issuedAt.toISOString().replace(/\.\d{3}Z$/, "Z")],
-                ...(session.federatedProvider === undefined
-                    ? []
-                    : [["aws:FederatedProvider", session.federatedProvider] as const]),
-            ],
-        }),
+        facts:
+            session.federation === undefined
+                ? { kind: "roleSession", ...common }
+                : {
+                      kind:
+                          session.federation.token.issuer === COGNITO_IDENTITY
+                              ? "identityPoolSession"
+                              : "webIdentitySession",
+                      ...common,
+                      federatedProvider: session.federation.provider,
+                      token: session.federation.token,
+                  },
     };
 }

@@ -48,5 +48,18 @@ export function readBody(req: http.IncomingMessage, limit = MAX_PAYLOAD_BYTES): 
     });
 }
 
+/** A prototype-free object, for data keyed by names the caller (or a backend) chose. */
+export function prototypeFree<T>(): Record<string, T> {
+    return Object.create(null) as Record<string, T>;
+}
+
+/** The caller's IP address (`aws:SourceIp`), an IPv4-mapped IPv6 address as its IPv4 form. */
+export function sourceIpOf(req: http.IncomingMessage): string {
+    const address = req.socket.remoteAddress;
+    // Node leaves the address undefined only once the socket is gone: nobody is left to answer.
+    if (address === undefined) throw new ClientGone("the connection closed before its address was read");
+    return address.replace(/^::ffff:/, "");
+}
+
 /** The client closed the connection before its request arrived whole. */
 export class ClientGone extends Error {}

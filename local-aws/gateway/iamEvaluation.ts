@@ -22,6 +22,8 @@ export interface InvokeQuestion {
     readonly resourcePolicy: string | undefined;
     /** Global condition keys and their values (`aws:SourceIp`, `aws:PrincipalArn`, …). */
     readonly context: readonly (readonly [string, string | readonly string[]])[];
+    /** Keys of the context AWS may or may not send: asked with and without them, the stricter answer holds. */
+    readonly uncertainKeys?: readonly string[];
 }
 
 /** IAM's answer and, for a refusal, which policy statement refused or that none allowed. */
@@ -39,6 +41,34 @@ export interface InvokeAnswer {
  * is allowed only when each is allowed and none is denied. Synchronous and pure; errors are thrown.
  */
 export function evaluateInvoke(question: InvokeQuestion): InvokeAnswer {
+    return stricterOfReadings(question, evaluateOneReading);
+}
+
+/**
+ * Asks once per reading of the context (with the uncertain keys, and without them when there are any)
+ * and keeps the stricter answer: an explicit Deny, else an implicit one, else the Allow.
+ */
+export function stricterOfReadings<Q extends Pick<InvokeQuestion, "context" | "uncertainKeys">>(
+    question: Q,
+    evaluate: (question: Q) => InvokeAnswer,
+): InvokeAnswer {
+    const uncertain = new Set(question.uncertainKeys ?? []);
+    const answers = [evaluate(question)];
+    if (uncertain.size > 0) {
+        const without = evaluate({ ...question, context: question.context.filter(([key]) => !uncertain.has(key)) });
+        answers.push({
+            ...without,
+            reason: `${without.reason} (asked without ${[...uncertain].join(", ")}, which AWS may not send)`,
+        });
+    }
+    return (
+        answers.find((a) => a.decision === "ExplicitlyDenied") ??
+        answers.find((a) => a.decision === "ImplicitlyDenied") ??
+        answers[0]
+    );
+}
+
+function evaluateOneReading(question: InvokeQuestion): InvokeAnswer {
     const identity = (question.principal?.policies ?? []).map((p) => ({ name: p.name, policy: shimmed(p.document) }));
     const resourcePolicy = question.resourcePolicy === undefined ? undefined : shimmed(question.resourcePolicy);
     // Wrapped with a name: the simulator's unsafe entry point loads a bare resource policy without one and fails.

@@ -1,6 +1,7 @@
 import * as http from "http";
 import { isJsonObject, JsonObject, OpenApiDocument } from "../../components/openapi/operations";
 import { LambdaService, runLambdaIntegration } from "./lambdaIntegration";
+import { prototypeFree } from "./httpRequest";
 import { integrationHeaderName } from "./responseHeaders";
 import { contentTypeOf, integrationRequestBody, methodResponse } from "./mapping";
 import {
@@ -120,7 +121,7 @@ async function runHttp(
         if (rendered === undefined) return unsupportedMediaType();
         body = Buffer.from(rendered);
     }
-    const headers: Record<string, string> = {};
+    const headers = prototypeFree<string>();
     const contentType = contentTypeOf(request);
     if (proxy)
         for (const [name, value] of request.headers) if (!NOT_FORWARDED.has(name.toLowerCase())) headers[name] = value;
@@ -129,7 +130,7 @@ async function runHttp(
     if (answer === "timeout") return integrationTimedOut();
     if (answer === "unreachable") return internalServerError();
     if (proxy) {
-        const forwarded: Record<string, string> = {};
+        const forwarded = prototypeFree<string>();
         for (const [name, value] of Object.entries(answer.headers)) {
             // The gateway writes the same length itself.
             if (name === "content-length") continue;
@@ -139,8 +140,11 @@ async function runHttp(
         }
         return { status: answer.status, headers: forwarded, body: answer.body };
     }
-    const flatHeaders = Object.fromEntries(
-        Object.entries(answer.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+    const flatHeaders = Object.assign(
+        prototypeFree<string>(),
+        Object.fromEntries(
+            Object.entries(answer.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+        ),
     );
     return methodResponse(integration, request, String(answer.status), flatHeaders, answer.body.toString());
 }

@@ -4,6 +4,7 @@ import { isJsonObject, JsonObject } from "../../components/openapi/operations";
 import { iamMatches } from "../../components/operationPolicy";
 import type { FunctionRecord, LocalAwsAccount, PermissionRecord } from "../engine/account";
 import { LocalAwsError } from "../engine/account";
+import { prototypeFree } from "./httpRequest";
 import { requestIdentity } from "./identity";
 import { integrationHeaderName } from "./responseHeaders";
 import type { IntegrationOutcome, IntegrationRequest } from "./integrations";
@@ -186,18 +187,13 @@ export function arnLike(pattern: string, arn: string): boolean {
     return p.every((part, i) => iamMatches(part, a[i]));
 }
 
-/** A prototype-free object: names come from the caller. */
-function record<T>(): Record<string, T> {
-    return Object.create(null) as Record<string, T>;
-}
-
 /** Single values (the last of a repeated name) and every value, by name as sent; null when there is none. */
 function singleAndMulti(
     pairs: readonly (readonly [string, string])[],
 ): [Record<string, string> | null, Record<string, string[]> | null] {
     if (pairs.length === 0) return [null, null];
-    const single = record<string>();
-    const multi = record<string[]>();
+    const single = prototypeFree<string>();
+    const multi = prototypeFree<string[]>();
     for (const [name, value] of pairs) {
         single[name] = value;
         (multi[name] ??= []).push(value);
@@ -248,11 +244,13 @@ export function proxyEvent(request: IntegrationRequest): Record<string, unknown>
         request.query.map((p) => [p.name, p.value] as const),
     );
     const pathParameters =
-        request.pathParams.size === 0 ? null : Object.assign(record<string>(), Object.fromEntries(request.pathParams));
+        request.pathParams.size === 0
+            ? null
+            : Object.assign(prototypeFree<string>(), Object.fromEntries(request.pathParams));
     const stageVariables =
         request.stageVariables.size === 0
             ? null
-            : Object.assign(record<string>(), Object.fromEntries(request.stageVariables));
+            : Object.assign(prototypeFree<string>(), Object.fromEntries(request.stageVariables));
     const binary = isBinary(headerValues(request.headers, "content-type")[0], request);
     const stagePrefix = `/${request.stage}`;
     return {
@@ -325,8 +323,8 @@ export function proxyResponse(
         body?: string | null;
         isBase64Encoded?: boolean;
     };
-    const headers = record<string>();
-    const multiValueHeaders = record<string[]>();
+    const headers = prototypeFree<string>();
+    const multiValueHeaders = prototypeFree<string[]>();
     headers["Content-Type"] = "application/json";
     const put = (name: string, values: string[]) => {
         const target = integrationHeaderName(name);

@@ -5,6 +5,7 @@ import { requiresApiKey } from "../../components/openapi/secure";
 import { LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
 import { CredentialDirectory } from "../engine/accounts";
 import { CallerIdentity } from "../engine/records";
+import { CallerFacts, requestContext } from "../identity/conditionKeys";
 import { newRequestId } from "../engine/ids";
 import {
     DEFAULT_EVALUATION_TIMEOUT_MS,
@@ -12,14 +13,13 @@ import {
     InvokeAnswer,
     InvokeQuestion,
     invokeResourceArn,
-    NamedPolicy,
 } from "./authorize";
 import { Caller } from "./identity";
 import { withGatewayResponse } from "./gatewayResponses";
 import { runIntegration } from "./integrations";
 import { LambdaRuntimes } from "./lambdaRuntimes";
 import { MAX_HEADER_VALUES_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
-import { ClientGone, headerPairs, readBody, requestTarget } from "./httpRequest";
+import { ClientGone, headerPairs, readBody, requestTarget, sourceIpOf } from "./httpRequest";
 import { parseStagePath, ResourcePath } from "./path";
 import { responseHeaderBlock } from "./responseHeaders";
 import {
@@ -102,11 +102,9 @@ interface GatewayRequest extends WireRequest {
 }
 
 /** A caller whose signature was accepted, as IAM evaluates it. */
-interface SignedPrincipal {
-    readonly arn: string;
-    readonly policies: readonly NamedPolicy[];
-    readonly conditionKeys: readonly (readonly [string, string])[];
-}
+type SignedPrincipal = Pick<CallerIdentity, "arn" | "policies" | "facts">;
+
+const ANONYMOUS: CallerFacts = { kind: "anonymous" };
 
 /** What handling a request produced, for the answer and the log. */
 interface Outcome {
@@ -227,6 +225,13 @@ export class LocalGateway {
     }
 
     private handle(restApiId: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+        let sourceIp: string;
+        try {
+            sourceIp = sourceIpOf(req);
+        } catch (e) {
+            if (!(e instanceof ClientGone)) throw e;
+            return void res.destroy();
+        }
         const request: GatewayRequest = {
             ...requestTarget(req.url ?? "/"),
             method: req.method ?? "GET",
@@ -234,7 +239,7 @@ export class LocalGateway {
             body: Buffer.alloc(0),
             requestId: newRequestId(),
             receivedAt: Date.now(),
-            sourceIp: (req.socket.remoteAddress ?? LOOPBACK).replace(/^::ffff:/, ""),
+            sourceIp,
         };
         void this.answer(restApiId, req, request)
             .then((outcome) => {
@@ -464,13 +469,21 @@ export class LocalGateway {
         resourceArns: readonly string[],
         principal: SignedPrincipal | undefined,
     ): Promise<InvokeAnswer> {
-        const context = [...requestConditionKeys(request, account.region), ...(principal?.conditionKeys ?? [])];
+        const { entries: context, uncertainKeys } = requestContext(principal?.facts ?? ANONYMOUS, {
+            sourceIp: request.sourceIp,
+            receivedAt: new Date(request.receivedAt),
+            region: account.region,
+            resourceAccountId: account.accountId,
+            userAgent: headerValues(request.headers, "user-agent")[0],
+            referer: headerValues(request.headers, "referer")[0],
+        });
         const question: InvokeQuestion = {
             principal: principal && { arn: principal.arn, policies: principal.policies },
             resourceAccountId: account.accountId,
             resourceArns,
             resourcePolicy: deployment.resourcePolicy,
             context,
+            uncertainKeys,
         };
         const who = principal?.arn ?? "";
         const scope = `${account.revision}|${this.credentials?.revision ?? 0}|${deployment.deploymentId}|${who}`;
@@ -489,7 +502,7 @@ export class LocalGateway {
             this.mentionedKeys.set(scope, mentioned);
         }
         // Only the condition keys some policy mentions can change the answer, so only they key the cache.
-        let key = `${scope}|${resourceArns.join(" ")}`;
+        let key = `${scope}|${resourceArns.join(" ")}|${uncertainKeys.join(" ")}`;
         for (const [name, value] of context) if (mentioned(name)) key += `|${name}=${String(value)}`;
         let answer = this.decisions.get(key);
         if (answer === undefined) {
@@ -499,24 +512,6 @@ export class LocalGateway {
         }
         return answer;
     }
-}
-
-/** The global condition keys of the request itself, as API Gateway sets them. */
-function requestConditionKeys(request: GatewayRequest, region: string): [string, string][] {
-    const keys: [string, string][] = [
-        ["aws:SourceIp", request.sourceIp],
-        ["aws:CurrentTime", new Date(request.receivedAt).toISOString().replace(/\.\d{3}Z$/, "Z")],
-        ["aws:EpochTime", String(Math.floor(request.receivedAt / 1000))],
-        // The emulated endpoint stands for execute-api's, which is HTTPS only.
-        ["aws:SecureTransport", "true"],
-        ["aws:RequestedRegion", region],
-        ["aws:ViaAWSService", "false"],
-    ];
-    const userAgent = headerValues(request.headers, "user-agent")[0];
-    if (userAgent !== undefined) keys.push(["aws:UserAgent", userAgent]);
-    const referer = headerValues(request.headers, "referer")[0];
-    if (referer !== undefined) keys.push(["aws:Referer", referer]);
-    return keys;
 }
 
 function integrationRequest(

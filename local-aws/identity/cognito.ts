@@ -2,6 +2,8 @@ import { randomUUID } from "crypto";
 import { COGNITO_IDENTITY } from "../../components/trust";
 import { LocalAwsAccounts } from "../engine/accounts";
 import { IdentityPoolRecord } from "../engine/records";
+import { GetCredentialsForIdentityInput, GetIdInput } from "./cognitoInput";
+import { CallOrigin } from "./conditionKeys";
 import { isStsError, LocalSts } from "./sts";
 import { LocalTokenIssuer } from "./tokens";
 
@@ -40,15 +42,15 @@ export class LocalCognitoIdentity {
         private readonly now: () => Date,
     ) {}
 
-    getId(input: Record<string, unknown>): Record<string, unknown> | CognitoError {
-        const pool = this.pool(input.IdentityPoolId);
+    getId(input: GetIdInput): Record<string, unknown> | CognitoError {
+        const pool = this.pool(input.identityPoolId);
         if (!pool)
             return {
                 status: 400,
                 type: "ResourceNotFoundException",
-                message: `IdentityPool '${String(input.IdentityPoolId)}' not found.`,
+                message: `IdentityPool '${input.identityPoolId}' not found.`,
             };
-        const login = this.login(pool, input.Logins);
+        const login = this.login(pool, input.logins);
         if ("type" in login) return login;
         const existing =
             login.login === undefined
@@ -64,12 +66,15 @@ export class LocalCognitoIdentity {
         return { IdentityId: identityId };
     }
 
-    async getCredentialsForIdentity(input: Record<string, unknown>): Promise<Record<string, unknown> | CognitoError> {
-        const identityId = String(input.IdentityId);
+    async getCredentialsForIdentity(
+        input: GetCredentialsForIdentityInput,
+        origin: CallOrigin,
+    ): Promise<Record<string, unknown> | CognitoError> {
+        const identityId = input.identityId;
         const identity = this.identities.get(identityId);
         if (!identity)
             return { status: 400, type: "ResourceNotFoundException", message: `Identity '${identityId}' not found.` };
-        if (input.CustomRoleArn !== undefined)
+        if (input.customRoleArn !== undefined)
             // The component sets no rules-based role mapping, so a caller can never choose its role.
             return {
                 status: 400,
@@ -77,7 +82,7 @@ export class LocalCognitoIdentity {
                 message: "Local mode does not emulate CustomRoleArn: the pool's own roles are used.",
             };
         const pool = this.pool(identity.poolId)!;
-        const login = this.login(pool, input.Logins);
+        const login = this.login(pool, input.logins);
         if ("type" in login) return login;
         // An identity is bound to the provider and user it was made for: a sub is unique only within its provider.
         if (identity.login !== undefined && !sameLogin(identity.login, login.login))
@@ -106,7 +111,7 @@ export class LocalCognitoIdentity {
             iat: Math.floor(this.now().getTime() / 1000),
             exp: Math.floor(this.now().getTime() / 1000) + 600,
         };
-        const granted = await this.sts.exchangeWebIdentity(claims, roleArn, SESSION_NAME);
+        const granted = await this.sts.exchangeWebIdentity(claims, roleArn, SESSION_NAME, origin);
         if (isStsError(granted)) return misconfigured;
         const { session } = granted;
         return {
@@ -120,18 +125,17 @@ export class LocalCognitoIdentity {
         };
     }
 
-    private pool(id: unknown): IdentityPoolRecord | undefined {
+    private pool(id: string): IdentityPoolRecord | undefined {
         for (const account of this.accounts.all) {
-            const pool = account.identityPools.get(String(id));
+            const pool = account.identityPools.get(id);
             if (pool) return pool;
         }
         return undefined;
     }
 
     /** The sign-in a request's `Logins` proves, or none (a guest, where the pool allows guests). */
-    private login(pool: IdentityPoolRecord, logins: unknown): IdentityRecord | CognitoError {
-        const entries =
-            typeof logins === "object" && logins !== null ? Object.entries(logins as Record<string, unknown>) : [];
+    private login(pool: IdentityPoolRecord, logins: ReadonlyMap<string, string>): IdentityRecord | CognitoError {
+        const entries = [...logins];
         if (entries.length === 0)
             return pool.allowUnauthenticatedIdentities
                 ? { poolId: pool.id, login: undefined }
@@ -141,7 +145,7 @@ export class LocalCognitoIdentity {
         const clients = pool.providers.get(provider);
         if (!clients)
             return notAuthorized(`Invalid login token. Token is not from a supported provider of identities.`);
-        const check = this.tokens.check(String(token), this.now());
+        const check = this.tokens.check(token, this.now());
         if (!check.ok) return notAuthorized(`Invalid login token. ${check.message}`);
         if (check.claims.iss !== `https://${provider}`)
             return notAuthorized("Invalid login token. Issuer doesn't match providerName");

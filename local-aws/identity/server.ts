@@ -3,9 +3,11 @@ import { AddressInfo } from "net";
 import { LocalAwsAccounts } from "../engine/accounts";
 import { newRequestId } from "../engine/ids";
 import { IamEvaluator } from "../gateway/authorize";
-import { ClientGone, headerPairs, readBody, requestTarget } from "../gateway/httpRequest";
-import { verifySigV4, WireRequest } from "../gateway/sigv4";
+import { ClientGone, headerPairs, readBody, requestTarget, sourceIpOf } from "../gateway/httpRequest";
+import { headerValues, verifySigV4, WireRequest } from "../gateway/sigv4";
+import { CallOrigin } from "./conditionKeys";
 import { CognitoError, LocalCognitoIdentity } from "./cognito";
+import { getCredentialsForIdentityInput, getIdInput } from "./cognitoInput";
 import { isStsError, LocalSts, StsError, StsResult, xmlElement } from "./sts";
 import { LocalTokenIssuer } from "./tokens";
 
@@ -112,9 +114,15 @@ export class LocalIdentityServices {
             const body = await readBody(req, MAX_BODY_BYTES);
             // Past the limit the body is not read to its end: this connection cannot carry another request.
             if (body === undefined) return send(413, "text/plain", "Request Too Long", { Connection: "close" });
+            const headers = headerPairs(req.rawHeaders);
+            const origin: CallOrigin = {
+                sourceIp: sourceIpOf(req),
+                userAgent: headerValues(headers, "user-agent")[0],
+                referer: headerValues(headers, "referer")[0],
+            };
             const target = req.headers["x-amz-target"];
             if (typeof target === "string" && target.startsWith(COGNITO_TARGET)) {
-                const answer = await this.cognitoAction(target.slice(COGNITO_TARGET.length), body);
+                const answer = await this.cognitoAction(target.slice(COGNITO_TARGET.length), body, origin);
                 const json = "application/x-amz-json-1.1";
                 return isCognitoError(answer)
                     ? send(answer.status, json, JSON.stringify({ __type: answer.type, message: answer.message }), {
@@ -127,7 +135,7 @@ export class LocalIdentityServices {
             if (!(params instanceof URLSearchParams))
                 return send(params.status, "text/xml", stsErrorXml(params, requestId));
             const action = params.get("Action") ?? "";
-            const answer = await this.stsAction(action, params, wire);
+            const answer = await this.stsAction(action, params, wire, origin);
             if (isStsError(answer)) return send(answer.status, "text/xml", stsErrorXml(answer, requestId));
             return send(
                 200,
@@ -146,7 +154,12 @@ export class LocalIdentityServices {
         }
     }
 
-    private async stsAction(action: string, params: URLSearchParams, wire: WireRequest): Promise<StsResult | StsError> {
+    private async stsAction(
+        action: string,
+        params: URLSearchParams,
+        wire: WireRequest,
+        origin: CallOrigin,
+    ): Promise<StsResult | StsError> {
         if (params.get("Version") !== "2011-06-15")
             return {
                 status: 400,
@@ -155,7 +168,7 @@ export class LocalIdentityServices {
             };
         switch (action) {
             case "AssumeRoleWithWebIdentity":
-                return this.sts.assumeRoleWithWebIdentity(params);
+                return this.sts.assumeRoleWithWebIdentity(params, origin);
             case "AssumeRole":
             case "GetCallerIdentity": {
                 const accounts = this.options.accounts;
@@ -176,7 +189,7 @@ export class LocalIdentityServices {
                 }
                 const caller = accounts.identityOfAccessKey(verification.accessKeyId);
                 return action === "AssumeRole"
-                    ? this.sts.assumeRole(caller, params)
+                    ? this.sts.assumeRole(caller, params, origin)
                     : this.sts.getCallerIdentity(caller);
             }
             default:
@@ -188,19 +201,26 @@ export class LocalIdentityServices {
         }
     }
 
-    private async cognitoAction(operation: string, body: Buffer): Promise<Record<string, unknown> | CognitoError> {
+    private async cognitoAction(
+        operation: string,
+        body: Buffer,
+        origin: CallOrigin,
+    ): Promise<Record<string, unknown> | CognitoError> {
         let input: unknown;
         try {
             input = JSON.parse(body.toString("utf8") || "{}");
         } catch {
             return { status: 400, type: "SerializationException", message: "The request body is not JSON." };
         }
-        const request = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
         switch (operation) {
-            case "GetId":
-                return this.cognito.getId(request);
-            case "GetCredentialsForIdentity":
-                return this.cognito.getCredentialsForIdentity(request);
+            case "GetId": {
+                const request = getIdInput(input);
+                return "type" in request ? request : this.cognito.getId(request);
+            }
+            case "GetCredentialsForIdentity": {
+                const request = getCredentialsForIdentityInput(input);
+                return "type" in request ? request : this.cognito.getCredentialsForIdentity(request, origin);
+            }
             default:
                 return {
                     status: 400,

@@ -5,6 +5,7 @@ import { LocalAwsAccounts } from "../engine/accounts";
 import { CallerIdentity, CognitoCaller } from "../engine/records";
 import { issueSession } from "../engine/sessions";
 import { IamEvaluator } from "../gateway/authorize";
+import { CallOrigin, requestContext, RequestContext, TokenKeys } from "./conditionKeys";
 import { LocalTokenIssuer, WebIdentityClaims } from "./tokens";
 import { AssumeRoleQuestion } from "./trustEvaluation";
 
@@ -30,10 +31,8 @@ export interface SessionGrant {
 }
 
 /** STS's shortest session, and its limit for a role assumed by another role's session (role chaining). */
-const MIN_DURATION_SECONDS = 900;
 const CHAINED_MAX_SECONDS = 3600;
 const DEFAULT_DURATION_SECONDS = 3600;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 /** Parameters STS takes that local mode does not emulate: refused, never silently ignored (that could widen access). */
 const NOT_EMULATED = [
     "Policy",
@@ -47,6 +46,102 @@ const NOT_EMULATED = [
 ];
 
 const validation = (message: string): StsError => ({ status: 400, code: "ValidationError", message });
+
+/** A parameter's constraints in STS's model (STS API Reference, each action's Request Parameters). */
+interface Constraint {
+    readonly param: string;
+    /** The member's name in STS's messages. */
+    readonly member: string;
+    readonly required?: boolean;
+    /** Length, or for an integer its value. */
+    readonly min: number;
+    readonly max: number;
+    readonly integer?: boolean;
+    readonly pattern?: { readonly regex: RegExp; readonly shown: string };
+    /** Never echoed in a message (a token). */
+    readonly sensitive?: boolean;
+}
+
+/** STS's `arnType` characters (tab, newline, return and printable Unicode); astral ones are refused, which can only refuse more. */
+const ARN_TYPE = {
+    regex: /^[\t\n\r\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/,
+    shown: "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
+};
+const ROLE_ARN: Constraint = {
+    param: "RoleArn",
+    member: "roleArn",
+    required: true,
+    min: 20,
+    max: 2048,
+    pattern: ARN_TYPE,
+};
+const ROLE_SESSION_NAME: Constraint = {
+    param: "RoleSessionName",
+    member: "roleSessionName",
+    required: true,
+    min: 2,
+    max: 64,
+    pattern: { regex: /^[\w+=,.@-]*$/, shown: "[\\w+=,.@-]*" },
+};
+const DURATION_SECONDS: Constraint = {
+    param: "DurationSeconds",
+    member: "durationSeconds",
+    min: 900,
+    max: 43200,
+    integer: true,
+};
+/** The parameters local mode reads of each action, with STS's constraints (STS API Reference). */
+const ASSUME_ROLE: readonly Constraint[] = [
+    ROLE_ARN,
+    ROLE_SESSION_NAME,
+    DURATION_SECONDS,
+    {
+        param: "ExternalId",
+        member: "externalId",
+        min: 2,
+        max: 1224,
+        pattern: { regex: /^[\w+=,.@:/-]*$/, shown: "[\\w+=,.@:/-]*" },
+    },
+];
+const ASSUME_ROLE_WITH_WEB_IDENTITY: readonly Constraint[] = [
+    ROLE_ARN,
+    ROLE_SESSION_NAME,
+    DURATION_SECONDS,
+    { param: "WebIdentityToken", member: "webIdentityToken", required: true, min: 4, max: 20000, sensitive: true },
+    { param: "ProviderId", member: "providerId", min: 4, max: 2048 },
+];
+
+/**
+ * STS's ValidationError for every parameter outside its constraints, worded as AWS's services word
+ * them ("1 validation error detected: Value '…' at 'externalId' failed to satisfy constraint: …").
+ */
+function constraintProblems(params: URLSearchParams, constraints: readonly Constraint[]): StsError | undefined {
+    const problems: string[] = [];
+    for (const c of constraints) {
+        const value = params.get(c.param);
+        const shown = value === null ? "Value null" : c.sensitive ? "Value" : `Value '${value}'`;
+        const fail = (constraint: string) =>
+            problems.push(`${shown} at '${c.member}' failed to satisfy constraint: Member must ${constraint}`);
+        if (value === null) {
+            if (c.required) fail("not be null");
+            continue;
+        }
+        if (c.integer) {
+            // The query protocol carries numbers as text: anything but plain digits is no integer at all.
+            const n = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+            if (Number.isNaN(n)) fail("be an integer");
+            else if (n < c.min) fail(`have value greater than or equal to ${c.min}`);
+            else if (n > c.max) fail(`have value less than or equal to ${c.max}`);
+            continue;
+        }
+        if (value.length < c.min) fail(`have length greater than or equal to ${c.min}`);
+        if (value.length > c.max) fail(`have length less than or equal to ${c.max}`);
+        if (c.pattern && !c.pattern.regex.test(value)) fail(`satisfy regular expression pattern: ${c.pattern.shown}`);
+    }
+    if (problems.length === 0) return undefined;
+    const count = problems.length === 1 ? "1 validation error" : `${problems.length} validation errors`;
+    return validation(`${count} detected: ${problems.join("; ")}`);
+}
 
 /** `<Tag>value</Tag>` with the value escaped. */
 export function xmlElement(tag: string, value: string): string {
@@ -67,8 +162,12 @@ export class LocalSts {
         private readonly now: () => Date,
     ) {}
 
-    async assumeRole(caller: CallerIdentity, params: URLSearchParams): Promise<StsResult | StsError> {
-        const common = this.commonProblems(params);
+    async assumeRole(
+        caller: CallerIdentity,
+        params: URLSearchParams,
+        origin: CallOrigin,
+    ): Promise<StsResult | StsError> {
+        const common = this.commonProblems(params, ASSUME_ROLE);
         if (common) return common;
         const roleArn = params.get("RoleArn")!;
         const sessionName = params.get("RoleSessionName")!;
@@ -84,26 +183,22 @@ export class LocalSts {
         const duration = this.duration(params, target.role, chained);
         if (typeof duration !== "number") return duration;
         const externalId = params.get("ExternalId");
+        const context = requestContext(caller.facts, this.requestFacts(origin, target.account), [
+            ["sts:RoleSessionName", sessionName],
+            ...(externalId === null ? [] : [["sts:ExternalId", externalId] as const]),
+        ]);
         const answer = await this.evaluator.decideAssumeRole(
-            this.question("sts:AssumeRole", caller.arn, target, caller.policies, [
-                ...caller.conditionKeys,
-                ...this.requestKeys(sessionName),
-                ...(externalId === null ? [] : [["sts:ExternalId", externalId] as const]),
-            ]),
+            this.question("sts:AssumeRole", caller.arn, target, caller.policies, context),
         );
         if (answer.decision !== "Allowed") return denied;
         const grant = this.grant(target, sessionName, duration);
         return { result: credentialsXml(grant) };
     }
 
-    async assumeRoleWithWebIdentity(params: URLSearchParams): Promise<StsResult | StsError> {
-        const common = this.commonProblems(params);
+    async assumeRoleWithWebIdentity(params: URLSearchParams, origin: CallOrigin): Promise<StsResult | StsError> {
+        const common = this.commonProblems(params, ASSUME_ROLE_WITH_WEB_IDENTITY);
         if (common) return common;
-        const token = params.get("WebIdentityToken");
-        if (token === null)
-            return validation(
-                "1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null",
-            );
+        const token = params.get("WebIdentityToken")!;
         // Local tokens are OpenID Connect ID tokens, for which AWS says not to give a ProviderId.
         if (params.has("ProviderId"))
             return validation(
@@ -118,6 +213,7 @@ export class LocalSts {
             check.claims,
             params.get("RoleArn")!,
             params.get("RoleSessionName")!,
+            origin,
             params,
         );
         if (isStsError(granted)) return granted;
@@ -141,6 +237,7 @@ export class LocalSts {
         claims: WebIdentityClaims,
         roleArn: string,
         sessionName: string,
+        origin: CallOrigin,
         durationParams?: URLSearchParams,
     ): Promise<SessionGrant | StsError> {
         const denied: StsError = {
@@ -167,26 +264,19 @@ export class LocalSts {
         }
         const duration = this.duration(durationParams ?? new URLSearchParams(), target.role, false);
         if (typeof duration !== "number") return duration;
+        const token: TokenKeys = { issuer, aud: claims.aud, sub: claims.sub, amr: claims.amr };
+        const context = requestContext({ kind: "federation", token }, this.requestFacts(origin, target.account), [
+            ["sts:RoleSessionName", sessionName],
+        ]);
         const answer = await this.evaluator.decideAssumeRole(
-            this.question(
-                "sts:AssumeRoleWithWebIdentity",
-                principal,
-                target,
-                [],
-                [
-                    [`${issuer}:aud`, claims.aud],
-                    [`${issuer}:sub`, claims.sub],
-                    ...(claims.amr === undefined ? [] : [[`${issuer}:amr`, claims.amr] as const]),
-                    ...this.requestKeys(sessionName),
-                ],
-            ),
+            this.question("sts:AssumeRoleWithWebIdentity", principal, target, [], context),
         );
         if (answer.decision !== "Allowed") return denied;
         return this.grant(
             target,
             sessionName,
             duration,
-            principal,
+            { provider: principal, token },
             issuer === COGNITO_IDENTITY ? cognitoCaller(claims) : undefined,
         );
     }
@@ -208,7 +298,7 @@ export class LocalSts {
         return account && role ? { account, role } : undefined;
     }
 
-    private commonProblems(params: URLSearchParams): StsError | undefined {
+    private commonProblems(params: URLSearchParams, constraints: readonly Constraint[]): StsError | undefined {
         const unsupported = NOT_EMULATED.find((name) =>
             [...params.keys()].some((k) => k === name || k.startsWith(`${name}.`)),
         );
@@ -216,26 +306,13 @@ export class LocalSts {
             return validation(
                 `Local mode does not emulate ${unsupported} (the IAM simulator it uses does not evaluate session policies, tags or MFA), so it refuses the request rather than ignore it.`,
             );
-        if (params.get("RoleArn") === null)
-            return validation(
-                "1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null",
-            );
-        const name = params.get("RoleSessionName");
-        if (name === null || !SESSION_NAME.test(name))
-            return validation(
-                `1 validation error detected: Value '${name ?? "null"}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length from 2 to 64`,
-            );
-        return undefined;
+        return constraintProblems(params, constraints);
     }
 
-    /** `DurationSeconds` as STS checks it: 900 seconds up to the role's maximum (an hour when chained). */
+    /** `DurationSeconds` (its range already checked) within the role's maximum, and an hour when chained. */
     private duration(params: URLSearchParams, role: RoleRecord, chained: boolean): number | StsError {
         const given = params.get("DurationSeconds");
-        const seconds = given === null ? DEFAULT_DURATION_SECONDS : /^\d+$/.test(given) ? Number(given) : NaN;
-        if (!(seconds >= MIN_DURATION_SECONDS))
-            return validation(
-                `1 validation error detected: Value '${given}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to ${MIN_DURATION_SECONDS}`,
-            );
+        const seconds = given === null ? DEFAULT_DURATION_SECONDS : Number(given);
         if (chained && seconds > CHAINED_MAX_SECONDS)
             return validation(
                 "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
@@ -245,14 +322,14 @@ export class LocalSts {
         return seconds;
     }
 
-    private requestKeys(sessionName: string): [string, string][] {
-        const now = this.now();
-        return [
-            ["sts:RoleSessionName", sessionName],
-            ["aws:CurrentTime", now.toISOString().replace(/\.\d{3}Z$/, "Z")],
-            ["aws:EpochTime", String(Math.floor(now.getTime() / 1000))],
-            ["aws:SecureTransport", "true"],
-        ];
+    /** The request's own facts for the condition-key table: STS's region, the role's account, this moment. */
+    private requestFacts(origin: CallOrigin, roleAccount: LocalAwsAccount) {
+        return {
+            ...origin,
+            receivedAt: this.now(),
+            region: this.accounts.main.region,
+            resourceAccountId: roleAccount.accountId,
+        };
     }
 
     private question(
@@ -260,7 +337,7 @@ export class LocalSts {
         principal: string,
         target: { account: LocalAwsAccount; role: RoleRecord },
         identityPolicies: AssumeRoleQuestion["identityPolicies"],
-        context: AssumeRoleQuestion["context"],
+        context: RequestContext,
     ): AssumeRoleQuestion {
         return {
             kind: "assumeRole",
@@ -270,7 +347,8 @@ export class LocalSts {
             roleAccountId: target.account.accountId,
             trustPolicy: target.role.assumeRolePolicy,
             identityPolicies,
-            context,
+            context: context.entries,
+            uncertainKeys: context.uncertainKeys,
         };
     }
 
@@ -278,7 +356,7 @@ export class LocalSts {
         target: { account: LocalAwsAccount; role: RoleRecord },
         sessionName: string,
         durationSeconds: number,
-        federatedProvider?: string,
+        federation?: SessionRecord["federation"],
         cognito?: CognitoCaller,
     ): SessionGrant {
         const session = issueSession(
@@ -287,7 +365,7 @@ export class LocalSts {
             sessionName,
             this.now(),
             durationSeconds,
-            federatedProvider,
+            federation,
             cognito,
         );
         return { session, account: target.account, role: target.role };

@@ -1,6 +1,6 @@
 import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import type { InvokeAnswer, NamedPolicy } from "../gateway/iamEvaluation";
+import { InvokeAnswer, NamedPolicy, stricterOfReadings } from "../gateway/iamEvaluation";
 
 /** Everything IAM looks at to decide whether a caller may assume a role, in plain data (it crosses to a worker). */
 export interface AssumeRoleQuestion {
@@ -16,6 +16,8 @@ export interface AssumeRoleQuestion {
     readonly identityPolicies: readonly NamedPolicy[];
     /** Condition keys: the caller's, the request's (`sts:ExternalId`), the token's (`<issuer>:sub`, …). */
     readonly context: readonly (readonly [string, string | readonly string[]])[];
+    /** Keys of the context AWS may or may not send: asked with and without them, the stricter answer holds. */
+    readonly uncertainKeys?: readonly string[];
 }
 
 /**
@@ -24,6 +26,10 @@ export interface AssumeRoleQuestion {
  * and a caller of another account also needs an Allow of its own policies; a Deny anywhere wins.
  */
 export function evaluateAssumeRole(question: AssumeRoleQuestion): InvokeAnswer {
+    return stricterOfReadings(question, evaluateOneReading);
+}
+
+function evaluateOneReading(question: AssumeRoleQuestion): InvokeAnswer {
     const trust = createValidatedPolicy(JSON.parse(question.trustPolicy), validateTrustPolicy, {
         name: "trust policy",
     });

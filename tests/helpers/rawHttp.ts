@@ -50,19 +50,19 @@ export interface Credentials {
     readonly sessionToken?: string;
 }
 
-/** Signs a request with aws4 for execute-api, returning the header lines to send (Host first). */
+/** Signs a request with aws4 for execute-api (or another service), returning the header lines to send (Host first). */
 export function signedHeaders(
     host: string,
     region: string,
     credentials: Credentials,
-    request: { method: string; target: string; headers?: Record<string, string>; body?: string },
+    request: { method: string; target: string; headers?: Record<string, string>; body?: string; service?: string },
 ): [string, string][] {
     const signed = aws4.sign(
         {
             host,
             path: request.target,
             method: request.method,
-            service: "execute-api",
+            service: request.service ?? "execute-api",
             region,
             headers: { ...request.headers },
             body: request.body,
