@@ -655,10 +655,7 @@ function accountDenyConflicts(
     return written.flatMap(({ scope, deny }) =>
         scope.principals.filter(isAccountPrincipal).flatMap((account) => {
             const accountId = accountOfPrincipal(account)!;
-            // A Deny may be matched in any case (the local simulator does): it must refuse no granted request either way.
-            const refused = new Set(
-                deny.flatMap((t) => [...routes.reachedBy(t, { form: "stageTail", caseSensitive: false })]),
-            );
+            const refused = new Set(deny.flatMap((t) => [...routes.reachedBy(t, { form: "stageTail" })]));
             return written.flatMap((other) =>
                 other.scope.principals
                     .filter((p) => !isAccountPrincipal(p) && accountOfPrincipal(p) === accountId)

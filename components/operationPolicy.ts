@@ -89,16 +89,12 @@ export function operationGrants(
     const allow = [...new Set([...granted].flatMap((key) => routes.tailsOf(key)))];
     const others = [...securedKeys].filter((key) => !granted.has(key));
     if (others.length === 0) return { allow, deny: [] };
-    // An Allow matches as IAM matches a resource, case included.
-    const reached = new Set(
-        allow.flatMap((tail) => [...routes.reachedBy(tail, { form: "stageTail", caseSensitive: true })]),
-    );
+    const reached = new Set(allow.flatMap((tail) => [...routes.reachedBy(tail, { form: "stageTail" })]));
     const deny: string[] = [];
     for (const other of others.filter((key) => reached.has(key))) {
         const tails = routes.tailsOf(other);
-        // A Deny may be matched in any case (the local simulator does): it must refuse no granted request either way.
         const hurt = tails
-            .flatMap((tail) => [...routes.reachedBy(tail, { form: "stageTail", caseSensitive: false })])
+            .flatMap((tail) => [...routes.reachedBy(tail, { form: "stageTail" })])
             .find((key) => granted.has(key));
         if (hurt !== undefined)
             problems.push(

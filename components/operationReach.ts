@@ -18,7 +18,7 @@ export interface RoutableOperation {
 }
 
 /** How to read a pattern when asking what it reaches. */
-export type ReachQuestion = (
+export type ReachQuestion =
     | {
           /** A tail after `<stage>/` (`GET/pets/*`), as identity policies write it after the stage's ARN. */
           readonly form: "stageTail";
@@ -31,14 +31,7 @@ export type ReachQuestion = (
           readonly form: "resource";
           /** The stage the API is deployed to: the first segment after the API id. */
           readonly stageName: string;
-      }
-) & {
-    /**
-     * Compare characters as IAM compares a resource, case included (`true`), or in any case (`false`):
-     * the wider reading, for a Deny, which the local IAM simulator matches in any case.
-     */
-    readonly caseSensitive: boolean;
-};
+      };
 
 const STAR = -1;
 const ONE = -2;
@@ -53,10 +46,7 @@ class Glob {
     readonly chars: ReadonlySet<string>;
     private readonly steps = new Map<string, number[]>();
 
-    constructor(
-        pattern: string,
-        private readonly caseSensitive: boolean,
-    ) {
+    constructor(pattern: string) {
         const tokens: Token[] = [];
         for (let i = 0; i < pattern.length; i++) {
             const ch = pattern[i];
@@ -96,7 +86,7 @@ class Glob {
         for (const s of states) {
             const t = this.tokens[s];
             if (t === STAR) reached.push(s);
-            else if (t === ONE || (t !== undefined && this.same(t, ch))) reached.push(s + 1);
+            else if (t === ONE || t === ch) reached.push(s + 1);
         }
         next = this.closure(reached);
         this.steps.set(key, next);
@@ -115,10 +105,6 @@ class Glob {
     /** The states after a value only a `*` can be sure to absorb (a parameter, whatever it is). */
     absorbAny(states: readonly number[]): number[] {
         return this.closure(states.filter((s) => this.tokens[s] === STAR));
-    }
-
-    private same(token: string, ch: string): boolean {
-        return this.caseSensitive ? token === ch : token.toLowerCase() === ch.toLowerCase();
     }
 
     private closure(states: readonly number[]): number[] {
@@ -265,7 +251,7 @@ export class OperationRoutes {
      * covers an operation only by the luck of its characters (`?` for a parameter) does not count.
      */
     coveredBy(pattern: string, key: string, question: ReachQuestion): boolean {
-        const { glob, starts } = this.compile(pattern, { ...question, caseSensitive: true });
+        const { glob, starts } = this.compile(pattern, question);
         const o = this.byKey.get(key);
         if (!o) return false;
         const parts = templateParts(o.path);
@@ -285,15 +271,14 @@ export class OperationRoutes {
 
     /** The pattern, and its states at the start of the verb (after `<stage>/`), for each way to get there. */
     private compile(pattern: string, question: ReachQuestion): { glob: Glob; starts: number[][] } {
-        const { caseSensitive } = question;
         if (question.form === "stageTail") {
-            const glob = new Glob(pattern, caseSensitive);
+            const glob = new Glob(pattern);
             return { glob, starts: [glob.initial()] };
         }
         // API Gateway writes `execute-api:/` as this API's ARN and its slash on import (developer guide,
         // "API Gateway resource policy examples"); anything else after `execute-api:` is read the same way.
         const shorthand = /^execute-api:/i.exec(pattern);
-        const glob = new Glob(shorthand ? pattern.slice(shorthand[0].length) : pattern, caseSensitive);
+        const glob = new Glob(shorthand ? pattern.slice(shorthand[0].length) : pattern);
         const afterApiId = shorthand ? [glob.consume(glob.initial(), "/")] : this.prefixStates(glob);
         const starts = afterApiId.map((s) => glob.consume(s, `${question.stageName}/`)).filter((s) => s.length > 0);
         return { glob, starts };

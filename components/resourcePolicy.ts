@@ -288,7 +288,7 @@ export function documentPolicyProblems(
     );
     const publicNames = publicOperations.map((o) => `${o.verb} ${o.path}`);
     const routes = routesOf(operations);
-    const resource = { form: "resource", stageName, caseSensitive: true } as const;
+    const resource = { form: "resource", stageName } as const;
     const allowPublic = `allowPublicOperations(${JSON.stringify(publicNames)})`;
     const name = (statement: LooseStatement, i: number) =>
         `Resource policy statement ${i}${typeof statement.Sid === "string" ? ` (${statement.Sid})` : ""}`;

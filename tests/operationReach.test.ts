@@ -11,7 +11,7 @@ const operations = (...keys: string[]): RoutableOperation[] =>
         const [verb, path] = k.split(" ");
         return { verb, path };
     });
-const tail = (form: "stageTail") => ({ form, caseSensitive: true });
+const tail = (form: "stageTail") => ({ form });
 const reached = (routes: OperationRoutes, pattern: string) => [...routes.reachedBy(pattern, tail("stageTail"))].sort();
 
 /** A document of MOCK operations, for the gateway's own router. */
@@ -64,7 +64,7 @@ describe("which operations an IAM resource pattern opens (routes of the document
 
     it("reads resource-policy resources as API Gateway writes them: execute-api:/<stage>/…, or any ARN", () => {
         const resource = (pattern: string) =>
-            [...routes.reachedBy(pattern, { form: "resource", stageName: "test", caseSensitive: true })].sort();
+            [...routes.reachedBy(pattern, { form: "resource", stageName: "test" })].sort();
         expect(resource("execute-api:/test/GET/pets")).to.deep.equal(["GET /pets"]);
         expect(resource("execute-api:/prod/GET/pets")).to.deep.equal([]);
         expect(resource("execute-api:/*/GET/")).to.deep.equal(["GET /"]);
@@ -82,15 +82,15 @@ describe("which operations an IAM resource pattern opens (routes of the document
         expect(resource("execute-api:/test/GET/pets/${aws:username}")).to.include("GET /pets/{id}");
     });
 
-    it("compares characters as IAM compares a resource, or in any case for a Deny", () => {
-        // /PETS is no literal of the document: the greedy path takes it.
+    it('compares characters as IAM compares a resource path, case included (IAM User Guide, "Resource")', () => {
+        // /PETS is no literal of the document: the greedy path takes it, and GET/pets does not match it.
         expect(reached(routes, "GET/PETS")).to.deep.equal(["ANY /{proxy+}"]);
-        expect([...routes.reachedBy("GET/PETS", { form: "stageTail", caseSensitive: false })]).to.include("GET /pets");
+        expect(reached(routes, "GET/Pets/*")).to.deep.equal(["ANY /{proxy+}", "GET /{a}/x"]);
     });
 
     it("says a pattern covers an operation only when every request of it matches", () => {
         const covered = (pattern: string, key: string) =>
-            routes.coveredBy(pattern, key, { form: "resource", stageName: "test", caseSensitive: true });
+            routes.coveredBy(pattern, key, { form: "resource", stageName: "test" });
         expect(covered("execute-api:/*/GET/pets/*", "GET /pets/{id}")).to.equal(true);
         expect(covered("execute-api:/*/GET/pets/*", "GET /pets/{id}/owner")).to.equal(true);
         expect(covered("execute-api:/test/GET/pets/?", "GET /pets/{id}")).to.equal(false);
@@ -146,7 +146,7 @@ describe("which operations an IAM resource pattern opens (routes of the document
                     }),
                 );
                 for (const p of patterns) {
-                    const found = routes.reachedBy(p, { form: "stageTail", caseSensitive: true });
+                    const found = routes.reachedBy(p, { form: "stageTail" });
                     for (const { arnTail, key } of routed)
                         if (iamMatches(p, arnTail) && !found.has(key))
                             throw new Error(
