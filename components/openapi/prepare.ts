@@ -81,10 +81,11 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     fillPlaceholders(document, specValues);
     const lambda = wireLambdaIntegrations(document, options.lambdaIntegrations ?? {});
     const cors = options.cors ? addCors(document, version, options.cors) : { preflights: [], findings: [] };
-    const { operations, findings: security } = secureDocument(document, version, [
-        ...(options.publicOperations ?? []),
-        ...cors.preflights,
-    ]);
+    const {
+        operations,
+        findings: security,
+        ignored,
+    } = secureDocument(document, version, [...(options.publicOperations ?? []), ...cors.preflights]);
     const statements = [...(options.resourcePolicy ?? []), ...(options.grantStatements?.(operations) ?? [])];
     // A browser's preflight is unsigned: behind any resource policy it needs an explicit Allow (see allowPublicOperations).
     if (cors.preflights.length > 0 && (statements.length > 0 || document[POLICY_EXTENSION] !== undefined))
@@ -97,6 +98,7 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
         ...integrity,
         ...cors.findings,
         ...security,
+        ...ignored,
         ...placeholders,
         ...lambda.findings,
         ...resourcePolicyFindings(document, operations, options.endpointType ?? "REGIONAL"),
