@@ -166,6 +166,16 @@ export function closestName(name: string, known: readonly string[]): string | un
     return lower.length >= 4 ? known.find((k) => k.toLowerCase().startsWith(lower)) : undefined;
 }
 
+/** The `count` known names nearest to `name` by edit distance (ignoring case), nearest first. */
+export function nearestNames(name: string, known: readonly string[], count: number): string[] {
+    const lower = name.toLowerCase();
+    return known
+        .map((candidate) => ({ candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+        .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
+        .slice(0, count)
+        .map((n) => n.candidate);
+}
+
 /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions. */
 function editDistance(a: string, b: string): number {
     const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>

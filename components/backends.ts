@@ -2,6 +2,7 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InvalidSecuredRestApiInput } from "./errors";
+import { AwsValues } from "./openapi/awsVariables";
 import { fillBackends, functionArnProblem, parseFunctionArn } from "./openapi/backends";
 import { operationPattern } from "./operationPolicy";
 import { Settings } from "./settings";
@@ -11,14 +12,16 @@ export const API_GATEWAY_PRINCIPAL = "apigateway.amazonaws.com";
 
 /**
  * The body API Gateway imports: the secured body with the values only `pulumi up` knows filled in
- * (`specValues` placeholders, the URIs of the Lambda functions of `lambdaIntegrations`). Everything about
- * the document was checked before anything was registered; what is filled here are values only.
+ * (`specValues` placeholders, the URIs of the Lambda functions of `lambdaIntegrations`, the stack's values
+ * of the AWS variables). Everything about the document was checked before anything was registered; what
+ * is filled here are values only.
  */
 export function resolvedBody(
     name: string,
     settings: Settings,
     securedBody: pulumi.Input<string>,
     apiRegion: pulumi.Input<string>,
+    awsValues: pulumi.Output<AwsValues> | undefined,
 ): pulumi.Output<string> {
     const entryOf = new Map([...settings.spec.lambdaOperations].map(([entry, key]) => [key, entry]));
     return pulumi
@@ -27,13 +30,19 @@ export function resolvedBody(
             pulumi.all(settings.specValues),
             pulumi.all(Object.fromEntries(settings.lambdaIntegrations)),
             apiRegion,
+            awsValues,
         ])
-        .apply(([body, specValues, arns, region]) => {
+        .apply(([body, specValues, arns, region, values]) => {
             const problems = Object.entries(arns).flatMap(
                 ([key, arn]) => functionArnProblem(entryOf.get(key)!, arn) ?? [],
             );
             if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems, name);
-            return fillBackends(body, { specValues, lambdaArns: new Map(Object.entries(arns)), apiRegion: region });
+            return fillBackends(body, {
+                specValues,
+                lambdaArns: new Map(Object.entries(arns)),
+                apiRegion: region,
+                awsValues: values,
+            });
         });
 }
 

@@ -16,6 +16,7 @@ import { CrossAccountGrant, CrossAccountPolicy, IdentityPoolArgs, InvokeGrant, I
 import { CorsArgs } from "./cors";
 import { deploymentHash } from "./deploymentHash";
 import { InvalidSecuredRestApiInput } from "./errors";
+import { AwsValues, resolveAwsVariables } from "./openapi/awsVariables";
 import { OpenApiDocument } from "./openapi/operations";
 import { POLICY_EXTENSION } from "./openapi/prepare";
 import { OpenApiSpecInput } from "./openapi/parse";
@@ -414,8 +415,9 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         const tags = args.tags;
 
         this.securedBody = spec.body;
-        const document = bodyDocument(settings, provider);
-        this.body = resolvedBody(name, settings, bodyOf(settings, document), provider.region);
+        const awsValues = awsVariableValues(settings, provider);
+        const document = bodyDocument(settings, provider, awsValues);
+        this.body = resolvedBody(name, settings, bodyOf(settings, document), provider.region, awsValues);
         this.restApi = this.createRestApi(name, args, settings, provider, document);
         this.lambdaPermissions = lambdaPermissions(name, settings, this.restApi, this);
         this.deployment = this.createDeployment(name, settings);
@@ -661,16 +663,33 @@ function executeApiPrefix(provider: AwsContext): pulumi.Output<string> {
 }
 
 /**
- * The secured document with its resource policy's principals written in the provider's partition
- * (account ids as root ARNs, as IAM stores them), or undefined when it has no resource policy.
+ * The stack's values of the AWS variables the document uses (`${AWS::Region}`, …), or undefined when it
+ * uses none; the account is asked for only when `${AWS::AccountId}` is used.
  */
-function bodyDocument(settings: Settings, provider: AwsContext): pulumi.Output<OpenApiDocument> | undefined {
-    const document = settings.spec.document;
-    if (document[POLICY_EXTENSION] === undefined) return undefined;
-    return provider.partition.apply((partition): OpenApiDocument => ({
-        ...document,
-        [POLICY_EXTENSION]: policyInPartition(document[POLICY_EXTENSION], partition),
-    }));
+function awsVariableValues(settings: Settings, provider: AwsContext): pulumi.Output<AwsValues> | undefined {
+    const used = settings.spec.awsVariables;
+    if (used.size === 0) return undefined;
+    return pulumi
+        .all([provider.partition, provider.region, used.has("AWS::AccountId") ? provider.accountId : ""])
+        .apply(([partition, region, accountId]) => ({ partition, region, accountId }));
+}
+
+/**
+ * The secured document with its AWS variables resolved and its resource policy's principals written in
+ * the provider's partition (account ids as root ARNs, as IAM stores them), or undefined when it has no
+ * resource policy. Resolved first: the `policy` argument is no import, so API Gateway resolves nothing in it.
+ */
+function bodyDocument(
+    settings: Settings,
+    provider: AwsContext,
+    awsValues: pulumi.Output<AwsValues> | undefined,
+): pulumi.Output<OpenApiDocument> | undefined {
+    const secured = settings.spec.document;
+    if (secured[POLICY_EXTENSION] === undefined) return undefined;
+    return pulumi.all([provider.partition, awsValues]).apply(([partition, values]): OpenApiDocument => {
+        const document = values === undefined ? secured : resolveAwsVariables(secured, values);
+        return { ...document, [POLICY_EXTENSION]: policyInPartition(document[POLICY_EXTENSION], partition) };
+    });
 }
 
 /** The secured body: the prepared one byte for byte, or with the partition's principals when it has a policy. */

@@ -262,11 +262,6 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
         error: /Lambda \(custom\) authorizer through scheme "custom"/,
     },
     {
-        name: "undefined security scheme",
-        args: { openApiSpec: openApi3({ "/pets": { get: operation({ security: [{ oauth: [] }] }) } }) },
-        error: /requires security scheme "oauth", which the document does not define/,
-    },
-    {
         name: "a different scheme already named sigv4",
         args: {
             openApiSpec: openApi3(undefined, {

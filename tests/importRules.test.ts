@@ -62,6 +62,7 @@ const TRIGGERS: Record<string, Json> = {
     "model-keyword": openApi3(undefined, {
         components: { schemas: { Pet: { type: "object", additionalProperties: false } } },
     }),
+    "undefined-security-scheme": openApi3({ "/a": { get: operation({ security: [{ oauth: [] }] }) } }),
     "security-scheme-type": swagger2(undefined, {
         securityDefinitions: { oauth: { type: "oauth2", flow: "implicit", authorizationUrl: "https://x", scopes: {} } },
     }),
@@ -239,6 +240,50 @@ describe("import warnings: an error under failOnWarnings, a warning on the compo
         const settings = resolveSettings({ openApiSpec: spec });
         expect(settings.spec.warnings.map((w) => [w.kind, w.rule])).to.deep.equal([["ignored", "model-keyword"]]);
         expect(settings.spec.warnings[0].message).to.include("Model Pet (components.schemas.Pet) uses oneOf");
+    });
+});
+
+describe("a security requirement naming a scheme the document does not define", () => {
+    const undefinedScheme = (security: Json) =>
+        openApi3({ "/a": { get: operation(security) }, "/b": { post: operation() } }, { security: [{ partner: [] }] });
+
+    it("is secured with AWS_IAM like every operation, and is an ignored finding even under failOnWarnings", () => {
+        const settings = resolveSettings({ openApiSpec: undefinedScheme({ security: [{ oauth: [] }] }) });
+        expect(settings.spec.operations.map((o) => `${o.verb} ${o.path} ${o.authorization}`)).to.deep.equal([
+            "GET /a AWS_IAM",
+            "POST /b AWS_IAM",
+        ]);
+        expect(settings.spec.warnings.map((w) => [w.kind, w.rule, w.location])).to.deep.equal([
+            ["ignored", "undefined-security-scheme", 'paths["/a"].get'],
+            ["ignored", "undefined-security-scheme", 'paths["/b"].post'],
+        ]);
+        expect(settings.spec.warnings[0].message).to.match(
+            /^Operation GET \/a \(paths\["\/a"\]\.get\) requires security scheme "oauth", which the document does not define\. API Gateway ignores it/,
+        );
+        expect(settings.spec.warnings[1].message).to.include(
+            'requires security scheme "partner" (inherited from the document\'s top-level security)',
+        );
+        const paths = settings.spec.document.paths as Record<string, Record<string, Json>>;
+        expect(paths["/a"].get.security).to.deep.equal([{ sigv4: [] }]);
+        expect(paths["/a"].get["x-amazon-apigateway-auth"]).to.deep.equal({ type: "AWS_IAM" });
+        expect(settings.spec.body).not.to.include('"oauth"');
+    });
+
+    it("keeps an API-key requirement next to it, and its fix (removing the requirement) leaves no finding", () => {
+        const apiKey = { type: "apiKey", name: "x-api-key", in: "header" };
+        const spec = openApi3(
+            { "/a": { get: operation({ security: [{ oauth: [], key: [] }] }) } },
+            { components: { securitySchemes: { key: apiKey } } },
+        );
+        const settings = resolveSettings({ openApiSpec: spec });
+        expect(settings.spec.operations[0]).to.include({ authorization: "AWS_IAM", apiKeyRequired: true });
+        expect(settings.spec.warnings.map((w) => w.rule)).to.deep.equal(["undefined-security-scheme"]);
+        expect(settings.spec.warnings[0].message).to.include("remove the requirement");
+        const fixed = openApi3(
+            { "/a": { get: operation({ security: [{ key: [] }] }) } },
+            { components: { securitySchemes: { key: apiKey } } },
+        );
+        expect(resolveSettings({ openApiSpec: fixed }).spec.warnings).to.deep.equal([]);
     });
 });
 

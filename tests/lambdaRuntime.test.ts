@@ -216,11 +216,14 @@ describe("local Lambda: code packages and the Node.js runtime", () => {
                 /The role defined for the function cannot be assumed by Lambda \(the trust policy of ec2-\w+ allows no sts:AssumeRole by lambda\.amazonaws\.com\)/,
         },
         {
-            name: "a CallbackFunction with AWS's default policies",
+            name: "a CallbackFunction given a managed policy AWS does not publish",
             declare: () =>
-                new aws.lambda.CallbackFunction("defaults", { callback: () => Promise.resolve({ statusCode: 200 }) }),
+                new aws.lambda.CallbackFunction("defaults", {
+                    callback: () => Promise.resolve({ statusCode: 200 }),
+                    policies: ["arn:aws:iam::aws:policy/AWSLambdaBasicExecutionRole"],
+                }),
             refused:
-                /Local mode does not know AWS's managed policy arn:aws:iam::aws:policy\/\S+; .*pass policies: \[aws\.iam\.ManagedPolicy\.AWSLambdaBasicExecutionRole\]/,
+                /NoSuchEntity: Policy arn:aws:iam::aws:policy\/AWSLambdaBasicExecutionRole does not exist or is not attachable\. .*the nearest are arn:aws:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole/,
         },
         {
             name: "a permission for a function that does not exist",

@@ -60,7 +60,47 @@ const backends = {
     specValues: { ordersUrl: "https://orders.example.com" },
 };
 
+/** The pet store-like document with one HTTP integration whose URI is written as given. */
+const withHttpUri = (uri: string, path = "/orders") => ({
+    openApiSpec: {
+        openapi: "3.0.3",
+        info: { title: "Variables", version: "1" },
+        paths: {
+            [path]: {
+                get: { ...ok, "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri } },
+            },
+        },
+    },
+});
+
 const REFUSALS: Refusal[] = [
+    {
+        name: "an AWS variable API Gateway does not resolve",
+        args: withHttpUri("https://orders-${AWS::AccountID}.example.com/orders"),
+        fixes: [
+            {
+                says: "Write ${AWS::AccountId}",
+                apply: () => withHttpUri("https://orders-${AWS::AccountId}.example.com/orders"),
+            },
+            {
+                says: "or pass the value with specValues and a {{name}} placeholder",
+                apply: () => ({
+                    ...withHttpUri("https://orders-{{account}}.example.com/orders"),
+                    specValues: { account: "123456789012" },
+                }),
+            },
+        ],
+    },
+    {
+        name: "an AWS variable in a name",
+        args: withHttpUri("https://orders.example.com/orders", "/orders/${AWS::Region}"),
+        fixes: [
+            {
+                says: "Write the name out",
+                apply: () => withHttpUri("https://orders.example.com/orders", "/orders/us-west-2"),
+            },
+        ],
+    },
     {
         name: "an operation without an integration",
         args: without(backends, "lambdaIntegrations"),

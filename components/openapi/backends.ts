@@ -1,3 +1,5 @@
+import { InvalidSecuredRestApiInput } from "../errors";
+import { AwsValues, awsVariableFindings, resolveAwsVariables } from "./awsVariables";
 import { Finding, securityFinding } from "./findings";
 import {
     describeOperations,
@@ -266,17 +268,24 @@ export interface BackendValues {
     readonly lambdaArns: ReadonlyMap<string, string>;
     /** The API's region, the service region of every Lambda URI. */
     readonly apiRegion: string;
+    /** The stack's account, partition and region, when the document uses AWS variables. */
+    readonly awsValues?: AwsValues;
 }
 
 /**
- * The body API Gateway receives: the secured body with every placeholder filled and every wired
- * operation's Lambda URI written. Throws, naming the entry, for a function ARN that is not one; and,
- * loudly, if anything the component wires was left unfilled.
+ * The body API Gateway receives: the secured body with every placeholder filled, every wired operation's
+ * Lambda URI written and every AWS variable resolved. Throws, naming the entry, for a function ARN that is
+ * not one or a value bringing in an AWS variable API Gateway does not know; and, loudly, if anything the
+ * component wires was left unfilled.
  */
 export function fillBackends(body: string, values: BackendValues): string {
-    if (Object.keys(values.specValues).length === 0 && values.lambdaArns.size === 0) return body;
-    const document = JSON.parse(body) as OpenApiDocument;
+    const nothingToFill = Object.keys(values.specValues).length === 0 && values.lambdaArns.size === 0;
+    if (nothingToFill && values.awsValues === undefined) return body;
+    let document = JSON.parse(body) as OpenApiDocument;
     fillPlaceholders(document, values.specValues);
+    const unknown = awsVariableFindings(document);
+    if (unknown.length > 0) throw InvalidSecuredRestApiInput.fromFindings(unknown);
+    if (values.awsValues !== undefined) document = resolveAwsVariables(document, values.awsValues);
     for (const { verb, path, operation } of listOperations(document)) {
         const arn = values.lambdaArns.get(operationKey(verb, path));
         const integration = operation[INTEGRATION_EXTENSION];

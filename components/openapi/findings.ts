@@ -132,6 +132,14 @@ export const IMPORT_RULES = {
             "additionalProperties, anyOf, oneOf, discriminator, exclusiveMinimum and readOnly are not supported in API Gateway models",
         source: KNOWN_ISSUES,
     },
+    undefinedSecurityScheme: {
+        id: "undefined-security-scheme",
+        kind: "ignored",
+        awsRule:
+            "a security requirement is matched to a scheme by name, and one naming no scheme adds no authorizer or API key requirement; no import error or warning is documented for it",
+        // AWS's open-source importer, which API Gateway's import grew from: the method's authorization type comes from x-amazon-apigateway-auth, a requirement is looked up by name and skipped when absent.
+        source: `https://github.com/amazon-archives/aws-apigateway-importer/blob/master/src/com/amazonaws/service/apigateway/importer/impl/sdk/ApiGatewaySdkSwaggerApiImporter.java (getAuthorizationType, isApiKeyRequired); ${IMPORT_WARNINGS} lists no such warning`,
+    },
     securitySchemeType: {
         id: "security-scheme-type",
         kind: "ignored",

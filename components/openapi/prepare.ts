@@ -1,4 +1,12 @@
 import { InvalidSecuredRestApiInput } from "../errors";
+import {
+    AWS_VARIABLES,
+    awsVariableFindings,
+    awsVariablesUsed,
+    LONGEST_AWS_VALUES,
+    PREVIEW_AWS_VALUES,
+    resolveAwsVariables,
+} from "./awsVariables";
 import { fillPlaceholders, placeholderFindings, wireLambdaIntegrations } from "./backends";
 import { Finding, FindingKind, orderFindings, securityFinding } from "./findings";
 import { importFindings } from "./importRules";
@@ -38,6 +46,8 @@ export interface PreparedSpec {
      * Their integration URIs are written already when the function ARN was known, pending otherwise.
      */
     readonly lambdaOperations: ReadonlyMap<string, string>;
+    /** The AWS variables the document uses (`AWS::Region`, …): resolved with the stack's values in the body sent. */
+    readonly awsVariables: ReadonlySet<string>;
 }
 
 export interface PrepareOptions {
@@ -83,37 +93,45 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     fillPlaceholders(document, specValues);
     const lambda = wireLambdaIntegrations(document, options.lambdaIntegrations ?? {});
     const cors = options.cors ? addCors(document, version, options.cors) : { preflights: [], findings: [] };
-    const { operations, findings: security } = secureDocument(document, version, [
-        ...(options.publicOperations ?? []),
-        ...cors.preflights,
-    ]);
+    const {
+        operations,
+        findings: security,
+        ignored,
+    } = secureDocument(document, version, [...(options.publicOperations ?? []), ...cors.preflights]);
     const statements = [...(options.resourcePolicy ?? []), ...(options.grantStatements?.(operations) ?? [])];
     // A browser's preflight is unsigned: behind any resource policy it needs an explicit Allow (see allowPublicOperations).
     if (cors.preflights.length > 0 && (statements.length > 0 || document[POLICY_EXTENSION] !== undefined))
         statements.unshift({ ...allowPublicOperations(cors.preflights), Sid: "AllowCorsPreflights" });
     if (statements.length > 0) addPolicyStatements(document, policyStatementsForBody(statements));
     const body = JSON.stringify(document);
-    const size = bodySizeFinding(body);
-    // The import rules look at the document as it will be sent, so they judge exactly what AWS receives.
+    // The checks judge the document as it will be sent, AWS variables resolved: with stand-ins of the right
+    // shape for the rules, with the longest values for the size limits.
+    const judged = resolveAwsVariables(document, PREVIEW_AWS_VALUES);
+    const longest = resolveAwsVariables(document, LONGEST_AWS_VALUES);
+    const size = bodySizeFinding(JSON.stringify(longest));
     const findings = orderFindings([
         ...integrity,
+        ...awsVariableFindings(document),
         ...cors.findings,
         ...security,
+        ...ignored,
         ...placeholders,
         ...lambda.findings,
         ...resourcePolicyFindings(
-            document,
+            judged,
+            longest,
             operations,
             options.endpointType ?? "REGIONAL",
             options.stageName ?? "test",
         ),
-        ...importFindings(document, version),
+        ...importFindings(judged, version),
         ...(size ? [size] : []),
     ]);
     const fatal = findings.filter((f) => f.kind === FindingKind.Security || f.kind === FindingKind.Refused);
     if (fatal.length > 0) throw InvalidSecuredRestApiInput.fromFindings(fatal);
     assertEverySecured(document, operations);
-    return { version, document, body, operations, warnings: findings, lambdaOperations: lambda.wired };
+    const awsVariables = new Set([...awsVariablesUsed(document)].filter((name) => AWS_VARIABLES.has(name)));
+    return { version, document, body, operations, warnings: findings, lambdaOperations: lambda.wired, awsVariables };
 }
 
 /** The contract, checked once more on what is sent: a method left otherwise is a bug, said loudly. */
@@ -130,15 +148,19 @@ function assertEverySecured(document: OpenApiDocument, operations: readonly Secu
     }
 }
 
-/** The final resource policy's problems (see `documentPolicyProblems`); a PRIVATE API needs one. */
+/**
+ * The final resource policy's problems (see `documentPolicyProblems`), judged on `document`, its size on
+ * `longest` (the same document with the longest values of its AWS variables); a PRIVATE API needs one.
+ */
 function resourcePolicyFindings(
     document: OpenApiDocument,
+    longest: OpenApiDocument,
     operations: readonly SecuredOperation[],
     endpointType: string,
     stageName: string,
 ): Finding[] {
     const policy = document[POLICY_EXTENSION] ?? (endpointType === "PRIVATE" ? { Statement: [] } : undefined);
-    const size = policy === undefined ? undefined : resourcePolicySizeProblem(policy);
+    const size = policy === undefined ? undefined : resourcePolicySizeProblem(longest[POLICY_EXTENSION] ?? policy);
     return [...documentPolicyProblems(policy, endpointType, operations, stageName), ...(size ? [size] : [])].map(
         (problem) => securityFinding("resource-policy", POLICY_EXTENSION, problem),
     );

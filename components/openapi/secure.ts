@@ -1,4 +1,4 @@
-import { Finding, securityFinding } from "./findings";
+import { Finding, IMPORT_RULES, ruleFinding, securityFinding } from "./findings";
 import {
     describeOperations,
     isJsonObject,
@@ -70,6 +70,8 @@ export interface SecuringResult {
     readonly operations: SecuredOperation[];
     /** Security findings: when any, the document is not secured and must not be deployed. */
     readonly findings: Finding[];
+    /** What API Gateway imports but ignores (a requirement of a scheme the document does not define). */
+    readonly ignored: Finding[];
 }
 
 /**
@@ -86,6 +88,7 @@ export function secureDocument(
     publicOperations: readonly string[],
 ): SecuringResult {
     const findings: Finding[] = [];
+    const ignored: Finding[] = [];
     const operations = listOperations(document);
     const schemes = schemesOf(document, version, false) ?? {};
 
@@ -146,9 +149,14 @@ export function secureDocument(
                 if (!isJsonObject(scheme)) {
                     // The secured document defines sigv4 itself, so a requirement of it resolves.
                     if (schemeName === SIGV4_SCHEME_NAME && scheme === undefined) continue;
-                    problem(
-                        "undefined-security-scheme",
-                        `${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`,
+                    // Dropped like API Gateway drops it: the operation is AWS_IAM whatever the requirement said.
+                    ignored.push(
+                        ruleFinding(
+                            IMPORT_RULES.undefinedSecurityScheme,
+                            location,
+                            `${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`,
+                            `The component secures ${key} with AWS_IAM like every other operation and drops the requirement. Define "${schemeName}" in ${version === "swagger2" ? "securityDefinitions" : "components.securitySchemes"} if it was meant to be an API key, or remove the requirement.`,
+                        ),
                     );
                     continue;
                 }
@@ -193,7 +201,7 @@ export function secureDocument(
         );
     }
     if (findings.length === 0) schemesOf(document, version, true)![SIGV4_SCHEME_NAME] = { ...SIGV4_SCHEME };
-    return { operations: secured, findings };
+    return { operations: secured, findings, ignored };
 }
 
 /** A string field compared case-insensitively, as API Gateway does; anything else reads as "". */

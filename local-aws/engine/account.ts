@@ -4,6 +4,7 @@ import { COGNITO_HANDLERS } from "./cognito";
 import { IAM_HANDLERS } from "./iam";
 import { LOCAL_ACCOUNT_ID } from "./ids";
 import { LAMBDA_HANDLERS } from "./lambda";
+import { awsManagedPolicyDocument, nearestAwsManagedPolicies } from "./managedPolicies";
 import { LOGS_HANDLERS } from "./logs";
 import { sessionIdentity } from "./sessions";
 import {
@@ -45,32 +46,6 @@ export {
 
 /** Gives each REST API the base URL the gateway will serve it at. */
 export type EndpointAllocator = (restApiId: string) => Promise<string>;
-
-/** AWS's managed policies that local mode knows, by name, with their documents as AWS publishes them. */
-export const AWS_MANAGED_POLICIES: Readonly<Record<string, (partition: string) => string>> = {
-    AmazonAPIGatewayInvokeFullAccess: (partition) =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Action: ["execute-api:Invoke", "execute-api:ManageConnections"],
-                    Resource: `arn:${partition}:execute-api:*:*:*`,
-                },
-            ],
-        }),
-    "service-role/AWSLambdaBasicExecutionRole": () =>
-        JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                    Resource: "*",
-                },
-            ],
-        }),
-};
 
 /** Which account a local account is, and in which partition. */
 export interface AccountIdentity {
@@ -221,19 +196,26 @@ export class LocalAwsAccount {
         return await HANDLERS[type](this, name, inputs);
     }
 
-    /** A managed policy's document, AWS's own or the account's; refused like IAM when it does not exist. */
+    /**
+     * A managed policy's document, AWS's own (every one AWS publishes, in this account's partition) or the
+     * account's; refused like IAM when it does not exist, with the nearest AWS managed policies.
+     */
     policyDocument(arn: string): string {
-        const managed = Object.entries(AWS_MANAGED_POLICIES).find(
-            ([name]) => awsManagedPolicyArn(this.partition, name) === arn,
-        )?.[1];
-        const document = managed?.(this.partition) ?? this.policies.get(arn)?.document;
-        if (document === undefined && /^arn:[^:]+:iam::aws:policy\//.test(arn))
-            throw new Error(
-                `Local mode does not know AWS's managed policy ${arn}; it knows ${Object.keys(AWS_MANAGED_POLICIES).join(", ")}. (An aws.lambda.CallbackFunction given neither role nor policies attaches nine broad AWS policies: pass policies: [aws.iam.ManagedPolicy.AWSLambdaBasicExecutionRole] or a role of your own.)`,
-            );
-        if (document === undefined)
-            throw new LocalAwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
-        return document;
+        const own = this.policies.get(arn)?.document;
+        if (own !== undefined) return own;
+        const awsPrefix = awsManagedPolicyArn(this.partition, "");
+        const managed = arn.startsWith(awsPrefix)
+            ? awsManagedPolicyDocument(arn.slice(awsPrefix.length), this.partition)
+            : undefined;
+        if (managed !== undefined) return managed;
+        const notAttachable = `Policy ${arn} does not exist or is not attachable.`;
+        const asked = /^arn:[^:]+:iam::aws:policy\/(.+)$/.exec(arn)?.[1];
+        if (asked === undefined) throw new LocalAwsError("NoSuchEntity", notAttachable);
+        const nearest = nearestAwsManagedPolicies(asked).map((name) => awsManagedPolicyArn(this.partition, name));
+        throw new LocalAwsError(
+            "NoSuchEntity",
+            `${notAttachable} AWS publishes no managed policy ${asked} in partition ${this.partition}; the nearest are ${nearest.join(", ")}.`,
+        );
     }
 
     /**

@@ -1,3 +1,4 @@
+import { resolveAwsVariables } from "../../components/openapi/awsVariables";
 import { isJsonObject, listOperations, OpenApiDocument } from "../../components/openapi/operations";
 import { newDeploymentId, newResourceId, newRestApiId } from "./ids";
 import { HandlerTable, LocalAwsError, nameOrAutoName, requireValidPolicy, RestApiRecord, StageRecord } from "./records";
@@ -7,7 +8,7 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
     "aws:apigateway/restApi:RestApi": async (account, name, inputs) => {
         const id = newRestApiId();
         const executionArn = `arn:${account.partition}:execute-api:${account.region}:${account.accountId}:${id}`;
-        const body = typeof inputs.body === "string" ? inputs.body : "";
+        let body = typeof inputs.body === "string" ? inputs.body : "";
         let imported: string | undefined;
         if (body !== "") {
             let document: unknown;
@@ -15,6 +16,14 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
                 document = JSON.parse(body);
             } catch {
                 throw new LocalAwsError("BadRequestException", "Invalid OpenAPI input.");
+            }
+            // API Gateway resolves its AWS variables at import, with the importing account's values (developer guide, "AWS variables for OpenAPI import").
+            if (isJsonObject(document)) {
+                const resolved = resolveAwsVariables(document, account);
+                if (resolved !== document) {
+                    document = resolved;
+                    body = JSON.stringify(resolved);
+                }
             }
             const policy = isJsonObject(document) ? document["x-amazon-apigateway-policy"] : undefined;
             if (policy !== undefined)
