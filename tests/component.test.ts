@@ -164,5 +164,9 @@ describe("Deployment triggers", () => {
         expect(await triggerFor({ openApiSpec: changed })).not.to.deep.equal(first);
         expect(await triggerFor({ openApiSpec: base, publicOperations: ["GET /pets"] })).not.to.deep.equal(first);
         expect(await triggerFor({ openApiSpec: base, endpointType: "EDGE" })).not.to.deep.equal(first);
+        // API Gateway applies the switch only with the next deployment: it must make one.
+        const disabled = await triggerFor({ openApiSpec: base, disableExecuteApiEndpoint: true });
+        expect(disabled).not.to.deep.equal(first);
+        expect(await triggerFor({ openApiSpec: base, disableExecuteApiEndpoint: false })).to.deep.equal(first);
     });
 });

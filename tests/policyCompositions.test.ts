@@ -4,6 +4,7 @@ import { expect } from "chai";
 import {
     allowPublicOperations,
     denyOutsideAccounts,
+    denyOutsideSourceIps,
     ResourcePolicyStatement,
     SecuredRestApi,
     SecuredRestApiArgs,
@@ -18,6 +19,7 @@ import { Credentials, rawRequest, signedHeaders } from "./helpers/rawHttp";
 import { openApi3, operation, PROJECT_DIR } from "./helpers/specs";
 
 const PARTNER_ACCOUNT = "111122223333";
+const ORIGIN = "https://app.example.com";
 
 /** A public operation above an IAM one: the composition that opened /pets/1/owner to anyone of the account. */
 const PETS = openApi3({
@@ -166,6 +168,9 @@ describe("what a policy names is all it opens", () => {
         let o: {
             invokeUrl: string;
             nobody: Credentials;
+            anything: { invokeUrl: string; user: Credentials };
+            staged: string;
+            other: string;
         };
         let outsider: Credentials;
         before(async () => {
@@ -183,9 +188,37 @@ describe("what a policy names is all it opens", () => {
                             denyOutsideAccounts(["123456789012", PARTNER_ACCOUNT]),
                         ],
                     });
+                    // CORS on a path served by ANY, behind a resource policy: the preflight is the one public method.
+                    const anything = new SecuredRestApi("anything", {
+                        openApiSpec: openApi3({
+                            "/items": { "x-amazon-apigateway-any-method": operation() },
+                            "/items/{id}": { get: operation() },
+                        }),
+                        cors: { allowOrigin: ORIGIN },
+                        resourcePolicy: [denyOutsideSourceIps(["127.0.0.0/8"])],
+                    });
+                    // A grant names its stage: another stage of the same API is not the partner's.
+                    const staged = new SecuredRestApi("staged", {
+                        openApiSpec: PETS,
+                        crossAccountGrants: [{ principals: [`arn:aws:iam::${PARTNER_ACCOUNT}:user/outsider`] }],
+                    });
+                    const other = new aws.apigateway.Stage("other", {
+                        restApi: staged.restApiId,
+                        deployment: staged.deployment.id,
+                        stageName: "other",
+                    });
                     return {
+                        staged: staged.invokeUrl,
+                        other: other.invokeUrl,
                         invokeUrl: api.invokeUrl,
                         nobody: pulumi.secret({ accessKeyId: key.id, secretAccessKey: key.secret }),
+                        anything: {
+                            invokeUrl: anything.invokeUrl,
+                            user: pulumi.secret({
+                                accessKeyId: anything.accessKeyId,
+                                secretAccessKey: anything.secretAccessKey,
+                            }),
+                        },
                     };
                 },
             });
@@ -204,13 +237,13 @@ describe("what a policy names is all it opens", () => {
         });
         after(() => local?.close());
 
-        const call = (path: string, key?: Credentials) => {
-            const url = new URL(o.invokeUrl);
+        const call = (path: string, key?: Credentials, method = "GET", invokeUrl = o.invokeUrl) => {
+            const url = new URL(invokeUrl);
             const target = `${url.pathname}${path}`;
             const headers = key
-                ? signedHeaders(url.host, "us-west-2", key, { method: "GET", target })
-                : [["Host", url.host] as [string, string]];
-            return rawRequest(Number(url.port), { method: "GET", target, headers });
+                ? signedHeaders(url.host, "us-west-2", key, { method, target, headers: { Origin: ORIGIN } })
+                : [["Host", url.host] as [string, string], ["Origin", ORIGIN] as [string, string]];
+            return rawRequest(Number(url.port), { method, target, headers });
         };
 
         it("the public operation answers anyone, unsigned; the IAM operation under it refuses a principal without a permission", async () => {
@@ -223,6 +256,37 @@ describe("what a policy names is all it opens", () => {
             expect((await call("/pets/1/owner")).headers["x-amzn-errortype"]).to.equal(
                 "MissingAuthenticationTokenException",
             );
+        });
+
+        it("a cross-account grant opens its stage only, even to a principal whose own policy allows every API", async () => {
+            expect((await call("/pets/1/owner", outsider, "GET", o.staged)).status).to.equal(200);
+            const other = await call("/pets/1/owner", outsider, "GET", o.other);
+            expect([other.status, other.headers["x-amzn-errortype"]]).to.deep.equal([403, "AccessDeniedException"]);
+        });
+
+        it("cors on a path served by ANY: the preflight answers unsigned with every method; each other method needs SigV4", async () => {
+            const { invokeUrl, user } = o.anything;
+            const preflight = await call("/items", undefined, "OPTIONS", invokeUrl);
+            expect(preflight.status).to.equal(200);
+            expect(preflight.headers["access-control-allow-origin"]).to.equal(ORIGIN);
+            expect(preflight.headers["access-control-allow-methods"]).to.equal(
+                "GET,PUT,POST,DELETE,PATCH,HEAD,OPTIONS",
+            );
+            expect(
+                (await call("/items/1", undefined, "OPTIONS", invokeUrl)).headers["access-control-allow-methods"],
+            ).to.equal("GET,OPTIONS");
+            for (const method of ["GET", "PUT", "POST", "DELETE", "PATCH"]) {
+                const unsigned = await call("/items", undefined, method, invokeUrl);
+                expect([unsigned.status, unsigned.headers["x-amzn-errortype"]], method).to.deep.equal([
+                    403,
+                    "MissingAuthenticationTokenException",
+                ]);
+                // A refusal carries the CORS headers too, so a page can read why.
+                expect(unsigned.headers["access-control-allow-origin"], method).to.equal(ORIGIN);
+                const signed = await call("/items", user, method, invokeUrl);
+                expect(signed.status, method).to.equal(200);
+                expect(signed.headers["access-control-allow-origin"], method).to.equal(ORIGIN);
+            }
         });
     });
 });
