@@ -414,6 +414,8 @@ export function storedResourcePolicy(policy: unknown, executeApiPrefix: string):
     const statements = list(document.Statement).map((statement) => {
         if (typeof statement !== "object" || statement === null) return statement;
         const s = { ...(statement as Record<string, unknown>) };
+        // IAM writes everyone as "*", and the provider's equivalence check tells it from { AWS: "*" } (awspolicyequivalence).
+        if (isEveryoneOnly(s.Principal)) s.Principal = "*";
         const apiId = s.Effect === "Allow" ? ANY_API_ID : "*";
         const expand = (resource: unknown): unknown =>
             typeof resource === "string" && resource.startsWith(`${shorthand}/`)
@@ -425,6 +427,14 @@ export function storedResourcePolicy(policy: unknown, executeApiPrefix: string):
         return s;
     });
     return JSON.stringify({ ...document, Statement: statements });
+}
+
+/** Whether a principal element is everyone and nothing else: `{ AWS: "*" }` or `{ AWS: ["*"] }`. */
+function isEveryoneOnly(principal: unknown): boolean {
+    if (typeof principal !== "object" || principal === null || Array.isArray(principal)) return false;
+    const keys = Object.keys(principal);
+    const aws = list((principal as { AWS?: unknown }).AWS);
+    return keys.length === 1 && keys[0] === "AWS" && aws.length > 0 && aws.every((p) => p === "*");
 }
 
 /** Ten `?`: exactly one API id, never more of the ARN. */

@@ -558,9 +558,12 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                 // after each import when not equivalent (rest_api.go resourceRestAPIWithBodyUpdateOperations,
                 // awspolicy.PoliciesAreEquivalent) and keeps it in state when equivalent (resourceRestAPIRead,
                 // verify.SecondJSONUnlessEquivalent), so it wins over the body's and shows no diff when unchanged.
+                // Without statements it is "", never unset: the argument is optional and computed, so unset it
+                // keeps its last value, which the provider re-applies after each import (d.GetOk) and a removed
+                // grant stays live; "" is what GetOk reads as none, and the overwrite import then clears it.
                 policy:
                     document === undefined
-                        ? undefined
+                        ? NO_RESOURCE_POLICY
                         : pulumi
                               .all([document, executeApiPrefix(provider)])
                               .apply(([d, prefix]) => storedResourcePolicy(d[POLICY_EXTENSION], prefix)),
@@ -654,6 +657,9 @@ function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
 function logImportWarnings(settings: Settings, component: pulumi.Resource): void {
     for (const warning of settings.spec.warnings) void pulumi.log.warn(warning.message, component);
 }
+
+/** The `policy` argument of a REST API without a resource policy (see `createRestApi`). */
+export const NO_RESOURCE_POLICY = "";
 
 /** `arn:<partition>:execute-api:<region>:<account>`, the prefix of this API's execute-api ARNs. */
 function executeApiPrefix(provider: AwsContext): pulumi.Output<string> {

@@ -52,6 +52,51 @@ describe("security options, secure by default", () => {
             );
         });
 
+        it('is removed when its last statement goes: the argument becomes "" (never unset, which would re-apply the old one)', async () => {
+            const policyOf = async (args: Partial<SecuredRestApiArgs>) => {
+                const { mocks } = await freshLocalAws(false);
+                new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args });
+                await allRegistrationsSettled();
+                return inputsOf(mocks, "aws:apigateway/restApi:RestApi").policy;
+            };
+            const granted = await policyOf({ crossAccountGrants: [{ principals: ["111122223333"] }] });
+            expect(JSON.parse(String(granted)).Statement).to.have.length(1);
+            // The same stack after the grant is removed: the transition the provider sees.
+            expect(await policyOf({})).to.equal("");
+            expect(await policyOf({ resourcePolicy: [] })).to.equal("");
+        });
+
+        it("is written in the form AWS stores it, for every statement the component writes (no diff on the next preview)", async () => {
+            const { mocks } = await freshLocalAws(false);
+            new SecuredRestApi("api", {
+                openApiSpec: PETSTORE_OPENAPI,
+                publicOperations: ["GET /"],
+                invokeOperations: ["GET /pets"],
+                cors: { allowOrigin: "https://app.example.com" },
+                crossAccountGrants: [
+                    { principals: ["111122223333"], operations: ["GET /pets/{petId}"] },
+                    { principals: ["arn:aws:iam::444455556666:role/reader"] },
+                ],
+                resourcePolicy: [
+                    allowPublicOperations(["GET /"]),
+                    denyOutsideAccounts(["123456789012", "111122223333", "444455556666"]),
+                    denyOutsideSourceIps(["127.0.0.0/8"]),
+                ],
+            });
+            await allRegistrationsSettled();
+            const stored = JSON.parse(String(inputsOf(mocks, "aws:apigateway/restApi:RestApi").policy)) as {
+                Statement: { Principal: unknown; Resource: string[] }[];
+            };
+            for (const statement of stored.Statement) {
+                // IAM's forms: everyone as "*", an account as its root ARN, a resource as a whole ARN.
+                expect(statement.Principal === "*" || typeof statement.Principal === "object").to.equal(true);
+                if (typeof statement.Principal === "object")
+                    for (const p of (statement.Principal as { AWS: string[] }).AWS)
+                        expect(p).to.match(/^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@-]+)$/);
+                for (const r of statement.Resource) expect(r).to.match(/^arn:aws:execute-api:us-west-2:123456789012:/);
+            }
+        });
+
         it("goes into x-amazon-apigateway-policy, after the document's own statements, and into the deployment hash", () => {
             const spec = PETSTORE_OPENAPI.replace(
                 "paths:",
@@ -171,7 +216,9 @@ describe("security options, secure by default", () => {
                         '"execute-api:/*/OPTIONS',
                         '"arn:aws:execute-api:us-west-2:123456789012:??????????/*/OPTIONS',
                     )
-                    .replace(/"execute-api:\//g, '"arn:aws:execute-api:us-west-2:123456789012:*/'),
+                    .replace(/"execute-api:\//g, '"arn:aws:execute-api:us-west-2:123456789012:*/')
+                    // Everyone as IAM writes it: the provider's equivalence check tells "*" from { AWS: "*" }.
+                    .replace(/"Principal":\{"AWS":\["\*"\]\}/g, '"Principal":"*"'),
             );
             expect(String(restApi.policy)).to.include(
                 '"Resource":["arn:aws:execute-api:us-west-2:123456789012:??????????/*/OPTIONS/pets"]',

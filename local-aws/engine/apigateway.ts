@@ -35,7 +35,11 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
             name: nameOrAutoName(inputs.name, name),
             body,
             // The provider applies the policy argument after the import when the two differ (rest_api.go, resourceRestAPIWithBodyUpdateOperations).
-            policy: inputs.policy === undefined ? imported : requireValidPolicy(inputs.policy, "resource"),
+            // "" is the provider's "no policy" (d.GetOk): the imported one stands.
+            policy:
+                inputs.policy === undefined || inputs.policy === ""
+                    ? imported
+                    : requireValidPolicy(inputs.policy, "resource"),
             endpointType: endpoint?.types ?? "EDGE",
             disableExecuteApiEndpoint: inputs.disableExecuteApiEndpoint === true,
             executionArn,
