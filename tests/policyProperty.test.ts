@@ -18,7 +18,7 @@ import { matchRoute } from "../local-aws/gateway/routing";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { TRANSPILED } from "./helpers/localAws";
 import { Credentials, signedHeaders } from "./helpers/rawHttp";
-import { PROJECT_DIR } from "./helpers/specs";
+import { mockIntegration, openApi3, operation, PROJECT_DIR } from "./helpers/specs";
 
 const SEED = 20261203;
 const APIS = 16;
@@ -114,21 +114,11 @@ function documentOf(c: ApiCase): OpenApiDocument {
     const paths: Record<string, Record<string, unknown>> = {};
     for (const { verb, path } of c.operations) {
         const key = verb === "ANY" ? "x-amazon-apigateway-any-method" : verb.toLowerCase();
-        (paths[path] ??= {})[key] = {
-            responses: { "200": { description: "ok" } },
-            "x-amazon-apigateway-integration": {
-                type: "mock",
-                requestTemplates: { "application/json": '{"statusCode": 200}' },
-                responses: {
-                    default: {
-                        statusCode: "200",
-                        responseTemplates: { "application/json": JSON.stringify({ op: `${verb} ${path}` }) },
-                    },
-                },
-            },
-        };
+        (paths[path] ??= {})[key] = operation({
+            "x-amazon-apigateway-integration": mockIntegration(JSON.stringify({ op: `${verb} ${path}` })),
+        });
     }
-    return { openapi: "3.0.3", info: { title: "generated", version: "1" }, paths };
+    return openApi3(paths);
 }
 
 function argsOf(c: ApiCase): SecuredRestApiArgs {
