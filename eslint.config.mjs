@@ -15,7 +15,18 @@ const notInTsconfig = [
 ];
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "bench/results*", "examples/consumer/", ...notInTsconfig] },
+    // Stryker's sandboxes and reports (npm run mutate) are copies and output, not the project's files.
+    {
+        ignores: [
+            "node_modules/",
+            "bin/",
+            "bench/results*",
+            "examples/consumer/",
+            ".stryker-tmp/",
+            "reports/",
+            ...notInTsconfig,
+        ],
+    },
     eslint.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

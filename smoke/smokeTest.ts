@@ -15,8 +15,14 @@ export interface SmokeOutputs {
     readonly sessionToken?: string;
 }
 
-/** What a row says: passed, failed, or an operation left public on purpose (never a failure). */
+/** What a row says: passed, failed, or an operation left public on purpose (not proved for auth). */
 export type SmokeResult = "PASS" | "FAIL" | "PUBLIC";
+
+/**
+ * What a row proves: a bad request refused, the right signature let in, the example's data, or a
+ * public operation (unsigned) reaching its integration.
+ */
+export type SmokeRowKind = "refusal" | "signed" | "data" | "public";
 
 /** One printed row: which operation, what was checked, what was expected, what was seen. */
 export interface SmokeRow {
@@ -27,7 +33,8 @@ export interface SmokeRow {
     readonly result: SmokeResult;
     /** Not FAIL. */
     readonly pass: boolean;
-    /** A bad request the operation must refuse (its failure leaves the operation open). */
+    readonly kind: SmokeRowKind;
+    /** A bad request the operation must refuse (its failure leaves the operation open): kind `refusal`. */
     readonly refusal: boolean;
     /** How many times it was sent (more than one while new keys propagate). */
     readonly attempts: number;
@@ -63,8 +70,11 @@ export interface Expectation {
     readonly errorType?: string;
     /** One of API Gateway's auth refusals. */
     readonly authFailure?: boolean;
-    /** Anything but an auth refusal: the gateway let the request through to the integration. */
-    readonly notAuthFailure?: boolean;
+    /**
+     * The gateway let the request through and its integration answered: no 5xx, and no
+     * `x-amzn-ErrorType` (API Gateway sets one on every answer it makes itself, see `integrationProblems`).
+     */
+    readonly integrationAnswered?: boolean;
     /** The body, exactly. */
     readonly body?: string;
     /** The body parsed as JSON, deeply equal. */
@@ -127,7 +137,8 @@ function refusalChecks(name: string, request: SampleRequest): SmokeCheck[] {
 /**
  * Proves every operation of a deployed API: each secured one refuses an unsigned request, a wrong
  * secret, an unknown key, an expired signature and a path changed after signing, and lets a correctly
- * signed request through to its integration; each public one is reported as such. For the example pet
+ * signed request through to its integration, which answers (no 5xx, no error of API Gateway's own);
+ * each public one is reported as such, and fails only if its integration did not answer. For the example pet
  * store, its data checks follow. Signs with `aws4` (service `execute-api`, the outputs' region); no
  * secret ever appears in what it returns.
  */
@@ -140,47 +151,53 @@ export async function runSmokeTest(outputs: SmokeOutputs, options: SmokeOptions)
         const name = `${operation.verb} ${operation.path}`;
         const request = sampleRequest(operation, operations);
         if (operation.authorization === "NONE") {
-            const answer = await sendCheck(outputs, {
-                operation: name,
-                check: "",
-                request,
-                signing: "none",
-                expect: {},
-            });
-            rows.push({
-                operation: name,
-                check: "public (publicOperations)",
-                expected: "not checked",
-                seen: `unsigned ${request.method}: ${summary(answer)}`,
-                result: "PUBLIC",
-                pass: true,
-                refusal: false,
-                attempts: 1,
-            });
+            rows.push(await publicRow(outputs, name, request));
             continue;
         }
-        for (const check of refusalChecks(name, request)) rows.push(await runCheck(outputs, check, options, true));
+        for (const check of refusalChecks(name, request)) rows.push(await runCheck(outputs, check, options, "refusal"));
         const signed: SmokeCheck = {
             operation: name,
             check: `signed ${request.method}`,
             request,
             signing: "valid",
-            expect: { notAuthFailure: true },
+            expect: { integrationAnswered: true },
         };
-        rows.push(await runCheck(outputs, signed, options, false));
+        rows.push(await runCheck(outputs, signed, options, "signed"));
     }
     if (isPetStore(operations)) {
         options.log?.("the API is the example pet store (api/petstore.openapi.yaml): its data checks follow");
-        for (const check of PET_STORE_DATA_CHECKS) rows.push(await runCheck(outputs, check, options, false));
+        for (const check of PET_STORE_DATA_CHECKS) rows.push(await runCheck(outputs, check, options, "data"));
     }
     return rows;
+}
+
+/**
+ * A public operation, called unsigned: not proved for auth (an auth refusal means it is secured after
+ * all, which is no failure), but it fails if API Gateway answered instead of its integration.
+ */
+async function publicRow(outputs: SmokeOutputs, operation: string, request: SampleRequest): Promise<SmokeRow> {
+    const answer = await sendCheck(outputs, { operation, check: "", request, signing: "none", expect: {} });
+    const refusedByAuth = AUTH_FAILURES.has(String(answer.headers["x-amzn-errortype"]));
+    const problems = refusedByAuth ? [] : integrationProblems(answer);
+    const seen = `unsigned ${request.method}: ${summary(answer)}`;
+    return {
+        operation,
+        check: "public (publicOperations)",
+        expected: "not checked for auth; the integration's answer",
+        seen: redact(problems.length === 0 ? seen : `${seen}: ${problems.join("; ")}`, outputs),
+        result: problems.length === 0 ? "PUBLIC" : "FAIL",
+        pass: problems.length === 0,
+        kind: "public",
+        refusal: false,
+        attempts: 1,
+    };
 }
 
 async function runCheck(
     outputs: SmokeOutputs,
     check: SmokeCheck,
     options: SmokeOptions,
-    refusal: boolean,
+    kind: Exclude<SmokeRowKind, "public">,
 ): Promise<SmokeRow> {
     const deadline = Date.now() + (options.retryForSeconds ?? 0) * 1000;
     let attempts = 0;
@@ -208,7 +225,8 @@ async function runCheck(
         seen: redact(seen, outputs),
         result: problems.length === 0 ? "PASS" : "FAIL",
         pass: problems.length === 0,
-        refusal,
+        kind,
+        refusal: kind === "refusal",
         attempts,
     };
 }
@@ -260,7 +278,7 @@ function judge(expect: Expectation, answer: HttpAnswer): string[] {
         problems.push(`x-amzn-ErrorType ${String(errorType ?? "(none)")}`);
     if (expect.authFailure && !AUTH_FAILURES.has(String(errorType)))
         problems.push(`x-amzn-ErrorType ${String(errorType ?? "(none)")}, not an auth refusal`);
-    if (expect.notAuthFailure && AUTH_FAILURES.has(String(errorType))) problems.push("refused by the gateway's auth");
+    if (expect.integrationAnswered) problems.push(...integrationProblems(answer));
     if (expect.body !== undefined && answer.body !== expect.body) problems.push(`body ${answer.body.slice(0, 80)}`);
     if (expect.json !== undefined && !jsonEquals(answer.body, expect.json))
         problems.push(`body ${answer.body.slice(0, 80)}`);
@@ -268,6 +286,21 @@ function judge(expect: Expectation, answer: HttpAnswer): string[] {
         problems.push(`message ${errorMessage(answer.body).slice(0, 60)}`);
     }
     return problems;
+}
+
+/**
+ * Why an answer is not its integration's: an auth refusal, another error API Gateway made itself (it
+ * sets `x-amzn-ErrorType` on each of its gateway responses: integration failures and timeouts,
+ * throttling, quotas, invalid bodies or parameters, WAF, configuration errors — whatever status a
+ * gateway response gives it), or a 5xx (the integration failed). Empty for an integration's answer.
+ */
+function integrationProblems(answer: HttpAnswer): string[] {
+    const errorType = answer.headers["x-amzn-errortype"];
+    if (errorType !== undefined && AUTH_FAILURES.has(String(errorType))) return ["refused by the gateway's auth"];
+    if (errorType !== undefined)
+        return [`API Gateway's own error (x-amzn-ErrorType ${String(errorType)}), not the integration's answer`];
+    if (answer.status >= 500) return [`status ${answer.status}: the integration failed`];
+    return [];
 }
 
 function summary(answer: HttpAnswer): string {
@@ -279,7 +312,7 @@ function describeExpectation(expect: Expectation): string {
     const parts = expect.status === undefined ? [] : [String(expect.status)];
     if (expect.errorType) parts.push(expect.errorType);
     if (expect.authFailure) parts.push("an auth refusal");
-    if (expect.notAuthFailure) parts.push("not refused by auth");
+    if (expect.integrationAnswered) parts.push("the integration's answer (no x-amzn-ErrorType, no 5xx)");
     if (expect.json !== undefined) parts.push("example JSON");
     if (expect.body !== undefined) parts.push(expect.body);
     if (expect.messageStartsWith) parts.push(`"${expect.messageStartsWith.slice(0, 40)}…"`);
@@ -327,8 +360,11 @@ export function redact(
     return safe;
 }
 
-/** Whether every row passed (public operations never count against it). */
-export const allPassed = (rows: readonly SmokeRow[]): boolean => rows.every((r) => r.pass);
+/** A row that counts against the verdict, whatever its kind. */
+const failedRow = (row: SmokeRow): boolean => row.result === "FAIL" || !row.pass;
+
+/** Whether no row failed, of any kind (a public operation fails only if its integration did not answer). */
+export const allPassed = (rows: readonly SmokeRow[]): boolean => !rows.some(failedRow);
 
 /** The rows as a fixed-width table, then a summary naming every operation left open. */
 export function formatTable(rows: readonly SmokeRow[]): string {
@@ -346,12 +382,15 @@ export function formatTable(rows: readonly SmokeRow[]): string {
             .map((c, i) => c.padEnd(widths[i]))
             .join("  ")
             .trimEnd();
-    const failed = rows.filter((r) => r.result === "FAIL");
-    const publicOperations = rows.filter((r) => r.result === "PUBLIC").map((r) => r.operation);
-    const passed = rows.filter((r) => r.result === "PASS").length;
+    const failed = rows.filter(failedRow);
+    const publicOperations = rows.filter((r) => r.result === "PUBLIC" && !failedRow(r)).map((r) => r.operation);
+    const passed = rows.filter((r) => r.result === "PASS" && !failedRow(r)).length;
     const distinct = (names: string[]) => [...new Set(names)].join(", ");
-    const open = failed.filter((r) => r.refusal).map((r) => r.operation);
-    const refused = failed.filter((r) => !r.refusal).map((r) => `${r.operation} (${r.check})`);
+    const open = failed.filter((r) => r.kind === "refusal").map((r) => r.operation);
+    const refused = failed
+        .filter((r) => r.kind === "signed" || r.kind === "data")
+        .map((r) => `${r.operation} (${r.check})`);
+    const brokenPublic = failed.filter((r) => r.kind === "public").map((r) => r.operation);
     return [
         format(header),
         format(widths.map((w) => "-".repeat(w))),
@@ -363,5 +402,8 @@ export function formatTable(rows: readonly SmokeRow[]): string {
                 : ""),
         ...(open.length > 0 ? [`Left open (a bad request was not refused): ${distinct(open)}`] : []),
         ...(refused.length > 0 ? [`Failed with the right signature: ${distinct(refused)}`] : []),
+        ...(brokenPublic.length > 0
+            ? [`Public, but failed (a 5xx, or an error of API Gateway's own): ${distinct(brokenPublic)}`]
+            : []),
     ].join("\n");
 }

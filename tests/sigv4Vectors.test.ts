@@ -4,7 +4,9 @@ import { expect } from "chai";
 import { verifySigV4, WireRequest } from "../local-aws/gateway/sigv4";
 import { PROJECT_DIR } from "./helpers/specs";
 
-const SUITE = path.resolve(PROJECT_DIR, "../shared/sigv4-test-suite");
+// The shared folder beside the checkout; a copy of it elsewhere (Stryker's sandbox) is told where it is.
+const SHARED = process.env.SECURED_REST_API_SHARED_DIR ?? path.resolve(PROJECT_DIR, "../shared");
+const SUITE = path.join(SHARED, "sigv4-test-suite");
 const SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN = fs.readFileSync(path.join(SUITE, "post-sts-token/readme.txt"), "utf8").trim().split(/\s+/).pop()!;
 const NOW = new Date(Date.UTC(2015, 7, 30, 12, 36, 0));
