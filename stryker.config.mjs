@@ -11,9 +11,9 @@ const mocha12 = ["--import", new URL("./stryker.mocha12.mjs", import.meta.url).h
 export default {
     mutate: [
         "components/openapi/secure.ts",
-        "components/{resourcePolicy,operationPolicy,policy,callers,trust,cors}.ts",
+        "components/{resourcePolicy,operationPolicy,operationReach,policy,callers,trust,cors}.ts",
         "local-aws/gateway/{sigv4,iamEvaluation,path,routing}.ts",
-        "local-aws/identity/{sts,tokens}.ts",
+        "local-aws/identity/{sts,tokens,conditionKeys,cognitoInput}.ts",
     ],
     testRunner: "mocha",
     // The suite's own setup: its spec, extension and `require: ["tsx/cjs"]` (Stryker runs files in-process, not mocha's `parallel`).
