@@ -10,8 +10,9 @@ const mocha12 = ["--import", new URL("./stryker.mocha12.mjs", import.meta.url).h
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
     mutate: [
-        "components/openapi/secure.ts",
-        "components/{resourcePolicy,operationPolicy,operationReach,policy,callers,trust,cors}.ts",
+        "components/openapi/{secure,cors}.ts",
+        "components/policies/{resourcePolicy,operationPolicy,operationReach,invokePolicy}.ts",
+        "components/callers/{callers,trust}.ts",
         "local-aws/gateway/{sigv4,iamEvaluation,path,routing}.ts",
         "local-aws/identity/{sts,tokens,conditionKeys,cognitoInput}.ts",
     ],

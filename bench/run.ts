@@ -11,7 +11,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import * as prettier from "prettier";
 import { promisify } from "util";
-import { operationGrants, operationPolicyDocuments, policyChars } from "../components/operationPolicy";
+import { operationGrants, operationPolicyDocuments, policyChars } from "../components/policies/operationPolicy";
 import { prepareSpec, SecuredRestApi } from "../components";
 import { outputsAsJson, runProgramLocally } from "../local-aws/engine/runProgram";
 import { startLocalMode } from "../local-aws/localMode";

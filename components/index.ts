@@ -1,4 +1,13 @@
-export { AccessLogArgs, DeployedOperation, SecuredRestApi, SecuredRestApiArgs } from "./securedRestApi";
+export { SecuredRestApi } from "./securedRestApi";
+export {
+    AccessLogArgs,
+    DeployedOperation,
+    EndpointType,
+    ExecutionLoggingLevel,
+    InvokePolicyKind,
+    SecuredRestApiArgs,
+    ThrottleSettings,
+} from "./args/args";
 export {
     CrossAccountGrant,
     CrossAccountPolicy,
@@ -10,18 +19,11 @@ export {
     InvokeRoleArgs,
     UserPoolProvider,
     WebIdentityTrust,
-} from "./callers";
-export { CorsArgs, DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_CORS_MAX_AGE_SECONDS } from "./cors";
-export { identityPoolTrustPolicy, roleTrustPolicy, TrustPolicyDocument } from "./trust";
+} from "./callers/callers";
+export { CorsArgs, DEFAULT_CORS_ALLOW_HEADERS, DEFAULT_CORS_MAX_AGE_SECONDS } from "./openapi/cors";
+export { identityPoolTrustPolicy, roleTrustPolicy, TrustPolicyDocument } from "./callers/trust";
 export { InvalidSecuredRestApiInput } from "./errors";
-export {
-    DEFAULT_THROTTLE,
-    EndpointType,
-    ExecutionLoggingLevel,
-    InvokePolicyKind,
-    resolveSettings,
-    ThrottleSettings,
-} from "./settings";
+export { DEFAULT_THROTTLE, resolveSettings } from "./args/settings";
 export {
     allowAccountThroughVpcEndpoints,
     allowPublicOperations,
@@ -31,12 +33,12 @@ export {
     denyOutsideVpcEndpoints,
     ResourcePolicyStatement,
     THIS_API,
-} from "./resourcePolicy";
-export { DEFAULT_ACCESS_LOG_FORMAT } from "./accessLog";
+} from "./policies/resourcePolicy";
+export { DEFAULT_ACCESS_LOG_FORMAT } from "./restApi/accessLog";
 export { prepareSpec, PreparedSpec } from "./openapi/prepare";
 export { Finding, FindingKind, IMPORT_RULES, ImportRule } from "./openapi/findings";
 export { OpenApiSpecInput, MAX_DEFINITION_BYTES } from "./openapi/parse";
 export { SecuredOperation, SIGV4_SCHEME, SIGV4_SCHEME_NAME } from "./openapi/secure";
 export { listOperations, Operation, OpenApiDocument } from "./openapi/operations";
-export { scopedInvokePolicy, stageInvokeResource, INVOKE_ACTION, PolicyDocument } from "./policy";
-export { deploymentHash, DeploymentShape } from "./deploymentHash";
+export { scopedInvokePolicy, stageInvokeResource, INVOKE_ACTION, PolicyDocument } from "./policies/invokePolicy";
+export { deploymentHash, DeploymentShape } from "./restApi/deploymentHash";

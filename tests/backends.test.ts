@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { deploymentHash, listOperations, OpenApiDocument, SecuredRestApi, SecuredRestApiArgs } from "../components";
-import { permissionNames } from "../components/backends";
+import { permissionNames } from "../components/restApi/backends";
 import { PENDING_LAMBDA_URI } from "../components/openapi/backends";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
 import { freshLocalAws, inputsOf, valueOf } from "./helpers/localAws";

@@ -7,8 +7,8 @@ import {
     SecuredRestApi,
     SecuredRestApiArgs,
 } from "../components";
-import { accountRootArn, awsManagedPolicyArn, parseIamArn } from "../components/arns";
-import { policyInPartition } from "../components/resourcePolicy";
+import { accountRootArn, awsManagedPolicyArn, parseIamArn } from "../components/policies/arns";
+import { policyInPartition } from "../components/policies/resourcePolicy";
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { allRegistrationsSettled, useLocalAws } from "../local-aws/engine/mocks";
 import { valueOf } from "./helpers/localAws";

@@ -14,7 +14,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { createSignedFetch, TemporaryCredentials } from "../clients";
 import { githubActions, SecuredRestApi } from "../components";
-import { identityPoolTrustPolicy } from "../components/trust";
+import { identityPoolTrustPolicy } from "../components/callers/trust";
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";

@@ -7,7 +7,7 @@ import * as http from "http";
 import { AddressInfo } from "net";
 import * as path from "path";
 import { expect } from "chai";
-import { identityPoolTrustPolicy } from "../components/trust";
+import { identityPoolTrustPolicy } from "../components/callers/trust";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { craftSignedHeaders } from "./helpers/craftedSigV4";

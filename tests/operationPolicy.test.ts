@@ -8,7 +8,7 @@ import {
     operationPattern,
     operationPolicyDocuments,
     policyChars,
-} from "../components/operationPolicy";
+} from "../components/policies/operationPolicy";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
 import { clientOutputs, freshLocalAws, serveLocally } from "./helpers/localAws";
 import { openApi3, operation, PETSTORE_OPENAPI } from "./helpers/specs";

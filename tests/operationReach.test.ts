@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { OperationRoutes, RoutableOperation } from "../components/operationReach";
-import { iamMatches } from "../components/operationPolicy";
+import { OperationRoutes, RoutableOperation } from "../components/policies/operationReach";
+import { iamMatches } from "../components/policies/operationPolicy";
 import { HTTP_METHODS } from "../components/openapi/paths";
 import { OpenApiDocument } from "../components/openapi/operations";
 import { matchRoute } from "../local-aws/gateway/routing";

@@ -9,9 +9,9 @@ import {
     SecuredRestApi,
     SecuredRestApiArgs,
 } from "../components";
-import { documentPolicyProblems } from "../components/resourcePolicy";
+import { documentPolicyProblems } from "../components/policies/resourcePolicy";
 import { prepareSpec } from "../components/openapi/prepare";
-import { crossAccountStatements } from "../components/callers";
+import { crossAccountStatements } from "../components/callers/callers";
 import { outputsAsJson } from "../local-aws/engine/runProgram";
 import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { freshLocalAws, TRANSPILED } from "./helpers/localAws";

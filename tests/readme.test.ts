@@ -3,7 +3,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { DEFAULT_THROTTLE, MAX_DEFINITION_BYTES } from "../components";
 import * as prettier from "prettier";
-import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "../components/accessLog";
+import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "../components/restApi/accessLog";
 import { EMULATED_RUNTIMES } from "../local-aws/engine/lambda";
 import { DEFAULT_INTEGRATION_TIMEOUT_MS } from "../local-aws/gateway/lambdaIntegration";
 import { INIT_TIMEOUT_MS, MAX_ENVIRONMENTS_PER_FUNCTION } from "../local-aws/gateway/lambdaRuntimes";

@@ -1,4 +1,4 @@
-import { closestName } from "../argumentNames";
+import { closestName } from "../args/argumentNames";
 import { Finding, securityFinding } from "./findings";
 import { isJsonObject, OpenApiDocument } from "./operations";
 import { escapePointer, pointerToLocation } from "./validate";

@@ -14,14 +14,14 @@ import { isJsonObject, JsonObject, listOperations, OpenApiDocument, operationKey
 import { bodySizeFinding, detectVersion, OpenApiSpecInput, parseSpec, SpecVersion } from "./parse";
 import { secureDocument, SecuredOperation } from "./secure";
 import { noPathsFinding, validateDocument } from "./validate";
-import { addCors, CorsArgs } from "../cors";
+import { addCors, CorsArgs } from "./cors";
 import {
     allowPublicOperations,
     documentPolicyProblems,
     policyStatementsForBody,
     resourcePolicySizeProblem,
     ResourcePolicyStatement,
-} from "../resourcePolicy";
+} from "../policies/resourcePolicy";
 
 /** The extension that carries the API's resource policy inside the body. */
 export const POLICY_EXTENSION = "x-amazon-apigateway-policy";

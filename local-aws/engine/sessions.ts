@@ -1,7 +1,7 @@
-import { assumedRoleArn } from "../../components/arns";
+import { assumedRoleArn } from "../../components/policies/arns";
 import type { LocalAwsAccount } from "./account";
 import { newSessionAccessKeyId, newSessionToken, newSecretAccessKey } from "./ids";
-import { COGNITO_IDENTITY } from "../../components/trust";
+import { COGNITO_IDENTITY } from "../../components/callers/trust";
 import { CallerIdentity, CognitoCaller, RoleRecord, SessionRecord } from "./records";
 
 /** Temporary credentials for a role, valid from `issuedAt` for `durationSeconds`, kept in its account. */

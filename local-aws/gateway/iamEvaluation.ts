@@ -1,6 +1,6 @@
 import { createValidatedPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
 import { anonymousPrincipal, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
-import { INVOKE_ACTION } from "../../components/policy";
+import { INVOKE_ACTION } from "../../components/policies/invokePolicy";
 
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
 

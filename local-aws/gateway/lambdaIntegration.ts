@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import * as http from "http";
 import { isJsonObject, JsonObject } from "../../components/openapi/operations";
-import { iamMatches } from "../../components/operationPolicy";
+import { iamMatches } from "../../components/policies/operationPolicy";
 import type { FunctionRecord, LocalAwsAccount, PermissionRecord } from "../engine/account";
 import { LocalAwsError } from "../engine/account";
 import { prototypeFree } from "./httpRequest";

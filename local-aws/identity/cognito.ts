@@ -1,5 +1,5 @@
 import { randomUUID } from "crypto";
-import { COGNITO_IDENTITY } from "../../components/trust";
+import { COGNITO_IDENTITY } from "../../components/callers/trust";
 import { LocalAwsAccounts } from "../engine/accounts";
 import { IdentityPoolRecord } from "../engine/records";
 import { GetCredentialsForIdentityInput, GetIdInput } from "./cognitoInput";

@@ -1,5 +1,5 @@
-import { assumedRoleArn, parseIamArn } from "../../components/arns";
-import { COGNITO_IDENTITY } from "../../components/trust";
+import { assumedRoleArn, parseIamArn } from "../../components/policies/arns";
+import { COGNITO_IDENTITY } from "../../components/callers/trust";
 import { LocalAwsAccount, RoleRecord, SessionRecord } from "../engine/account";
 import { LocalAwsAccounts } from "../engine/accounts";
 import { CallerIdentity, CognitoCaller } from "../engine/records";

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ACCOUNT_ID, IAM_NAME, IamIdentityKind, parseIamArn } from "./arns";
-import { InvalidSecuredRestApiInput } from "./errors";
-import { SecuredOperation } from "./openapi/secure";
-import { parseOperationKey } from "./openapi/operations";
-import { invokeScopeDocuments, operationGrants, routesOf } from "./operationPolicy";
-import { INVOKE_ACTION, PolicyDocument } from "./policy";
-import { ResourcePolicyStatement } from "./resourcePolicy";
+import { ACCOUNT_ID, IAM_NAME, IamIdentityKind, parseIamArn } from "../policies/arns";
+import { InvalidSecuredRestApiInput } from "../errors";
+import { SecuredOperation } from "../openapi/secure";
+import { parseOperationKey } from "../openapi/operations";
+import { invokeScopeDocuments, operationGrants, routesOf } from "../policies/operationPolicy";
+import { INVOKE_ACTION, PolicyDocument } from "../policies/invokePolicy";
+import { ResourcePolicyStatement } from "../policies/resourcePolicy";
 
 /**
  * Existing IAM identities of the stack's own account that may invoke the API. The component creates

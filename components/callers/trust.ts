@@ -1,4 +1,4 @@
-import { ACCOUNT_ID, accountRootArn, parseIamArn } from "./arns";
+import { ACCOUNT_ID, accountRootArn, parseIamArn } from "../policies/arns";
 
 /** One statement of a role's trust policy: who may assume it, and on which conditions. */
 export interface TrustStatement {

@@ -1,6 +1,6 @@
-import { Finding, securityFinding } from "./openapi/findings";
-import { isJsonObject, JsonObject, listOperations, OpenApiDocument, operationKey } from "./openapi/operations";
-import { SpecVersion } from "./openapi/parse";
+import { Finding, securityFinding } from "./findings";
+import { isJsonObject, JsonObject, listOperations, OpenApiDocument, operationKey } from "./operations";
+import { SpecVersion } from "./parse";
 
 /**
  * CORS for browser apps calling the API with SigV4: preflights answered without a signature, and the

@@ -8,59 +8,23 @@ import {
     fencedCrossAccountGrants,
     planCallers,
     scopeKey,
-} from "./callers";
-import { CorsArgs, corsArgumentProblems } from "./cors";
-import { InvalidSecuredRestApiInput } from "./errors";
-import { isJsonObject } from "./openapi/operations";
-import { FindingKind } from "./openapi/findings";
-import { prepareSpec, PreparedSpec } from "./openapi/prepare";
-import { invokeScopeDocuments } from "./operationPolicy";
-import type { SecuredRestApiArgs } from "./securedRestApi";
-
-// Enumerations are `as const` objects plus a type of their values: TypeScript users write plain strings,
-// and Pulumi's schema analyzer turns them into enums for other languages.
-
-/** Which IAM policy lets the component's group invoke the API. */
-export const InvokePolicyKind = {
-    /** A customer-managed policy allowing `execute-api:Invoke` on this API's stage only. */
-    Scoped: "scoped",
-    /** AWS's `AmazonAPIGatewayInvokeFullAccess`: every API the account can reach. */
-    Managed: "managed",
-} as const;
-export type InvokePolicyKind = (typeof InvokePolicyKind)[keyof typeof InvokePolicyKind];
-export const INVOKE_POLICY_KINDS: readonly InvokePolicyKind[] = Object.values(InvokePolicyKind);
-
-/** API Gateway's endpoint types for a REST API. */
-export const EndpointType = {
-    /** Served from the API's region. */
-    Regional: "REGIONAL",
-    /** Served through CloudFront's edge locations. */
-    Edge: "EDGE",
-    /** Reachable only from VPCs through interface endpoints. */
-    Private: "PRIVATE",
-} as const;
-export type EndpointType = (typeof EndpointType)[keyof typeof EndpointType];
-export const ENDPOINT_TYPES: readonly EndpointType[] = Object.values(EndpointType);
-
-/** API Gateway's execution logging levels for a stage. */
-export const ExecutionLoggingLevel = {
-    /** No execution logs. */
-    Off: "OFF",
-    /** Errors only. */
-    Error: "ERROR",
-    /** Errors and informational events. */
-    Info: "INFO",
-} as const;
-export type ExecutionLoggingLevel = (typeof ExecutionLoggingLevel)[keyof typeof ExecutionLoggingLevel];
-export const EXECUTION_LOGGING_LEVELS: readonly ExecutionLoggingLevel[] = Object.values(ExecutionLoggingLevel);
-
-/** Stage-wide throttling: steady requests per second and the burst above it. */
-export interface ThrottleSettings {
-    /** Steady-state requests per second; -1 leaves the account's default. */
-    rateLimit: number;
-    /** Burst capacity (token bucket size); -1 leaves the account's default. */
-    burstLimit: number;
-}
+} from "../callers/callers";
+import { CorsArgs, corsArgumentProblems } from "../openapi/cors";
+import { InvalidSecuredRestApiInput } from "../errors";
+import { isJsonObject } from "../openapi/operations";
+import { FindingKind } from "../openapi/findings";
+import { prepareSpec, PreparedSpec } from "../openapi/prepare";
+import { invokeScopeDocuments } from "../policies/operationPolicy";
+import {
+    ENDPOINT_TYPES,
+    EndpointType,
+    EXECUTION_LOGGING_LEVELS,
+    ExecutionLoggingLevel,
+    INVOKE_POLICY_KINDS,
+    InvokePolicyKind,
+    SecuredRestApiArgs,
+    ThrottleSettings,
+} from "./args";
 
 /** Secure by default: a stage answers at most this much unless told otherwise (AWS's account default is 10,000/5,000). */
 export const DEFAULT_THROTTLE: Readonly<ThrottleSettings> = { rateLimit: 100, burstLimit: 200 };

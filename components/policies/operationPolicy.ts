@@ -1,8 +1,8 @@
-import { InvalidSecuredRestApiInput } from "./errors";
-import { operationKey, parseOperationKey } from "./openapi/operations";
-import { SecuredOperation } from "./openapi/secure";
+import { InvalidSecuredRestApiInput } from "../errors";
+import { operationKey, parseOperationKey } from "../openapi/operations";
+import { SecuredOperation } from "../openapi/secure";
 import { OperationRoutes } from "./operationReach";
-import { INVOKE_ACTION, PolicyDocument, PolicyStatement, scopedInvokePolicy } from "./policy";
+import { INVOKE_ACTION, PolicyDocument, PolicyStatement, scopedInvokePolicy } from "./invokePolicy";
 
 /** IAM's limit for one customer managed policy, in characters not counting whitespace. */
 export const MAX_POLICY_CHARS = 6144;

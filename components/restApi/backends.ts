@@ -1,11 +1,11 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { InvalidSecuredRestApiInput } from "./errors";
-import { AwsValues } from "./openapi/awsVariables";
-import { fillBackends, functionArnProblem, parseFunctionArn } from "./openapi/backends";
-import { operationPattern } from "./operationPolicy";
-import { Settings } from "./settings";
+import { InvalidSecuredRestApiInput } from "../errors";
+import { AwsValues } from "../openapi/awsVariables";
+import { fillBackends, functionArnProblem, parseFunctionArn } from "../openapi/backends";
+import { operationPattern } from "../policies/operationPolicy";
+import { Settings } from "../args/settings";
 
 /** The principal API Gateway invokes Lambda functions as. */
 export const API_GATEWAY_PRINCIPAL = "apigateway.amazonaws.com";

@@ -1,5 +1,5 @@
-import { operationKey } from "./openapi/operations";
-import { compareScores, HTTP_METHODS, Specificity, TemplatePart, templateParts, templateScore } from "./openapi/paths";
+import { operationKey } from "../openapi/operations";
+import { compareScores, HTTP_METHODS, Specificity, TemplatePart, templateParts, templateScore } from "../openapi/paths";
 
 /**
  * Which operations an IAM resource pattern opens. IAM matches `execute-api:Invoke` resources as globs

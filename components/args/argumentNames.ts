@@ -5,11 +5,10 @@ import type {
     InvokeRoleArgs,
     UserPoolProvider,
     WebIdentityTrust,
-} from "./callers";
-import type { CorsArgs } from "./cors";
-import type { PolicyPrincipal, ResourcePolicyStatement } from "./resourcePolicy";
-import type { AccessLogArgs, SecuredRestApiArgs } from "./securedRestApi";
-import type { ThrottleSettings } from "./settings";
+} from "../callers/callers";
+import type { CorsArgs } from "../openapi/cors";
+import type { PolicyPrincipal, ResourcePolicyStatement } from "../policies/resourcePolicy";
+import type { AccessLogArgs, SecuredRestApiArgs, ThrottleSettings } from "./args";
 
 // Each table is a Record over the keys of its interface, so the compiler refuses a name missing from it
 // or one the interface does not have: a new argument cannot be forgotten here.

@@ -1,10 +1,10 @@
 import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IAM_NAME, IamIdentityKind, parseIamArn } from "./arns";
+import { IAM_NAME, IamIdentityKind, parseIamArn } from "../policies/arns";
 import { CallerPlan, CrossAccountPolicy, InvokeScope } from "./callers";
-import { InvalidSecuredRestApiInput } from "./errors";
-import { bindStageArn } from "./operationPolicy";
+import { InvalidSecuredRestApiInput } from "../errors";
+import { bindStageArn } from "../policies/operationPolicy";
 import { identityPoolTrustPolicy, principalArn, ResolvedWebIdentity, roleTrustPolicy } from "./trust";
 
 /** The provider's partition, region and account, each asked of the provider once and only when needed. */

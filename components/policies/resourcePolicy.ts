@@ -1,9 +1,9 @@
 import { ACCOUNT_ID } from "./arns";
-import { operationKey, parseOperationKey } from "./openapi/operations";
-import { SecuredOperation } from "./openapi/secure";
+import { operationKey, parseOperationKey } from "../openapi/operations";
+import { SecuredOperation } from "../openapi/secure";
 import { iamMatches, operationPattern, routesOf } from "./operationPolicy";
-import { INVOKE_ACTION } from "./policy";
-import { principalArn } from "./trust";
+import { INVOKE_ACTION } from "./invokePolicy";
+import { principalArn } from "../callers/trust";
 
 /** Whether a statement allows or denies. */
 export const PolicyEffect = { Allow: "Allow", Deny: "Deny" } as const;
