@@ -1,0 +1,531 @@
+import { expect } from "chai";
+import {
+    githubActions,
+    allowAccountThroughVpcEndpoints,
+    allowPublicOperations,
+    denyOutsideAccounts,
+    denyOutsideSourceIps,
+    denyOutsideVpcEndpoints,
+    ResourcePolicyStatement,
+    SecuredRestApi,
+    SecuredRestApiArgs,
+} from "../../components";
+import { freshLocalAws } from "../helpers/localAws";
+import { PETSTORE_OPENAPI, PETSTORE_SWAGGER } from "../helpers/specs";
+
+type Args = Record<string, unknown>;
+
+/** A refusal, and each fix its message suggests: the words the message must contain and the fix as applied. */
+interface Refusal {
+    readonly name: string;
+    readonly args: Args;
+    readonly fixes: readonly { readonly says: string; readonly apply: (args: Args) => Args }[];
+}
+
+const petstore = { openApiSpec: PETSTORE_OPENAPI };
+/** The Swagger pet store has an OPTIONS /pets to leave public. */
+const withPublic = { openApiSpec: PETSTORE_SWAGGER, publicOperations: ["OPTIONS /pets"] };
+const everyone: ResourcePolicyStatement = {
+    Effect: "Allow",
+    Principal: { AWS: ["*"] },
+    Action: ["execute-api:Invoke"],
+};
+const without = (args: Args, name: string): Args =>
+    Object.fromEntries(Object.entries(args).filter(([k]) => k !== name));
+const unguardedDenyOutsideAccounts = (): ResourcePolicyStatement => {
+    const statement = denyOutsideAccounts(["123456789012"]);
+    return { ...statement, Condition: { StringNotEquals: statement.Condition!.StringNotEquals } };
+};
+
+const GITHUB = "token.actions.githubusercontent.com";
+
+const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:items";
+const ok = { responses: { "200": { description: "ok" } } };
+/** GET /items with no integration, and an HTTP integration whose URI is a placeholder. */
+const backends = {
+    openApiSpec: {
+        openapi: "3.0.3",
+        info: { title: "Backends", version: "1" },
+        paths: {
+            "/items": { get: ok },
+            "/orders": {
+                get: {
+                    ...ok,
+                    "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "{{ordersUrl}}" },
+                },
+            },
+        },
+    },
+    lambdaIntegrations: { "GET /items": FUNCTION_ARN },
+    specValues: { ordersUrl: "https://orders.example.com" },
+};
+
+/** The pet store-like document with one HTTP integration whose URI is written as given. */
+const withHttpUri = (uri: string, path = "/orders") => ({
+    openApiSpec: {
+        openapi: "3.0.3",
+        info: { title: "Variables", version: "1" },
+        paths: {
+            [path]: {
+                get: { ...ok, "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri } },
+            },
+        },
+    },
+});
+
+const REFUSALS: Refusal[] = [
+    {
+        name: "an AWS variable API Gateway does not resolve",
+        args: withHttpUri("https://orders-${AWS::AccountID}.example.com/orders"),
+        fixes: [
+            {
+                says: "Write ${AWS::AccountId}",
+                apply: () => withHttpUri("https://orders-${AWS::AccountId}.example.com/orders"),
+            },
+            {
+                says: "or pass the value with specValues and a {{name}} placeholder",
+                apply: () => ({
+                    ...withHttpUri("https://orders-{{account}}.example.com/orders"),
+                    specValues: { account: "123456789012" },
+                }),
+            },
+        ],
+    },
+    {
+        name: "an AWS variable in a name",
+        args: withHttpUri("https://orders.example.com/orders", "/orders/${AWS::Region}"),
+        fixes: [
+            {
+                says: "Write the name out",
+                apply: () => withHttpUri("https://orders.example.com/orders", "/orders/us-west-2"),
+            },
+        ],
+    },
+    {
+        name: "an operation without an integration",
+        args: without(backends, "lambdaIntegrations"),
+        fixes: [
+            {
+                says: 'or serve it from a Lambda function with lambdaIntegrations: { "GET /items": fn.arn }',
+                apply: (a) => ({ ...a, lambdaIntegrations: { "GET /items": FUNCTION_ARN } }),
+            },
+        ],
+    },
+    {
+        name: "a placeholder without a value",
+        args: without(backends, "specValues"),
+        fixes: [
+            {
+                says: "add specValues: { ordersUrl: <value> }",
+                apply: (a) => ({ ...a, specValues: { ordersUrl: "https://orders.example.com" } }),
+            },
+            {
+                says: 'to keep the text {{ordersUrl}} as it is, pass ordersUrl: "{{ordersUrl}}"',
+                apply: (a) => ({ ...a, specValues: { ordersUrl: "{{ordersUrl}}" } }),
+            },
+        ],
+    },
+    {
+        name: "a specValues entry no placeholder uses",
+        args: { ...backends, specValues: { ordersUrl: "https://orders.example.com", itemsUrl: "x" } },
+        fixes: [
+            {
+                says: "or remove the entry",
+                apply: (a) => ({ ...a, specValues: { ordersUrl: "https://orders.example.com" } }),
+            },
+        ],
+    },
+    {
+        name: "a function's invokeArn for its ARN",
+        args: {
+            ...backends,
+            lambdaIntegrations: {
+                "GET /items": `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${FUNCTION_ARN}/invocations`,
+            },
+        },
+        fixes: [
+            {
+                says: `pass the function's ARN instead (fn.arn, here "${FUNCTION_ARN}")`,
+                apply: (a) => ({ ...a, lambdaIntegrations: { "GET /items": FUNCTION_ARN } }),
+            },
+        ],
+    },
+    {
+        name: "a grant naming no role, user or group",
+        args: { ...petstore, grants: [{ operations: ["GET /pets"] }] },
+        fixes: [
+            {
+                says: "grants[0] names no role, user or group: add roles, users or groups.",
+                apply: (a) => ({ ...a, grants: [{ roles: ["worker"], operations: ["GET /pets"] }] }),
+            },
+        ],
+    },
+    {
+        name: 'a cross-account grant to "*"',
+        args: { ...petstore, crossAccountGrants: [{ principals: ["*"] }] },
+        fixes: [
+            {
+                says: "must be a 12-digit account id or an IAM role or user ARN",
+                apply: (a) => ({ ...a, crossAccountGrants: [{ principals: ["111122223333"] }] }),
+            },
+        ],
+    },
+    {
+        name: "a cross-account grant next to a public operation: the resource policy it adds needs the public Allow",
+        args: { ...withPublic, crossAccountGrants: [{ principals: ["111122223333"] }] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy.',
+                apply: (a) => ({ ...a, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"])] }),
+            },
+        ],
+    },
+    {
+        name: "a role that trusts nobody",
+        args: { ...petstore, role: {} },
+        fixes: [
+            {
+                says: "give trustedPrincipals (accounts or role ARNs), trustedServices (e.g. lambda.amazonaws.com) or webIdentities (e.g. githubActions({ repository }))",
+                apply: (a) => ({ ...a, role: { trustedServices: ["lambda.amazonaws.com"] } }),
+            },
+            {
+                says: "or webIdentities (e.g. githubActions({ repository }))",
+                apply: (a) => ({ ...a, role: { webIdentities: [githubActions({ repository: "my-org/my-repo" })] } }),
+            },
+        ],
+    },
+    {
+        name: "a web identity any token of the issuer matches",
+        args: {
+            ...petstore,
+            role: { webIdentities: [{ issuer: GITHUB, audiences: ["sts.amazonaws.com"], subjects: ["*"] }] },
+        },
+        fixes: [
+            {
+                says: 'role.webIdentities[0].subjects[0] "*" matches every token of the issuer: name the subjects.',
+                apply: (a) => ({
+                    ...a,
+                    role: {
+                        webIdentities: [
+                            { issuer: GITHUB, audiences: ["sts.amazonaws.com"], subjects: ["repo:my-org/my-repo:*"] },
+                        ],
+                    },
+                }),
+            },
+        ],
+    },
+    {
+        name: "a GitHub subject that names no repository",
+        args: {
+            ...petstore,
+            role: { webIdentities: [{ issuer: GITHUB, audiences: ["sts.amazonaws.com"], subjects: ["repo:*"] }] },
+        },
+        fixes: [
+            {
+                says: "use githubActions({ repository })",
+                apply: (a) => ({ ...a, role: { webIdentities: [githubActions({ repository: "my-org/my-repo" })] } }),
+            },
+        ],
+    },
+    {
+        name: "an external id with no trusted principal",
+        args: { ...petstore, role: { trustedServices: ["lambda.amazonaws.com"], externalId: "abc123" } },
+        fixes: [
+            {
+                says: "add them or drop externalId",
+                apply: (a) => ({ ...a, role: { trustedServices: ["lambda.amazonaws.com"] } }),
+            },
+            {
+                says: "add them or drop externalId",
+                apply: (a) => ({ ...a, role: { trustedPrincipals: ["111122223333"], externalId: "abc123" } }),
+            },
+        ],
+    },
+    {
+        name: "an identity pool nobody can sign in to",
+        args: { ...petstore, identityPool: {} },
+        fixes: [
+            {
+                says: "give userPool: { userPoolId, clientIds }",
+                apply: (a) => ({ ...a, identityPool: { userPool: { userPoolId: "us-west-2_P", clientIds: ["c"] } } }),
+            },
+            {
+                says: "or allow guests explicitly with allowUnauthenticatedIdentities: true and unauthenticatedOperations",
+                apply: (a) => ({
+                    ...a,
+                    identityPool: { allowUnauthenticatedIdentities: true, unauthenticatedOperations: ["GET /pets"] },
+                }),
+            },
+        ],
+    },
+    {
+        name: "guests without the operations they may call",
+        args: { ...petstore, identityPool: { allowUnauthenticatedIdentities: true } },
+        fixes: [
+            {
+                says: "identityPool.allowUnauthenticatedIdentities needs unauthenticatedOperations",
+                apply: (a) => ({
+                    ...a,
+                    identityPool: { allowUnauthenticatedIdentities: true, unauthenticatedOperations: ["GET /pets"] },
+                }),
+            },
+        ],
+    },
+    {
+        name: "a CORS origin with a trailing slash",
+        args: { ...petstore, cors: { allowOrigin: "https://app.example.com/" } },
+        fixes: [
+            {
+                says: 'must be one origin such as "https://app.example.com"',
+                apply: (a) => ({ ...a, cors: { allowOrigin: "https://app.example.com" } }),
+            },
+        ],
+    },
+    {
+        name: "CORS on a document that has its own preflight",
+        args: { openApiSpec: PETSTORE_SWAGGER, cors: { allowOrigin: "https://app.example.com" } },
+        fixes: [
+            {
+                says: 'or drop cors and list "OPTIONS /pets" in publicOperations',
+                apply: (a) => ({ ...without(a, "cors"), publicOperations: ["OPTIONS /pets"] }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled argument",
+        args: { ...petstore, publicOperation: ["GET /pets"] },
+        fixes: [
+            {
+                says: 'Unknown argument "publicOperation": did you mean "publicOperations"?',
+                apply: (a) => ({ ...without(a, "publicOperation"), publicOperations: ["GET /pets"] }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled nested argument",
+        args: { ...petstore, accessLog: { retention: 30 }, throttle: { ratelimit: 5, burstLimit: 10 } },
+        fixes: [
+            {
+                says: 'Unknown argument "accessLog.retention": did you mean "accessLog.retentionInDays"?',
+                apply: (a) => ({
+                    ...a,
+                    accessLog: { retentionInDays: 30 },
+                    throttle: { rateLimit: 5, burstLimit: 10 },
+                }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled statement field",
+        args: { ...petstore, resourcePolicy: [{ ...denyOutsideSourceIps(["203.0.113.0/24"]), Conditon: {} }] },
+        fixes: [
+            {
+                says: 'Unknown argument "resourcePolicy[0].Conditon": did you mean "resourcePolicy[0].Condition"?',
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] }),
+            },
+        ],
+    },
+    {
+        name: "an unknown endpoint type",
+        args: { ...petstore, endpointType: "GLOBAL" },
+        fixes: [
+            { says: "use one of REGIONAL, EDGE, PRIVATE", apply: (a) => ({ ...a, endpointType: "REGIONAL" }) },
+            { says: "use one of REGIONAL, EDGE, PRIVATE", apply: (a) => ({ ...a, endpointType: "EDGE" }) },
+            {
+                says: "PRIVATE also needs resourcePolicy: allowAccountThroughVpcEndpoints(<account>, [<vpce>])",
+                apply: (a) => ({
+                    ...a,
+                    endpointType: "PRIVATE",
+                    resourcePolicy: allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]),
+                }),
+            },
+        ],
+    },
+    {
+        name: "invokeOperations with the managed policy",
+        args: { ...petstore, invokePolicy: "managed", invokeOperations: ["GET /pets"] },
+        fixes: [
+            { says: "Drop one of them", apply: (a) => without(a, "invokeOperations") },
+            { says: "Drop one of them", apply: (a) => without(a, "invokePolicy") },
+        ],
+    },
+    {
+        name: "a public operation behind a resource policy without an Allow",
+        args: { ...withPublic, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy.',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [...(a.resourcePolicy as unknown[]), allowPublicOperations(["OPTIONS /pets"])],
+                }),
+            },
+        ],
+    },
+    {
+        name: "access keys for a user that createUser: false does not create",
+        args: { ...petstore, createUser: false, grants: [{ roles: ["worker"] }], accessKeys: ["2026"] },
+        fixes: [
+            { says: "remove accessKeys", apply: (a) => without(a, "accessKeys") },
+            { says: "or drop createUser: false", apply: (a) => without(a, "createUser") },
+        ],
+    },
+    {
+        name: "a cross-account grant behind denyOutsideAccounts, which would always refuse it",
+        args: {
+            ...petstore,
+            crossAccountGrants: [{ principals: ["arn:aws:iam::111122223333:role/partner"] }],
+            resourcePolicy: [denyOutsideAccounts(["123456789012"])],
+        },
+        fixes: [
+            {
+                says: 'add 111122223333 to it (denyOutsideAccounts(["123456789012","111122223333"]))',
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideAccounts(["123456789012", "111122223333"])] }),
+            },
+            {
+                says: "or remove the grant",
+                apply: (a) => without(a, "crossAccountGrants"),
+            },
+        ],
+    },
+    {
+        name: "a public operation next to denyOutsideAccounts (the consumer example's case)",
+        args: { ...withPublic, resourcePolicy: [denyOutsideAccounts(["123456789012"])] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy.',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), denyOutsideAccounts(["123456789012"])],
+                }),
+            },
+        ],
+    },
+    {
+        name: "a public operation behind a Deny on a signed-only key, and no Allow: one fix for both",
+        args: { ...withPublic, resourcePolicy: [unguardedDenyOutsideAccounts()] },
+        fixes: [
+            {
+                says: 'Fix: add allowPublicOperations(["OPTIONS /pets"]) to resourcePolicy, and add the condition Null: {"aws:PrincipalAccount":["false"]} to statement 0 (DenyOutsideAccounts)',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        {
+                            ...unguardedDenyOutsideAccounts(),
+                            Condition: {
+                                ...unguardedDenyOutsideAccounts().Condition,
+                                Null: { "aws:PrincipalAccount": ["false"] },
+                            },
+                        },
+                        allowPublicOperations(["OPTIONS /pets"]),
+                    ],
+                }),
+            },
+        ],
+    },
+    {
+        name: "an Allow to everyone",
+        args: { ...withPublic, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), everyone] },
+        fixes: [
+            {
+                says: 'Limit it to unauthenticated callers with "Condition": {"Null":{"aws:PrincipalAccount":["true"]}} (as allowPublicOperations writes it)',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        allowPublicOperations(["OPTIONS /pets"]),
+                        { ...everyone, Condition: { Null: { "aws:PrincipalAccount": ["true"] } } },
+                    ],
+                }),
+            },
+            {
+                says: 'name the principals instead (Principal: { AWS: ["<account id>"] }, written as its root ARN in the stack\'s partition)',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        allowPublicOperations(["OPTIONS /pets"]),
+                        { ...everyone, Principal: { AWS: ["123456789012"] } },
+                    ],
+                }),
+            },
+            {
+                says: "or make it a Deny",
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [allowPublicOperations(["OPTIONS /pets"]), { ...everyone, Effect: "Deny" }],
+                }),
+            },
+            {
+                says: 'or replace it with allowPublicOperations(["OPTIONS /pets"])',
+                apply: (a) => ({ ...a, resourcePolicy: [allowPublicOperations(["OPTIONS /pets"])] }),
+            },
+        ],
+    },
+    {
+        name: "VPC conditions on a REGIONAL API",
+        args: { ...petstore, resourcePolicy: [denyOutsideVpcEndpoints(["vpce-1"])] },
+        fixes: [
+            {
+                says: 'Use endpointType "PRIVATE" and add allowAccountThroughVpcEndpoints(<account>, [<vpce>]) to resourcePolicy',
+                apply: (a) => ({
+                    ...a,
+                    endpointType: "PRIVATE",
+                    resourcePolicy: [
+                        denyOutsideVpcEndpoints(["vpce-1"]),
+                        ...allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]),
+                    ],
+                }),
+            },
+            {
+                says: "or replace it with denyOutsideSourceIps([<cidr>])",
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] }),
+            },
+        ],
+    },
+    {
+        name: "a PRIVATE API with a public operation and no policy",
+        args: { ...withPublic, endpointType: "PRIVATE" },
+        fixes: [
+            {
+                says: 'Pass resourcePolicy: [...allowAccountThroughVpcEndpoints(<account>, [<vpce>]), allowPublicOperations(["OPTIONS /pets"])]',
+                apply: (a) => ({
+                    ...a,
+                    resourcePolicy: [
+                        ...allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]),
+                        allowPublicOperations(["OPTIONS /pets"]),
+                    ],
+                }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled Effect",
+        args: { ...petstore, resourcePolicy: [{ ...denyOutsideSourceIps(["203.0.113.0/24"]), Effect: "Deni" }] },
+        fixes: [
+            {
+                says: 'has Effect "Deni"; did you mean "Deny"?',
+                apply: (a) => ({ ...a, resourcePolicy: [denyOutsideSourceIps(["203.0.113.0/24"])] }),
+            },
+        ],
+    },
+];
+
+describe("every suggested fix, followed as written, makes the error go away", () => {
+    for (const { name, args, fixes } of REFUSALS) {
+        it(name, async () => {
+            await freshLocalAws(true);
+            let count = 0;
+            const create = (a: Args) => new SecuredRestApi(`api-${++count}`, a as unknown as SecuredRestApiArgs);
+            let message = "";
+            try {
+                create(args);
+            } catch (e) {
+                message = (e as Error).message;
+            }
+            expect(message, "refused").not.to.equal("");
+            for (const fix of fixes) {
+                expect(message).to.include(fix.says);
+                expect(() => create(fix.apply(args)), `after "${fix.says}"`).not.to.throw();
+            }
+        });
+    }
+});

@@ -1,0 +1,65 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { expect } from "chai";
+import { InvalidSecuredRestApiInput } from "../../../components";
+import { runProgramLocally } from "../../../local-aws/engine/runProgram";
+import { ProgramTypeErrors, typeCheckProgram } from "../../../local-aws/engine/typeCheck";
+import { runTool } from "../../helpers/cli";
+import { PROJECT_DIR } from "../../helpers/specs";
+
+const MISSPELLED = "tests/fixtures/typeErrors/misspelledArgument.ts";
+
+describe("local mode type-checks the program first, as pulumi up does", () => {
+    it("refuses a program with a type error with the compiler's diagnostics, before running it", async () => {
+        const failure = await runProgramLocally({ projectDir: PROJECT_DIR, program: MISSPELLED }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(failure).to.be.instanceOf(ProgramTypeErrors);
+        expect(failure!.message).to.match(
+            /^Unable to compile TypeScript \(pulumi up would refuse the program too\):\ntests\/fixtures\/typeErrors\/misspelledArgument\.ts\(9,5\): error TS2561: Object literal may only specify known properties, but 'publicOperation' does not exist in type 'SecuredRestApiArgs'\. Did you mean to write 'publicOperations'\?/,
+        );
+    });
+
+    it("npm start prints them and exits 1 (the same program, its failed check recorded: no second compile)", async () => {
+        const result = await runTool("local-aws/start.ts", ["--port", "0", "--program", MISSPELLED]);
+        expect(result.code).to.equal(1);
+        expect(result.stderr).to.match(
+            /^start: Unable to compile TypeScript \(pulumi up would refuse the program too\):\ntests\/fixtures\/typeErrors\/misspelledArgument\.ts\(9,5\): error TS2561: /,
+        );
+    });
+
+    it("transpiled only (PULUMI_NODEJS_TRANSPILE_ONLY=true), the component still refuses the misspelled name", async () => {
+        process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
+        try {
+            const failure = await runProgramLocally({ projectDir: PROJECT_DIR, program: MISSPELLED }).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            expect(failure).to.be.instanceOf(InvalidSecuredRestApiInput);
+            expect(failure!.message).to.include('Unknown argument "publicOperation": did you mean "publicOperations"?');
+        } finally {
+            delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+        }
+    });
+
+    it("checks again when a file of the program changed since its last clean check", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "typecheck-"));
+        try {
+            const program = path.join(dir, "index.ts");
+            // No imports: the check reads only the compiler's own lib files, so it is quick.
+            const source = (value: string) => `export const stageName: string = ${value};\n`;
+            fs.writeFileSync(program, source('"v1"'));
+            typeCheckProgram(program, dir);
+            typeCheckProgram(program, dir); // recorded: nothing to check
+            fs.writeFileSync(program, source("1"));
+            expect(() => typeCheckProgram(program, dir)).to.throw(
+                ProgramTypeErrors,
+                /index\.ts\(1,14\): error TS2322: Type 'number' is not assignable to type 'string'/,
+            );
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
