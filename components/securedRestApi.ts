@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./accessLog";
 import { awsManagedPolicyArn, executeApiArnPrefix } from "./arns";
-import { lambdaPermissions, resolvedBody } from "./backends";
+import { functionGrants, lambdaPermissions, resolvedBody } from "./backends";
 import {
     attachGrants,
     AwsContext,
@@ -91,8 +91,14 @@ export interface SecuredRestApiArgs {
      * `publicOperations` (`ANY` and `{proxy+}` included), each mapped to the function's ARN (`fn.arn`). The
      * operation needs no integration of its own: the component writes an `aws_proxy` integration (POST to
      * the function's invocation URI, `arn:<partition>:apigateway:<API's region>:lambda:path/…`) and, for each operation, an
-     * `aws.lambda.Permission` letting API Gateway invoke the function for that operation of this API only
-     * (`sourceArn` `<executionArn>/*\/<VERB>/<path>`, path parameters as `*`). Every operation still needs
+     * `aws.lambda.Permission` letting API Gateway invoke the function for that operation of this API's stage
+     * only (`sourceArn` `<executionArn>/<stage>/<VERB>/<path>`, path parameters and `ANY` as `*`). A
+     * function's resource policy holds 20 KB (about 20 such permissions, sized at preview with the longest
+     * ARNs possible and room to replace them all): past that, the function gets one permission for this
+     * API's stage (`<executionArn>/<stage>/*\/*`) instead. Give the same value (`fn.arn`) for every operation
+     * of a function: an Output is known by identity at preview. The function must be of this stack's
+     * account (the permission is made with its credentials). The console's Test button (stage
+     * `test-invoke-stage`) is not granted. Every operation still needs
      * SigV4 unless listed in `publicOperations`; the handler gets the caller in
      * `event.requestContext.identity` (`userArn`, `accessKey`). An entry that names no operation, or one
      * with an integration of its own, is an error at preview.
@@ -361,7 +367,12 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly securedBody: string;
     /** The body imported into the REST API: {@link securedBody} with every value filled. */
     public readonly body: pulumi.Output<string>;
-    /** The `aws.lambda.Permission` of each operation `lambdaIntegrations` wires, in its order. */
+    /**
+     * The `aws.lambda.Permission`s of `lambdaIntegrations`, function by function: one per operation
+     * (named `<name>-lambda-<verb>-<path>`), or one for the stage (`<name>-lambda-stage-<verb>-<path>`,
+     * after the function's first operation in sorted order) for a function whose operations would not fit
+     * its 20 KB resource policy one by one.
+     */
     public readonly lambdaPermissions: aws.lambda.Permission[];
 
     /** ID of the REST API. */
@@ -417,9 +428,18 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         this.securedBody = spec.body;
         const awsValues = awsVariableValues(settings, provider);
         const document = bodyDocument(settings, provider, awsValues);
-        this.body = resolvedBody(name, settings, bodyOf(settings, document), provider.region, awsValues);
+        const grants = functionGrants(settings);
+        this.body = resolvedBody(
+            name,
+            settings,
+            grants,
+            bodyOf(settings, document),
+            provider.region,
+            awsValues,
+            grants.length === 0 ? undefined : provider.accountId,
+        );
         this.restApi = this.createRestApi(name, args, settings, provider, document);
-        this.lambdaPermissions = lambdaPermissions(name, settings, this.restApi, this);
+        this.lambdaPermissions = lambdaPermissions(name, settings, grants, this.restApi, this);
         this.deployment = this.createDeployment(name, settings);
         const logging = this.createLogging(name, args.accessLog, tags);
         this.accessLogGroup = logging.group;
