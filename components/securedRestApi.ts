@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./accessLog";
+import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS, executionLogGroupName } from "./accessLog";
 import { awsManagedPolicyArn, executeApiArnPrefix } from "./arns";
 import { functionGrants, lambdaPermissions, resolvedBody } from "./backends";
 import {
@@ -214,10 +214,27 @@ export interface SecuredRestApiArgs {
     /**
      * Execution logging (`ERROR` or `INFO`) for every method. Needs the account's CloudWatch role (see
      * `accessLog.accountCloudWatchRoleArn`). Full request/response data tracing is always off, so
-     * payloads and headers never land in logs.
+     * payloads and headers never land in logs. The logs' group is the component's (see
+     * `executionLogRetentionInDays`).
      * @default "OFF"
      */
     executionLoggingLevel?: ExecutionLoggingLevel;
+
+    /**
+     * Retention of the execution logs, in days (a CloudWatch Logs retention value). With
+     * `executionLoggingLevel` `ERROR` or `INFO` the component manages the log group API Gateway writes
+     * them to, `API-Gateway-Execution-Logs_<restApiId>/<stageName>`, before logging is turned on: left to
+     * API Gateway it would keep them forever and outlive the stack; managed, it is deleted with the
+     * stack (and when logging is turned `OFF`). A stack that logged with an earlier version of this
+     * component already has the group, made by API Gateway, and `pulumi up` fails with
+     * `ResourceAlreadyExistsException: The specified log group already exists`; import it once, then
+     * run `pulumi up` again:
+     * `pulumi import aws:cloudwatch/logGroup:LogGroup <name>-execution-logs 'API-Gateway-Execution-Logs_<restApiId>/<stageName>' --parent '<name>=urn:pulumi:<stack>::<project>::secured-rest-api:index:SecuredRestApi::<name>' --protect=false`
+     * (`<name>` the component's name, `<restApiId>` its `restApiId` output; a component with a parent
+     * has a longer URN: take it from `pulumi stack --show-urns`).
+     * @default 365 (only with execution logging on)
+     */
+    executionLogRetentionInDays?: number;
 
     /**
      * Enable AWS X-Ray tracing on the stage.
@@ -360,6 +377,8 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly methodSettings: aws.apigateway.MethodSettings;
     /** The access log group the component created, if any. */
     public readonly accessLogGroup: aws.cloudwatch.LogGroup | undefined;
+    /** The stage's execution log group (`API-Gateway-Execution-Logs_<restApiId>/<stageName>`), when execution logging is on. */
+    public readonly executionLogGroup: aws.cloudwatch.LogGroup | undefined;
     /**
      * The secured document (compact JSON), checked at preview; the values only `pulumi up` knows
      * (placeholders, Lambda URIs) are filled in {@link body}.
@@ -441,8 +460,9 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         this.restApi = this.createRestApi(name, args, settings, provider, document);
         this.lambdaPermissions = lambdaPermissions(name, settings, grants, this.restApi, this);
         this.deployment = this.createDeployment(name, settings);
-        const logging = this.createLogging(name, args.accessLog, tags);
+        const logging = this.createLogging(name, settings, args.accessLog, tags);
         this.accessLogGroup = logging.group;
+        this.executionLogGroup = logging.executionGroup;
 
         this.stage = new aws.apigateway.Stage(
             name,
@@ -610,13 +630,18 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         );
     }
 
-    /** The access log group and the account's CloudWatch role, when access logging is on. */
+    /**
+     * The access log group, the execution log group and the account's CloudWatch role, each when asked
+     * for; the stage and its method settings wait for them (`ready`).
+     */
     private createLogging(
         name: string,
+        settings: Settings,
         accessLog: AccessLogArgs | undefined,
         tags: SecuredRestApiArgs["tags"],
     ): {
         group: aws.cloudwatch.LogGroup | undefined;
+        executionGroup: aws.cloudwatch.LogGroup | undefined;
         ready: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
     } {
         const cloudWatchAccount =
@@ -636,7 +661,21 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                       { retentionInDays: accessLog.retentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS, tags },
                       { parent: this },
                   );
-        return { group, ready: { parent: this, dependsOn: cloudWatchAccount ? [cloudWatchAccount] : [] } };
+        // Made before logging is on: API Gateway would create it itself, without retention, and this one would then fail.
+        const executionGroup =
+            settings.executionLogRetentionInDays === undefined
+                ? undefined
+                : new aws.cloudwatch.LogGroup(
+                      `${name}-execution-logs`,
+                      {
+                          name: this.restApi.id.apply((id) => executionLogGroupName(id, settings.stageName)),
+                          retentionInDays: settings.executionLogRetentionInDays,
+                          tags,
+                      },
+                      { parent: this },
+                  );
+        const dependsOn: pulumi.Resource[] = [cloudWatchAccount, executionGroup].flatMap((r) => (r ? [r] : []));
+        return { group, executionGroup, ready: { parent: this, dependsOn } };
     }
 
     /** The group's customer-managed invoke policies (none for `"managed"`), named as they always were. */

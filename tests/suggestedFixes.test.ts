@@ -342,6 +342,27 @@ const REFUSALS: Refusal[] = [
         ],
     },
     {
+        name: "an execution log retention with execution logging off",
+        args: { ...petstore, executionLogRetentionInDays: 30 },
+        fixes: [
+            {
+                says: 'set executionLoggingLevel to "ERROR" or "INFO"',
+                apply: (a) => ({ ...a, executionLoggingLevel: "ERROR" }),
+            },
+            { says: "or remove executionLogRetentionInDays", apply: (a) => without(a, "executionLogRetentionInDays") },
+        ],
+    },
+    {
+        name: "an execution log retention CloudWatch Logs does not have",
+        args: { ...petstore, executionLoggingLevel: "INFO", executionLogRetentionInDays: 45 },
+        fixes: [
+            {
+                says: "use one of 1, 3, 5, 7, 14, 30, 60",
+                apply: (a) => ({ ...a, executionLogRetentionInDays: 60 }),
+            },
+        ],
+    },
+    {
         name: "a misspelled argument",
         args: { ...petstore, publicOperation: ["GET /pets"] },
         fixes: [
