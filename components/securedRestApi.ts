@@ -54,7 +54,8 @@ export interface AccessLogArgs {
      * usual case: set it once per region, outside this stack). Set it to make this stack manage that
      * singleton, knowing it overrides whatever another stack set. The setting is kept when the stack is
      * destroyed (`retainOnDelete`): the provider would otherwise reset the region's role on delete, and
-     * execution and access logging would stop for every REST API in the region.
+     * execution and access logging would stop for every REST API in the region. So the role must outlive
+     * this stack (make it in a stack of its own); the component warns about it on every preview.
      * @default undefined: the account's existing role is used
      */
     accountCloudWatchRoleArn?: pulumi.Input<string>;
@@ -441,6 +442,8 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         super(SecuredRestApi.typeToken, name, {}, opts);
         const { spec } = settings;
         logImportWarnings(settings, this);
+        if (args.accessLog?.accountCloudWatchRoleArn !== undefined)
+            void pulumi.log.warn(RETAINED_ACCOUNT_WARNING, this);
         const provider = new AwsContext(this);
         const tags = args.tags;
 
@@ -708,6 +711,18 @@ function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
         throw e;
     }
 }
+
+/**
+ * Said at every preview and update of a stack that sets the region's CloudWatch role: the setting is
+ * kept on destroy (see createLogging), and a role deleted with the stack leaves every API's logs
+ * without one (API Gateway assumes that role through STS to write them: developer guide, "Set up
+ * CloudWatch logging for REST APIs").
+ */
+export const RETAINED_ACCOUNT_WARNING =
+    "accessLog.accountCloudWatchRoleArn makes this stack set the region's API Gateway CloudWatch role (aws.apigateway.Account, one per account and region, shared by every REST API there), " +
+    "and `pulumi destroy` keeps that setting (retainOnDelete; deleting it would reset the region's role). If the role is deleted with this stack, the region points at a role that no longer exists " +
+    "and API Gateway can no longer write the execution or access logs of any REST API in the region. Make the role in a stack of its own that outlives this one (an account baseline), " +
+    "or set the region's role once outside any API's stack and leave accountCloudWatchRoleArn unset.";
 
 /** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */
 function logImportWarnings(settings: Settings, component: pulumi.Resource): void {

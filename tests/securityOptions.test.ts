@@ -15,6 +15,7 @@ import {
     SecuredRestApiArgs,
 } from "../components";
 import { storedResourcePolicy } from "../components/resourcePolicy";
+import { RETAINED_ACCOUNT_WARNING } from "../components/securedRestApi";
 import { LocalAwsAccount } from "../local-aws/engine/account";
 import { allRegistrationsSettled } from "../local-aws/engine/mocks";
 import { clientOutputs, freshLocalAws, inputsOf, serveLocally, valueOf } from "./helpers/localAws";
@@ -492,6 +493,37 @@ describe("security options, secure by default", () => {
             } finally {
                 await served.local.close();
             }
+        });
+    });
+
+    describe("the region's CloudWatch role, kept on destroy", () => {
+        it("warns on the component, at preview, what destroying the stack leaves and how to avoid it", async () => {
+            await freshLocalAws(true);
+            const log = pulumi.log as unknown as {
+                warn: (message: string, resource?: pulumi.Resource) => Promise<void>;
+            };
+            const original = log.warn;
+            const logged: { message: string; resource?: pulumi.Resource }[] = [];
+            log.warn = (message, resource) => (logged.push({ message, resource }), Promise.resolve());
+            try {
+                const quiet = new SecuredRestApi("quiet", { openApiSpec: PETSTORE_OPENAPI, accessLog: {} });
+                const owning = new SecuredRestApi("owning", {
+                    openApiSpec: PETSTORE_OPENAPI,
+                    accessLog: { accountCloudWatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" },
+                });
+                await allRegistrationsSettled();
+                expect(logged.filter((l) => l.resource === quiet)).to.deep.equal([]);
+                expect(logged.filter((l) => l.resource === owning).map((l) => l.message)).to.deep.equal([
+                    RETAINED_ACCOUNT_WARNING,
+                ]);
+            } finally {
+                log.warn = original;
+            }
+            expect(RETAINED_ACCOUNT_WARNING).to.include("`pulumi destroy` keeps that setting (retainOnDelete");
+            expect(RETAINED_ACCOUNT_WARNING).to.include(
+                "If the role is deleted with this stack, the region points at a role that no longer exists",
+            );
+            expect(RETAINED_ACCOUNT_WARNING).to.include("Make the role in a stack of its own that outlives this one");
         });
     });
 
