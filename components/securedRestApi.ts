@@ -1,8 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_ACCESS_LOG_FORMAT, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "./restApi/accessLog";
+import {
+    DEFAULT_ACCESS_LOG_FORMAT,
+    DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+    executionLogGroupName,
+} from "./restApi/accessLog";
 import { awsManagedPolicyArn, executeApiArnPrefix } from "./policies/arns";
-import { lambdaPermissions, resolvedBody } from "./restApi/backends";
+import { functionGrants, lambdaPermissions, resolvedBody } from "./restApi/backends";
 import {
     attachGrants,
     AwsContext,
@@ -81,6 +85,8 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly methodSettings: aws.apigateway.MethodSettings;
     /** The access log group the component created, if any. */
     public readonly accessLogGroup: aws.cloudwatch.LogGroup | undefined;
+    /** The stage's execution log group (`API-Gateway-Execution-Logs_<restApiId>/<stageName>`), when execution logging is on. */
+    public readonly executionLogGroup: aws.cloudwatch.LogGroup | undefined;
     /**
      * The secured document (compact JSON), checked at preview; the values only `pulumi up` knows
      * (placeholders, Lambda URIs) are filled in {@link body}.
@@ -88,7 +94,12 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly securedBody: string;
     /** The body imported into the REST API: {@link securedBody} with every value filled. */
     public readonly body: pulumi.Output<string>;
-    /** The `aws.lambda.Permission` of each operation `lambdaIntegrations` wires, in its order. */
+    /**
+     * The `aws.lambda.Permission`s of `lambdaIntegrations`, function by function: one per operation
+     * (named `<name>-lambda-<verb>-<path>`), or one for the stage (`<name>-lambda-stage-<verb>-<path>`,
+     * after the function's first operation in sorted order) for a function whose operations would not fit
+     * its 20 KB resource policy one by one.
+     */
     public readonly lambdaPermissions: aws.lambda.Permission[];
 
     /** ID of the REST API. */
@@ -138,18 +149,30 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         super(SecuredRestApi.typeToken, name, {}, opts);
         const { spec } = settings;
         logImportWarnings(settings, this);
+        if (args.accessLog?.accountCloudWatchRoleArn !== undefined)
+            void pulumi.log.warn(RETAINED_ACCOUNT_WARNING, this);
         const provider = new AwsContext(this);
         const tags = args.tags;
 
         this.securedBody = spec.body;
         const awsValues = awsVariableValues(settings, provider);
         const document = bodyDocument(settings, provider, awsValues);
-        this.body = resolvedBody(name, settings, bodyOf(settings, document), provider.region, awsValues);
+        const grants = functionGrants(settings);
+        this.body = resolvedBody(
+            name,
+            settings,
+            grants,
+            bodyOf(settings, document),
+            provider.region,
+            awsValues,
+            grants.length === 0 ? undefined : provider.accountId,
+        );
         this.restApi = this.createRestApi(name, args, settings, provider, document);
-        this.lambdaPermissions = lambdaPermissions(name, settings, this.restApi, this);
+        this.lambdaPermissions = lambdaPermissions(name, settings, grants, this.restApi, this);
         this.deployment = this.createDeployment(name, settings);
-        const logging = this.createLogging(name, args.accessLog, tags);
+        const logging = this.createLogging(name, settings, args.accessLog, tags);
         this.accessLogGroup = logging.group;
+        this.executionLogGroup = logging.executionGroup;
 
         this.stage = new aws.apigateway.Stage(
             name,
@@ -320,13 +343,18 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         );
     }
 
-    /** The access log group and the account's CloudWatch role, when access logging is on. */
+    /**
+     * The access log group, the execution log group and the account's CloudWatch role, each when asked
+     * for; the stage and its method settings wait for them (`ready`).
+     */
     private createLogging(
         name: string,
+        settings: Settings,
         accessLog: AccessLogArgs | undefined,
         tags: SecuredRestApiArgs["tags"],
     ): {
         group: aws.cloudwatch.LogGroup | undefined;
+        executionGroup: aws.cloudwatch.LogGroup | undefined;
         ready: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
     } {
         const cloudWatchAccount =
@@ -346,7 +374,21 @@ export class SecuredRestApi extends pulumi.ComponentResource {
                       { retentionInDays: accessLog.retentionInDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS, tags },
                       { parent: this },
                   );
-        return { group, ready: { parent: this, dependsOn: cloudWatchAccount ? [cloudWatchAccount] : [] } };
+        // Made before logging is on: API Gateway would create it itself, without retention, and this one would then fail.
+        const executionGroup =
+            settings.executionLogRetentionInDays === undefined
+                ? undefined
+                : new aws.cloudwatch.LogGroup(
+                      `${name}-execution-logs`,
+                      {
+                          name: this.restApi.id.apply((id) => executionLogGroupName(id, settings.stageName)),
+                          retentionInDays: settings.executionLogRetentionInDays,
+                          tags,
+                      },
+                      { parent: this },
+                  );
+        const dependsOn: pulumi.Resource[] = [cloudWatchAccount, executionGroup].flatMap((r) => (r ? [r] : []));
+        return { group, executionGroup, ready: { parent: this, dependsOn } };
     }
 
     /** The group's customer-managed invoke policies (none for `"managed"`), named as they always were. */
@@ -379,6 +421,18 @@ function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
         throw e;
     }
 }
+
+/**
+ * Said at every preview and update of a stack that sets the region's CloudWatch role: the setting is
+ * kept on destroy (see createLogging), and a role deleted with the stack leaves every API's logs
+ * without one (API Gateway assumes that role through STS to write them: developer guide, "Set up
+ * CloudWatch logging for REST APIs").
+ */
+export const RETAINED_ACCOUNT_WARNING =
+    "accessLog.accountCloudWatchRoleArn makes this stack set the region's API Gateway CloudWatch role (aws.apigateway.Account, one per account and region, shared by every REST API there), " +
+    "and `pulumi destroy` keeps that setting (retainOnDelete; deleting it would reset the region's role). If the role is deleted with this stack, the region points at a role that no longer exists " +
+    "and API Gateway can no longer write the execution or access logs of any REST API in the region. Make the role in a stack of its own that outlives this one (an account baseline), " +
+    "or set the region's role once outside any API's stack and leave accountCloudWatchRoleArn unset.";
 
 /** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */
 function logImportWarnings(settings: Settings, component: pulumi.Resource): void {

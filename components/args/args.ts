@@ -77,7 +77,8 @@ export interface AccessLogArgs {
      * usual case: set it once per region, outside this stack). Set it to make this stack manage that
      * singleton, knowing it overrides whatever another stack set. The setting is kept when the stack is
      * destroyed (`retainOnDelete`): the provider would otherwise reset the region's role on delete, and
-     * execution and access logging would stop for every REST API in the region.
+     * execution and access logging would stop for every REST API in the region. So the role must outlive
+     * this stack (make it in a stack of its own); the component warns about it on every preview.
      * @default undefined: the account's existing role is used
      */
     accountCloudWatchRoleArn?: pulumi.Input<string>;
@@ -114,8 +115,14 @@ export interface SecuredRestApiArgs {
      * `publicOperations` (`ANY` and `{proxy+}` included), each mapped to the function's ARN (`fn.arn`). The
      * operation needs no integration of its own: the component writes an `aws_proxy` integration (POST to
      * the function's invocation URI, `arn:<partition>:apigateway:<API's region>:lambda:path/…`) and, for each operation, an
-     * `aws.lambda.Permission` letting API Gateway invoke the function for that operation of this API only
-     * (`sourceArn` `<executionArn>/*\/<VERB>/<path>`, path parameters as `*`). Every operation still needs
+     * `aws.lambda.Permission` letting API Gateway invoke the function for that operation of this API's stage
+     * only (`sourceArn` `<executionArn>/<stage>/<VERB>/<path>`, path parameters and `ANY` as `*`). A
+     * function's resource policy holds 20 KB (about 20 such permissions, sized at preview with the longest
+     * ARNs possible and room to replace them all): past that, the function gets one permission for this
+     * API's stage (`<executionArn>/<stage>/*\/*`) instead. Give the same value (`fn.arn`) for every operation
+     * of a function: an Output is known by identity at preview. The function must be of this stack's
+     * account (the permission is made with its credentials). The console's Test button (stage
+     * `test-invoke-stage`) is not granted. Every operation still needs
      * SigV4 unless listed in `publicOperations`; the handler gets the caller in
      * `event.requestContext.identity` (`userArn`, `accessKey`). An entry that names no operation, or one
      * with an integration of its own, is an error at preview.
@@ -231,10 +238,27 @@ export interface SecuredRestApiArgs {
     /**
      * Execution logging (`ERROR` or `INFO`) for every method. Needs the account's CloudWatch role (see
      * `accessLog.accountCloudWatchRoleArn`). Full request/response data tracing is always off, so
-     * payloads and headers never land in logs.
+     * payloads and headers never land in logs. The logs' group is the component's (see
+     * `executionLogRetentionInDays`).
      * @default "OFF"
      */
     executionLoggingLevel?: ExecutionLoggingLevel;
+
+    /**
+     * Retention of the execution logs, in days (a CloudWatch Logs retention value). With
+     * `executionLoggingLevel` `ERROR` or `INFO` the component manages the log group API Gateway writes
+     * them to, `API-Gateway-Execution-Logs_<restApiId>/<stageName>`, before logging is turned on: left to
+     * API Gateway it would keep them forever and outlive the stack; managed, it is deleted with the
+     * stack (and when logging is turned `OFF`). A stack that logged with an earlier version of this
+     * component already has the group, made by API Gateway, and `pulumi up` fails with
+     * `ResourceAlreadyExistsException: The specified log group already exists`; import it once, then
+     * run `pulumi up` again:
+     * `pulumi import aws:cloudwatch/logGroup:LogGroup <name>-execution-logs 'API-Gateway-Execution-Logs_<restApiId>/<stageName>' --parent '<name>=urn:pulumi:<stack>::<project>::secured-rest-api:index:SecuredRestApi::<name>' --protect=false`
+     * (`<name>` the component's name, `<restApiId>` its `restApiId` output; a component with a parent
+     * has a longer URN: take it from `pulumi stack --show-urns`).
+     * @default 365 (only with execution logging on)
+     */
+    executionLogRetentionInDays?: number;
 
     /**
      * Enable AWS X-Ray tracing on the stage.

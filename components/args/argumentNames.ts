@@ -25,6 +25,7 @@ const ARGUMENTS: Record<keyof SecuredRestApiArgs, true> = {
     resourcePolicy: true,
     throttle: true,
     executionLoggingLevel: true,
+    executionLogRetentionInDays: true,
     tracingEnabled: true,
     accessLog: true,
     accessKeys: true,

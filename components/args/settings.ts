@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_EXECUTION_LOG_RETENTION_DAYS } from "../restApi/accessLog";
 import { unknownArgumentProblems } from "./argumentNames";
 import {
     CallerPlan,
@@ -48,6 +49,8 @@ export interface Settings {
     readonly restApiName: string | undefined;
     readonly throttle: Readonly<ThrottleSettings>;
     readonly executionLoggingLevel: ExecutionLoggingLevel;
+    /** The execution log group's retention in days; undefined when execution logging is off. */
+    readonly executionLogRetentionInDays: number | undefined;
     readonly accessKeys: readonly string[];
     /**
      * The group's customer-managed invoke policies (stage-wide, or with `invokeOperations` sized for
@@ -147,12 +150,12 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
             "accessLog.format must include $context.requestId or $context.extendedRequestId; API Gateway refuses access log formats without one.",
         );
     }
-    const retention = args.accessLog?.retentionInDays;
-    if (retention !== undefined && !RETENTION_DAYS.includes(retention)) {
+    problems.push(...retentionProblems("accessLog.retentionInDays", args.accessLog?.retentionInDays));
+    problems.push(...retentionProblems("executionLogRetentionInDays", args.executionLogRetentionInDays));
+    if (args.executionLogRetentionInDays !== undefined && executionLoggingLevel === "OFF")
         problems.push(
-            `accessLog.retentionInDays ${retention} is not a CloudWatch Logs retention: use one of ${RETENTION_DAYS.join(", ")}.`,
+            'executionLogRetentionInDays keeps execution logs, and executionLoggingLevel is "OFF", so there are none: set executionLoggingLevel to "ERROR" or "INFO", or remove executionLogRetentionInDays.',
         );
-    }
     if (args.resourcePolicy !== undefined && !Array.isArray(args.resourcePolicy)) {
         problems.push("resourcePolicy must be a list of statements (see denyOutsideSourceIps and the other helpers).");
     }
@@ -231,6 +234,10 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         restApiName: args.restApiName,
         throttle,
         executionLoggingLevel,
+        executionLogRetentionInDays:
+            executionLoggingLevel === "OFF"
+                ? undefined
+                : (args.executionLogRetentionInDays ?? DEFAULT_EXECUTION_LOG_RETENTION_DAYS),
         accessKeys,
         groupScope:
             invokePolicy === "managed"
@@ -287,6 +294,14 @@ function knownNow(inputs: Readonly<Record<string, pulumi.Input<string>>>): Recor
 
 function describeValue(value: unknown): string {
     return typeof value === "function" ? "a function" : (JSON.stringify(value) ?? "undefined");
+}
+
+/** Why a retention is not one CloudWatch Logs accepts; none when it is, or is not given. */
+function retentionProblems(argument: string, days: unknown): string[] {
+    if (days === undefined || RETENTION_DAYS.includes(days as number)) return [];
+    return [
+        `${argument} ${JSON.stringify(days)} is not a CloudWatch Logs retention: use one of ${RETENTION_DAYS.join(", ")}.`,
+    ];
 }
 
 /** The retention periods CloudWatch Logs accepts, in days. */

@@ -59,3 +59,15 @@ export function parseIamArn(arn: string): ParsedIamArn | undefined {
         ? { partition, accountId, kind: "root", name: "" }
         : { partition, accountId, kind: kind as IamIdentityKind, name };
 }
+
+/**
+ * The longest each part of an ARN can be, for sizing at preview what AWS stores once the real ARNs are
+ * known: the partition `aws-us-gov`, the region `us-isof-south-1` (the longest in the AWS SDK's partition
+ * table), a 12-digit account and a 10-character REST API id.
+ */
+export const LONGEST_ARN_PARTS = {
+    partition: "aws-us-gov",
+    region: "us-isof-south-1",
+    accountId: "123456789012",
+    restApiId: "abcdefghij",
+} as const;

@@ -20,3 +20,11 @@ export const DEFAULT_ACCESS_LOG_FORMAT = JSON.stringify({
 
 /** The retention of a log group the component creates for access logs, in days. */
 export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
+
+/** The retention of the execution log group the component manages, in days: the same as access logs. */
+export const DEFAULT_EXECUTION_LOG_RETENTION_DAYS = DEFAULT_ACCESS_LOG_RETENTION_DAYS;
+
+/** The log group API Gateway writes a stage's execution logs to (developer guide, "Set up CloudWatch logging for REST APIs"). */
+export function executionLogGroupName(restApiId: string, stageName: string): string {
+    return `API-Gateway-Execution-Logs_${restApiId}/${stageName}`;
+}

@@ -90,6 +90,8 @@ export class LocalAwsAccount {
     readonly identityPools = new Map<string, IdentityPoolRecord>();
     /** Temporary credentials STS issued for this account's roles, by access key id. */
     readonly sessions = new Map<string, SessionRecord>();
+    /** CloudWatch Logs log groups by name, with their retention in days (undefined: never expire). */
+    readonly logGroups = new Map<string, { name: string; arn: string; retentionInDays: number | undefined }>();
     /** Stage-wide method settings per `apiId/stage`, as set by MethodSettings `*\/*`. */
     readonly methodSettings = new Map<string, Record<string, unknown>>();
     /** The region's API Gateway CloudWatch role (`aws.apigateway.Account`); logging needs it. */

@@ -1,6 +1,7 @@
 import { resolveAwsVariables } from "../../components/openapi/awsVariables";
 import { isJsonObject, listOperations, OpenApiDocument } from "../../components/openapi/operations";
 import { newDeploymentId, newResourceId, newRestApiId } from "./ids";
+import { startExecutionLogging } from "./logs";
 import { HandlerTable, LocalAwsError, nameOrAutoName, requireValidPolicy, RestApiRecord, StageRecord } from "./records";
 
 /** What API Gateway's REST API resources become in the local account. */
@@ -116,7 +117,10 @@ export const APIGATEWAY_HANDLERS: HandlerTable = {
         if (!account.stages.has(key))
             throw new LocalAwsError("NotFoundException", `Invalid stage identifier specified`);
         const settings = (inputs.settings ?? {}) as Record<string, unknown>;
-        if (settings.loggingLevel !== undefined && settings.loggingLevel !== "OFF") account.requireCloudWatchRole();
+        if (settings.loggingLevel !== undefined && settings.loggingLevel !== "OFF") {
+            account.requireCloudWatchRole();
+            startExecutionLogging(account, String(inputs.restApi), String(inputs.stageName));
+        }
         account.methodSettings.set(key, settings);
         return { id: `${key}-${String(inputs.methodPath)}`, state: { ...inputs } };
     },

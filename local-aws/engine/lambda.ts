@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isJsonObject } from "../../components/openapi/operations";
 import type { LocalAwsAccount } from "./account";
 import { autoNameSuffix } from "./ids";
+import { MAX_FUNCTION_POLICY_BYTES } from "../../components/restApi/backends";
 import { unpackCode } from "./lambdaCode";
 import { settle } from "./outputs";
 import { FunctionRecord, HandlerTable, Inputs, LocalAwsError, nameOrAutoName, PermissionRecord } from "./records";
@@ -115,10 +116,55 @@ export const LAMBDA_HANDLERS: HandlerTable = {
             sourceArn: typeof inputs.sourceArn === "string" ? inputs.sourceArn : undefined,
             sourceAccount: typeof inputs.sourceAccount === "string" ? inputs.sourceAccount : undefined,
         };
-        account.permissions.set(fn.name, [...policy, record]);
+        const held = [...policy, record];
+        const bytes = Buffer.byteLength(functionPolicy(fn, held, record.qualifier));
+        if (bytes > MAX_FUNCTION_POLICY_BYTES)
+            throw new LocalAwsError(
+                "PolicyLengthExceededException",
+                `The final policy size (${bytes}) is bigger than the limit (${MAX_FUNCTION_POLICY_BYTES}).`,
+            );
+        account.permissions.set(fn.name, held);
         return { id: statementId, state: { ...inputs, statementId } };
     },
 };
+
+/**
+ * A function's resource policy for one qualifier (the unqualified function, a version or an alias: each
+ * has its own), as Lambda's GetPolicy returns it: its statements with their conditions.
+ */
+export function functionPolicy(
+    fn: FunctionRecord,
+    statements: readonly PermissionRecord[],
+    qualifier: string | undefined,
+): string {
+    const resource = qualifier === undefined ? fn.arn : `${fn.arn}:${qualifier}`;
+    const partition = fn.arn.split(":")[1];
+    const principal = (p: string) =>
+        p === "*" ? "*" : /^\d{12}$/.test(p) ? { AWS: `arn:${partition}:iam::${p}:root` } : { Service: p };
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Id: "default",
+        Statement: statements
+            .filter((s) => s.qualifier === qualifier)
+            .map((s) => ({
+                Sid: s.statementId,
+                Effect: "Allow",
+                Principal: principal(s.principal),
+                Action: s.action,
+                Resource: resource,
+                ...(s.sourceArn === undefined && s.sourceAccount === undefined
+                    ? {}
+                    : {
+                          Condition: {
+                              ...(s.sourceAccount === undefined
+                                  ? {}
+                                  : { StringEquals: { "AWS:SourceAccount": s.sourceAccount } }),
+                              ...(s.sourceArn === undefined ? {} : { ArnLike: { "AWS:SourceArn": s.sourceArn } }),
+                          },
+                      }),
+            })),
+    });
+}
 
 /** Code from S3, container images and layers are not emulated: said at once, naming the resource. */
 function refuseUnemulated(inputs: Inputs, what: string): void {

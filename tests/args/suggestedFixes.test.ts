@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
     githubActions,
@@ -10,7 +11,7 @@ import {
     SecuredRestApi,
     SecuredRestApiArgs,
 } from "../../components";
-import { freshLocalAws } from "../helpers/localAws";
+import { freshLocalAws, valueOf } from "../helpers/localAws";
 import { PETSTORE_OPENAPI, PETSTORE_SWAGGER } from "../helpers/specs";
 
 type Args = Record<string, unknown>;
@@ -59,6 +60,26 @@ const backends = {
     lambdaIntegrations: { "GET /items": FUNCTION_ARN },
     specValues: { ordersUrl: "https://orders.example.com" },
 };
+
+const OTHER_ACCOUNT_FUNCTION = "arn:aws:lambda:us-west-2:210987654321:function:items";
+/** The backends document with GET /items integrated by hand, as the other-account refusal says to write it. */
+const handWrittenItems = (uri: string) => ({
+    ...backends.openApiSpec,
+    paths: {
+        ...backends.openApiSpec.paths,
+        "/items": { get: { ...ok, "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri } } },
+    },
+});
+/** Forty operations served by one function, given as one value or as a new Output per entry. */
+const forty = (arn: () => pulumi.Input<string>) => ({
+    openApiSpec: {
+        openapi: "3.0.3",
+        info: { title: "Forty", version: "1" },
+        paths: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`/r${i}`, { get: ok }])),
+    },
+    lambdaIntegrations: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`GET /r${i}`, arn()])),
+});
+const oneOutput = pulumi.output(FUNCTION_ARN);
 
 /** The pet store-like document with one HTTP integration whose URI is written as given. */
 const withHttpUri = (uri: string, path = "/orders") => ({
@@ -147,6 +168,35 @@ const REFUSALS: Refusal[] = [
             {
                 says: `pass the function's ARN instead (fn.arn, here "${FUNCTION_ARN}")`,
                 apply: (a) => ({ ...a, lambdaIntegrations: { "GET /items": FUNCTION_ARN } }),
+            },
+        ],
+    },
+    {
+        name: "a function of another account (refused once its ARN is known: at preview, for a string)",
+        args: { ...backends, lambdaIntegrations: { "GET /items": OTHER_ACCOUNT_FUNCTION } },
+        fixes: [
+            {
+                says: "Use a function of account 123456789012",
+                apply: (a) => ({ ...a, lambdaIntegrations: { "GET /items": FUNCTION_ARN } }),
+            },
+            {
+                says: `remove the entry from lambdaIntegrations, write the operation's x-amazon-apigateway-integration yourself ({ type: "aws_proxy", httpMethod: "POST", uri: "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${OTHER_ACCOUNT_FUNCTION}/invocations" })`,
+                apply: (a) => ({
+                    ...without(a, "lambdaIntegrations"),
+                    openApiSpec: handWrittenItems(
+                        `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${OTHER_ACCOUNT_FUNCTION}/invocations`,
+                    ),
+                }),
+            },
+        ],
+    },
+    {
+        name: "one function given as a new Output per operation, too many to fit its policy together",
+        args: forty(() => pulumi.output(FUNCTION_ARN)),
+        fixes: [
+            {
+                says: "Pass the same value for every operation of the function (one fn.arn",
+                apply: () => forty(() => oneOutput),
             },
         ],
     },
@@ -288,6 +338,27 @@ const REFUSALS: Refusal[] = [
             {
                 says: 'or drop cors and list "OPTIONS /pets" in publicOperations',
                 apply: (a) => ({ ...without(a, "cors"), publicOperations: ["OPTIONS /pets"] }),
+            },
+        ],
+    },
+    {
+        name: "an execution log retention with execution logging off",
+        args: { ...petstore, executionLogRetentionInDays: 30 },
+        fixes: [
+            {
+                says: 'set executionLoggingLevel to "ERROR" or "INFO"',
+                apply: (a) => ({ ...a, executionLoggingLevel: "ERROR" }),
+            },
+            { says: "or remove executionLogRetentionInDays", apply: (a) => without(a, "executionLogRetentionInDays") },
+        ],
+    },
+    {
+        name: "an execution log retention CloudWatch Logs does not have",
+        args: { ...petstore, executionLoggingLevel: "INFO", executionLogRetentionInDays: 45 },
+        fixes: [
+            {
+                says: "use one of 1, 3, 5, 7, 14, 30, 60",
+                apply: (a) => ({ ...a, executionLogRetentionInDays: 60 }),
             },
         ],
     },
@@ -514,17 +585,23 @@ describe("every suggested fix, followed as written, makes the error go away", ()
         it(name, async () => {
             await freshLocalAws(true);
             let count = 0;
-            const create = (a: Args) => new SecuredRestApi(`api-${++count}`, a as unknown as SecuredRestApiArgs);
-            let message = "";
-            try {
-                create(args);
-            } catch (e) {
-                message = (e as Error).message;
-            }
+            // Refused at construction, or by the body once the values it checks are known.
+            const refusal = async (a: Args): Promise<string> => {
+                try {
+                    const api = new SecuredRestApi(`api-${++count}`, a as unknown as SecuredRestApiArgs);
+                    return await valueOf(api.body).then(
+                        () => "",
+                        (e: Error) => e.message,
+                    );
+                } catch (e) {
+                    return (e as Error).message;
+                }
+            };
+            const message = await refusal(args);
             expect(message, "refused").not.to.equal("");
             for (const fix of fixes) {
                 expect(message).to.include(fix.says);
-                expect(() => create(fix.apply(args)), `after "${fix.says}"`).not.to.throw();
+                expect(await refusal(fix.apply(args)), `after "${fix.says}"`).to.equal("");
             }
         });
     }

@@ -59,6 +59,7 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             disableExecuteApiEndpoint: "boolean",
             throttle: "#/types/secured-rest-api:index:ThrottleSettings",
             executionLoggingLevel: "#/types/secured-rest-api:index:ExecutionLoggingLevel",
+            executionLogRetentionInDays: "number",
             tracingEnabled: "boolean",
             accessLog: "#/types/secured-rest-api:index:AccessLogArgs",
             accessKeys: "array",

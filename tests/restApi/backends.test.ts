@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { deploymentHash, listOperations, OpenApiDocument, SecuredRestApi, SecuredRestApiArgs } from "../../components";
-import { permissionNames } from "../../components/restApi/backends";
+import { MAX_FUNCTION_POLICY_BYTES, permissionNames } from "../../components/restApi/backends";
+import { functionPolicy } from "../../local-aws/engine/lambda";
 import { PENDING_LAMBDA_URI } from "../../components/openapi/backends";
 import { allRegistrationsSettled } from "../../local-aws/engine/mocks";
 import { freshLocalAws, inputsOf, valueOf } from "../helpers/localAws";
@@ -41,14 +42,15 @@ const integrationsOf = (body: string) =>
     );
 
 /** A function of the program, as the README's program makes one (its ARN an Output, unknown in preview). */
-function itemsFunction(): aws.lambda.Function {
-    const role = new aws.iam.Role("items", {
+function itemsFunction(functionName?: string): aws.lambda.Function {
+    const role = new aws.iam.Role(functionName ?? "items", {
         assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
             Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
         }),
     });
-    return new aws.lambda.Function("items", {
+    return new aws.lambda.Function(functionName ?? "items", {
+        name: functionName,
         runtime: "nodejs20.x",
         handler: "index.handler",
         role: role.arn,
@@ -93,19 +95,23 @@ describe("lambdaIntegrations: operations served by the program's Lambda function
         expect(regions).to.deep.equal(["us-west-2", "us-west-2", "us-west-2", "us-west-2", "eu-central-1"]);
     });
 
-    it("creates one aws.lambda.Permission per operation, scoped to that method of this API (ANY and params as *, the root as /)", async () => {
+    it("creates one aws.lambda.Permission per operation, scoped to that method of this API's stage (ANY and params as *, the root as /)", async () => {
         const { mocks } = await freshLocalAws(false);
         const fn = itemsFunction();
-        const api = new SecuredRestApi("items", { openApiSpec: ITEMS, lambdaIntegrations: everyOperation(fn.arn) });
+        const api = new SecuredRestApi("items", {
+            openApiSpec: ITEMS,
+            stageName: "v1",
+            lambdaIntegrations: everyOperation(fn.arn),
+        });
         await allRegistrationsSettled();
         const executionArn = await valueOf(api.executionArn);
         const permissions = mocks.registrations.filter((r) => r.type === T.permission);
         expect(permissions.map((p) => [p.name, p.inputs.sourceArn])).to.deep.equal([
-            ["items-lambda-get-root", `${executionArn}/*/GET/`],
-            ["items-lambda-get-items", `${executionArn}/*/GET/items`],
-            ["items-lambda-post-items", `${executionArn}/*/POST/items`],
-            ["items-lambda-get-items-itemId", `${executionArn}/*/GET/items/*`],
-            ["items-lambda-any-files-proxy", `${executionArn}/*/*/files/*`],
+            ["items-lambda-get-root", `${executionArn}/v1/GET/`],
+            ["items-lambda-get-items", `${executionArn}/v1/GET/items`],
+            ["items-lambda-post-items", `${executionArn}/v1/POST/items`],
+            ["items-lambda-get-items-itemId", `${executionArn}/v1/GET/items/*`],
+            ["items-lambda-any-files-proxy", `${executionArn}/v1/*/files/*`],
         ]);
         for (const { inputs } of permissions)
             expect(inputs).to.deep.include({
@@ -176,6 +182,118 @@ describe("lambdaIntegrations: operations served by the program's Lambda function
             .and.not.equal(names[0]);
         // Stable: the same operations get the same names whatever else is wired.
         expect(permissionNames("api", ["GET /a/b", "PUT /c", "GET /a-b"])).to.include.members(names.slice(0, 2));
+    });
+});
+
+/** A document of `count` GET operations `/r0` … with no integration, and the entries serving them all from `arn`. */
+function manyOperations(count: number, arn: pulumi.Input<string>, prefix = "r") {
+    const paths = Object.fromEntries(Array.from({ length: count }, (_, i) => [`/${prefix}${i}`, { get: ok }]));
+    const entries = Object.fromEntries(Array.from({ length: count }, (_, i) => [`GET /${prefix}${i}`, arn]));
+    return { paths, entries };
+}
+
+describe("lambdaIntegrations within a function's 20 KB resource policy", () => {
+    const permissionsOf = (mocks: {
+        registrations: { type: string; name: string; inputs: Record<string, unknown> }[];
+    }) => mocks.registrations.filter((r) => r.type === T.permission).map((p) => [p.name, p.inputs.sourceArn]);
+
+    it("gives a function whose operations would not fit one permission for this API's stage, others one per operation", async () => {
+        const { mocks } = await freshLocalAws(false);
+        const fn = itemsFunction();
+        const many = manyOperations(60, fn.arn);
+        const few = manyOperations(3, itemsFunction("few").arn, "s");
+        const api = new SecuredRestApi("big", {
+            openApiSpec: openApi3({ ...many.paths, ...few.paths }),
+            stageName: "v1",
+            lambdaIntegrations: { ...many.entries, ...few.entries },
+        });
+        await allRegistrationsSettled();
+        const executionArn = await valueOf(api.executionArn);
+        expect(permissionsOf(mocks)).to.deep.equal([
+            // Still this API only, and its stage only: never `${executionArn}/*`.
+            ["big-lambda-stage-get-r0", `${executionArn}/v1/*/*`],
+            ["big-lambda-get-s0", `${executionArn}/v1/GET/s0`],
+            ["big-lambda-get-s1", `${executionArn}/v1/GET/s1`],
+            ["big-lambda-get-s2", `${executionArn}/v1/GET/s2`],
+        ]);
+        expect(api.lambdaPermissions).to.have.length(4);
+        const stage = mocks.registrations.find((r) => r.type === T.permission)!.inputs;
+        expect(stage).to.deep.include({ function: await valueOf(fn.arn), region: "us-west-2" });
+    });
+
+    it("sizes a string ARN by its length and an Output by the longest ARN possible; the stage one keeps its name", async () => {
+        const scopes = async (arn: pulumi.Input<string>, count: number) => {
+            const { mocks } = await freshLocalAws(true);
+            const { paths, entries } = manyOperations(count, arn);
+            new SecuredRestApi("sized", { openApiSpec: openApi3(paths), lambdaIntegrations: entries });
+            await allRegistrationsSettled();
+            return mocks.registrations.filter((r) => r.type === T.permission).map((p) => p.name);
+        };
+        expect(await scopes(ARN, 25)).to.have.length(25);
+        expect(await scopes(pulumi.output(ARN), 25)).to.deep.equal(["sized-lambda-stage-get-r0"]);
+        // An operation added after the first in sorted order leaves the stage permission as it was.
+        expect(await scopes(pulumi.output(ARN), 26)).to.deep.equal(["sized-lambda-stage-get-r0"]);
+    });
+
+    it("keeps each function's policy within Lambda's limit as Lambda stores it, with room to replace every statement", async () => {
+        const { account } = await freshLocalAws(false);
+        itemsFunction("items");
+        // The most operations the string ARN keeps one by one; local Lambda refuses a policy past 20,480 bytes.
+        const { paths, entries } = manyOperations(29, ARN);
+        const extra = manyOperations(200, itemsFunction("other").arn, "x");
+        new SecuredRestApi("sized", {
+            openApiSpec: openApi3({ ...paths, ...extra.paths }),
+            lambdaIntegrations: { ...entries, ...extra.entries },
+        });
+        await allRegistrationsSettled();
+        const policyOf = (name: string) =>
+            Buffer.byteLength(functionPolicy(account.functions.get(name)!, account.permissions.get(name)!, undefined));
+        expect(account.permissions.get("items")).to.have.length(29);
+        expect(2 * policyOf("items")).to.be.at.most(MAX_FUNCTION_POLICY_BYTES);
+        const other = [...account.functions.keys()].find((n) => n.startsWith("other"))!;
+        expect(account.permissions.get(other)).to.have.length(1);
+    });
+
+    it("refuses, once the ARN is known (at preview for a string), a function of another account, with the fix", async () => {
+        const elsewhere = "arn:aws:lambda:us-west-2:210987654321:function:items";
+        const refusal = async (arn: pulumi.Input<string>, preview: boolean) => {
+            const { mocks } = await freshLocalAws(preview);
+            const api = new SecuredRestApi("items", { openApiSpec: ITEMS, lambdaIntegrations: everyOperation(arn) });
+            const message = await valueOf(api.body).then(
+                () => "",
+                (e: Error) => e.message,
+            );
+            // Pulumi stops the program on the refused body; here what waits on the REST API just never starts.
+            return { message, registered: mocks.registrations.map((r) => r.type) };
+        };
+        const atPreview = await refusal(elsewhere, true);
+        expect(atPreview.message).to.include(
+            'lambdaIntegrations["GET /items"] is a function of account 210987654321, and this stack deploys to account 123456789012',
+        );
+        expect(atPreview.message).to.include(
+            `uri: "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/${elsewhere}/invocations"`,
+        );
+        expect(atPreview.message).to.include(
+            `aws lambda add-permission --region us-west-2 --function-name ${elsewhere} --action lambda:InvokeFunction --principal apigateway.amazonaws.com --statement-id <id> --source-arn <this API's executionArn>/test/*/*`,
+        );
+        // The REST API never gets its body, and every permission waits for the REST API.
+        expect(atPreview.registered).not.to.include(T.restApi);
+        const atUp = await refusal(pulumi.output(elsewhere), false);
+        expect(atUp.message).to.include("is a function of account 210987654321");
+        expect(atUp.registered).not.to.include(T.restApi).and.not.to.include(T.permission);
+    });
+
+    it("refuses, at pulumi up, one function given as several Outputs that together would not fit", async () => {
+        await freshLocalAws(false);
+        const paths = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`/r${i}`, { get: ok }]));
+        const split = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`GET /r${i}`, pulumi.output(ARN)]));
+        const api = new SecuredRestApi("split", { openApiSpec: openApi3(paths), lambdaIntegrations: split });
+        const message = await valueOf(api.body).then(
+            () => "",
+            (e: Error) => e.message,
+        );
+        expect(message).to.include(`lambdaIntegrations gives the function ${ARN} as 40 different values`);
+        expect(message).to.include("Pass the same value for every operation of the function");
     });
 });
 

@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
     DEFAULT_ACCESS_LOG_FORMAT,
@@ -12,11 +15,12 @@ import {
     SecuredRestApiArgs,
 } from "../../components";
 import { storedResourcePolicy } from "../../components/policies/resourcePolicy";
+import { RETAINED_ACCOUNT_WARNING } from "../../components/securedRestApi";
 import { LocalAwsAccount } from "../../local-aws/engine/account";
 import { allRegistrationsSettled } from "../../local-aws/engine/mocks";
-import { clientOutputs, freshLocalAws, inputsOf, serveLocally } from "../helpers/localAws";
+import { clientOutputs, freshLocalAws, inputsOf, serveLocally, valueOf } from "../helpers/localAws";
 import { Credentials, rawRequest } from "../helpers/rawHttp";
-import { PETSTORE_OPENAPI, PETSTORE_SWAGGER } from "../helpers/specs";
+import { PETSTORE_OPENAPI, PETSTORE_SWAGGER, PROJECT_DIR } from "../helpers/specs";
 
 /** Deploys one SecuredRestApi with these args on a local account and gateway; returns how to call it. */
 function serve(args: Partial<SecuredRestApiArgs>) {
@@ -391,6 +395,182 @@ describe("security options, secure by default", () => {
             );
             // Destroying the stack must not reset the region's logging role for every other API.
             expect(retained).to.deep.equal([true]);
+        });
+    });
+
+    describe("the execution log group, managed instead of left to API Gateway", () => {
+        const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+        const ROLE = "arn:aws:iam::123456789012:role/apigw-logs";
+        /** A run at pulumi up with the region's CloudWatch role set, and what the stage and its settings wait for. */
+        const deploy = async (args: Partial<SecuredRestApiArgs>) => {
+            const { account, mocks } = await freshLocalAws(false);
+            account.cloudWatchRoleArn = ROLE;
+            const waitsFor = new Map<string, string[]>();
+            const api = new SecuredRestApi(
+                "logged",
+                { openApiSpec: PETSTORE_OPENAPI, ...args },
+                {
+                    transformations: [
+                        ({ type, opts }) => {
+                            const on = (opts.dependsOn ?? []) as pulumi.Resource[];
+                            waitsFor.set(
+                                type,
+                                on.map((r) => (r as unknown as { __pulumiType: string }).__pulumiType),
+                            );
+                            return undefined;
+                        },
+                    ],
+                },
+            );
+            await allRegistrationsSettled();
+            return { account, mocks, api, waitsFor };
+        };
+
+        it("is API-Gateway-Execution-Logs_<restApiId>/<stage>, kept its retention, made before logging is on", async () => {
+            const { account, mocks, api, waitsFor } = await deploy({
+                executionLoggingLevel: "ERROR",
+                executionLogRetentionInDays: 30,
+                stageName: "v1",
+                tags: { team: "a" },
+            });
+            const name = `API-Gateway-Execution-Logs_${await valueOf(api.restApiId)}/v1`;
+            const group = mocks.registrations.find((r) => r.type === LOG_GROUP)!;
+            expect(group.name).to.equal("logged-execution-logs");
+            expect(group.inputs).to.deep.include({ name, retentionInDays: 30, tags: { team: "a" } });
+            expect(await valueOf(api.executionLogGroup!.name)).to.equal(name);
+            // The settings that turn logging on, and the stage, wait for the group.
+            expect(waitsFor.get("aws:apigateway/methodSettings:MethodSettings")).to.include(LOG_GROUP);
+            expect(waitsFor.get("aws:apigateway/stage:Stage")).to.include(LOG_GROUP);
+            expect(account.logGroups.get(name)).to.deep.include({ retentionInDays: 30 });
+            const defaults = await deploy({ executionLoggingLevel: "INFO" });
+            expect(inputsOf(defaults.mocks, LOG_GROUP).retentionInDays).to.equal(365);
+            const off = await deploy({});
+            expect(off.mocks.registrations.filter((r) => r.type === LOG_GROUP)).to.deep.equal([]);
+            expect(off.api.executionLogGroup).to.equal(undefined);
+        });
+
+        it("refuses a retention CloudWatch Logs does not have, or one with no execution logs, at preview", async () => {
+            const { mocks } = await freshLocalAws(true);
+            const refused = (args: Partial<SecuredRestApiArgs>) =>
+                expect(() => new SecuredRestApi("bad", { openApiSpec: PETSTORE_OPENAPI, ...args }));
+            refused({ executionLoggingLevel: "INFO", executionLogRetentionInDays: 42 }).to.throw(
+                /executionLogRetentionInDays 42 is not a CloudWatch Logs retention: use one of 1, 3, 5/,
+            );
+            refused({ executionLogRetentionInDays: 30 }).to.throw(
+                /executionLogRetentionInDays keeps execution logs, and executionLoggingLevel is "OFF"/,
+            );
+            refused({ accessLog: { retentionInDays: 42 } }).to.throw(/accessLog\.retentionInDays 42 is not/);
+            expect(mocks.registrations).to.deep.equal([]);
+        });
+
+        it("locally, as in CloudWatch Logs: a second group of a name is refused, and API Gateway's own group conflicts", async () => {
+            const account = new LocalAwsAccount("us-west-2");
+            await account.provision(LOG_GROUP, "a", { name: "shared", retentionInDays: 7 });
+            let refusal: unknown;
+            await account.provision(LOG_GROUP, "b", { name: "shared" }).catch((e: unknown) => (refusal = e));
+            expect(String(refusal)).to.include(
+                "ResourceAlreadyExistsException: The specified log group already exists",
+            );
+
+            // A stage that logged before the group was managed (an earlier version of the component).
+            account.cloudWatchRoleArn = ROLE;
+            const api = await account.provision("aws:apigateway/restApi:RestApi", "a", {
+                body: prepareSpec(PETSTORE_OPENAPI).body,
+            });
+            const deployment = await account.provision("aws:apigateway/deployment:Deployment", "a", {
+                restApi: api.id,
+            });
+            await account.provision("aws:apigateway/stage:Stage", "a", {
+                restApi: api.id,
+                deployment: deployment.id,
+                stageName: "test",
+            });
+            await account.provision("aws:apigateway/methodSettings:MethodSettings", "a", {
+                restApi: api.id,
+                stageName: "test",
+                methodPath: "*/*",
+                settings: { loggingLevel: "INFO" },
+            });
+            const name = `API-Gateway-Execution-Logs_${api.id}/test`;
+            expect(account.logGroups.get(name)).to.deep.include({ retentionInDays: undefined });
+            refusal = undefined;
+            await account.provision(LOG_GROUP, "c", { name }).catch((e: unknown) => (refusal = e));
+            expect(String(refusal)).to.include(
+                "ResourceAlreadyExistsException: The specified log group already exists",
+            );
+        });
+
+        it("says in its TSDoc the pulumi import that adopts API Gateway's group into exactly the resource the component makes", async () => {
+            const source = fs.readFileSync(path.join(PROJECT_DIR, "components/args/args.ts"), "utf8");
+            const doc = source.slice(0, source.indexOf("executionLogRetentionInDays?: number;"));
+            const command = /`(pulumi import [^`]+)`/.exec(doc.slice(doc.lastIndexOf("/**")))![1];
+            expect(doc.slice(doc.lastIndexOf("/**"))).to.include(
+                "`ResourceAlreadyExistsException: The specified log group already exists`",
+            );
+            const { mocks, api } = await deploy({ executionLoggingLevel: "INFO" });
+            const filled = command
+                .replace(/<name>/g, "logged")
+                .replace(/<restApiId>/g, (await valueOf(api.restApiId))!)
+                .replace(/<stageName>/g, "test")
+                .replace(/<stack>/g, "test")
+                .replace(/<project>/g, "secured-rest-api");
+            const [, type, name, id, parent] =
+                /^pulumi import (\S+) (\S+) '([^']+)' --parent '[^=]+=([^']+)' --protect=false$/.exec(filled)!;
+            const group = mocks.registrations.find((r) => r.type === LOG_GROUP)!;
+            expect([type, name, id]).to.deep.equal([group.type, group.name, group.inputs.name]);
+            expect(parent).to.equal(await valueOf(api.urn));
+            // With that parent, type and name the import lands on the URN the program registers.
+            expect(await valueOf(api.executionLogGroup!.urn)).to.equal(
+                `${parent.replace(/::logged$/, "")}$${type}::${name}`,
+            );
+        });
+
+        it("in local mode: logging on, the group made first and kept its retention, the API served", async () => {
+            const served = await serve({
+                executionLoggingLevel: "INFO",
+                executionLogRetentionInDays: 14,
+                accessLog: { accountCloudWatchRoleArn: ROLE },
+            });
+            try {
+                expect((await served.get("/pets")).status).to.equal(200);
+                const groups = [...served.local.account.logGroups.values()];
+                const execution = groups.find((g) => g.name.startsWith("API-Gateway-Execution-Logs_"))!;
+                expect(execution.name).to.match(/^API-Gateway-Execution-Logs_[a-z0-9]{10}\/test$/);
+                expect(execution.retentionInDays).to.equal(14);
+            } finally {
+                await served.local.close();
+            }
+        });
+    });
+
+    describe("the region's CloudWatch role, kept on destroy", () => {
+        it("warns on the component, at preview, what destroying the stack leaves and how to avoid it", async () => {
+            await freshLocalAws(true);
+            const log = pulumi.log as unknown as {
+                warn: (message: string, resource?: pulumi.Resource) => Promise<void>;
+            };
+            const original = log.warn;
+            const logged: { message: string; resource?: pulumi.Resource }[] = [];
+            log.warn = (message, resource) => (logged.push({ message, resource }), Promise.resolve());
+            try {
+                const quiet = new SecuredRestApi("quiet", { openApiSpec: PETSTORE_OPENAPI, accessLog: {} });
+                const owning = new SecuredRestApi("owning", {
+                    openApiSpec: PETSTORE_OPENAPI,
+                    accessLog: { accountCloudWatchRoleArn: "arn:aws:iam::123456789012:role/apigw-logs" },
+                });
+                await allRegistrationsSettled();
+                expect(logged.filter((l) => l.resource === quiet)).to.deep.equal([]);
+                expect(logged.filter((l) => l.resource === owning).map((l) => l.message)).to.deep.equal([
+                    RETAINED_ACCOUNT_WARNING,
+                ]);
+            } finally {
+                log.warn = original;
+            }
+            expect(RETAINED_ACCOUNT_WARNING).to.include("`pulumi destroy` keeps that setting (retainOnDelete");
+            expect(RETAINED_ACCOUNT_WARNING).to.include(
+                "If the role is deleted with this stack, the region points at a role that no longer exists",
+            );
+            expect(RETAINED_ACCOUNT_WARNING).to.include("Make the role in a stack of its own that outlives this one");
         });
     });
 

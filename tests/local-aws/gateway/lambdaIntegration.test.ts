@@ -1,11 +1,14 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { createSignedFetch } from "../../../clients";
+import { SecuredRestApi } from "../../../components";
 import { outputsAsJson } from "../../../local-aws/engine/runProgram";
 import { PermissionRecord } from "../../../local-aws/engine/account";
 import { arnLike, permitted } from "../../../local-aws/gateway/lambdaIntegration";
 import { RequestLogEntry } from "../../../local-aws/gateway/server";
 import { LocalMode, startLocalMode } from "../../../local-aws/localMode";
-import { TRANSPILED } from "../../helpers/localAws";
+import { clientOutputs, serveLocally, TRANSPILED } from "../../helpers/localAws";
 import { rawRequest, signedHeaders } from "../../helpers/rawHttp";
 import { PROJECT_DIR } from "../../helpers/specs";
 
@@ -217,6 +220,59 @@ describe("Lambda functions in local mode: the gateway runs the program's handler
     });
 });
 
+describe("a function's permissions in local mode: one per operation, or one for the stage past its 20 KB policy", () => {
+    let served: Awaited<ReturnType<typeof serveLocally>>;
+    let names: { many: string; few: string };
+    before(async () => {
+        served = await serveLocally(() => {
+            const role = new aws.iam.Role("scaled", {
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+                    ],
+                }),
+            });
+            const handler = (name: string) =>
+                new aws.lambda.Function(name, {
+                    runtime: "nodejs20.x",
+                    handler: "index.handler",
+                    role: role.arn,
+                    code: new pulumi.asset.AssetArchive({
+                        "index.js": new pulumi.asset.StringAsset(
+                            "exports.handler = async (event) => ({ statusCode: 200, body: event.resource });",
+                        ),
+                    }),
+                });
+            const many = handler("many");
+            const few = handler("few");
+            const ok = { responses: { "200": { description: "ok" } } };
+            const paths: Record<string, unknown> = {};
+            const lambdaIntegrations: Record<string, pulumi.Input<string>> = {};
+            for (let i = 0; i < 60; i++) [paths[`/r${i}`], lambdaIntegrations[`GET /r${i}`]] = [{ get: ok }, many.arn];
+            for (let i = 0; i < 3; i++) [paths[`/s${i}`], lambdaIntegrations[`GET /s${i}`]] = [{ get: ok }, few.arn];
+            const api = new SecuredRestApi("scaled", {
+                openApiSpec: { openapi: "3.0.3", info: { title: "Scaled", version: "1" }, paths },
+                lambdaIntegrations,
+            });
+            return { ...clientOutputs(api), executionArn: api.executionArn, many: many.name, few: few.name };
+        });
+        names = served.outputs as unknown as typeof names;
+    });
+    after(() => served.local.close());
+
+    it("runs every Lambda-backed operation, its function granted for the stage or per operation", async () => {
+        for (const path of ["/r0", "/r31", "/r59", "/s0", "/s2"]) {
+            const answer = await served.get(path);
+            expect([answer.status, answer.body], path).to.deep.equal([200, path]);
+        }
+        const executionArn = served.outputs.executionArn as string;
+        const sourceArns = (name: string) => served.local.account.permissions.get(name)!.map((p) => p.sourceArn);
+        expect(sourceArns(names.many)).to.deep.equal([`${executionArn}/test/*/*`]);
+        expect(sourceArns(names.few)).to.deep.equal([0, 1, 2].map((i) => `${executionArn}/test/GET/s${i}`));
+    });
+});
+
 describe("a function's permissions, as Lambda evaluates an aws.lambda.Permission for API Gateway", () => {
     const api = "arn:aws:execute-api:us-west-2:123456789012:abc123";
     const grant = (extra: Partial<PermissionRecord> = {}): PermissionRecord => ({
@@ -237,6 +293,33 @@ describe("a function's permissions, as Lambda evaluates an aws.lambda.Permission
         expect(arnLike(`${api}/*/GET/`, `${api}/test/GET/items`)).to.equal(false);
         expect(arnLike("arn:aws:execute-api:*:123456789012:abc123/*", `${api}/test/GET/`)).to.equal(true);
         expect(arnLike("arn:aws:execute-api:us-*", `${api}/test/GET/`)).to.equal(false);
+    });
+
+    it("holds a permission to its API, stage, verb and path, case included, as ArnLike does", () => {
+        const perOperation = [grant({ sourceArn: `${api}/test/GET/items` })];
+        const stage = [grant({ sourceArn: `${api}/test/*/*` })];
+        const from = (statements: PermissionRecord[], arn: string) =>
+            permitted(statements, undefined, arn, "123456789012");
+        expect(from(perOperation, `${api}/test/GET/items`)).to.equal(true);
+        for (const other of [
+            `${api}/prod/GET/items`,
+            `${api}/test/POST/items`,
+            `${api}/test/get/items`,
+            `${api}/test/GET/items/1`,
+            `${api}/test/GET/Items`,
+            "arn:aws:execute-api:us-west-2:123456789012:xyz789/test/GET/items",
+        ])
+            expect(from(perOperation, other), other).to.equal(false);
+        for (const inStage of [`${api}/test/GET/`, `${api}/test/DELETE/files/a/b`])
+            expect(from(stage, inStage), inStage).to.equal(true);
+        for (const outside of [
+            `${api}/prod/GET/`,
+            `${api}/TEST/GET/`,
+            `${api}/test-invoke-stage/GET/`,
+            "arn:aws:execute-api:us-west-2:123456789012:xyz789/test/GET/",
+            "arn:aws:execute-api:eu-west-1:123456789012:abc123/test/GET/",
+        ])
+            expect(from(stage, outside), outside).to.equal(false);
     });
 
     it("needs the action, the principal, the source account and the qualifier to match too", () => {
