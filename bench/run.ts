@@ -1,5 +1,5 @@
 // What `npm run bench` runs (bench/cli.ts parses its command line): measures what the program and the local gateway cost and how the cost grows with the
-// API; writes bench/results.json and bench/results.md and refreshes the table in the README. Every
+// API; writes bench/results.json and bench/results.md and refreshes the table in docs/benchmarks.md. Every
 // figure is a median over repeated runs; every comparison is a ratio measured in the same run.
 // Benchmarks report; they never fail on a number.
 import { execFile, spawn } from "child_process";
@@ -423,12 +423,12 @@ async function main(only: string | undefined): Promise<void> {
     fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
     const table = markdown(results);
     fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmark results\n\n${table}`);
-    const readmePath = path.join(ROOT, "README.md");
+    const readmePath = path.join(ROOT, "docs/benchmarks.md");
     const readme = fs.readFileSync(readmePath, "utf8");
     const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
     if (marked.test(readme)) {
         const updated = readme.replace(marked, `<!-- bench:start -->\n${table}<!-- bench:end -->`);
-        // Formatted as CI's lint expects, so a fresh run never leaves the README failing `prettier --check`.
+        // Formatted as CI's lint expects, so a fresh run never leaves the page failing `prettier --check`.
         const options = { ...(await prettier.resolveConfig(readmePath)), filepath: readmePath };
         fs.writeFileSync(readmePath, await prettier.format(updated, options));
     }

@@ -10,10 +10,20 @@ import { INIT_TIMEOUT_MS, MAX_ENVIRONMENTS_PER_FUNCTION } from "../../local-aws/
 import { runTool } from "../helpers/cli";
 import { PROJECT_DIR } from "../helpers/specs";
 
-const DOCUMENTS = ["README.md", "examples/consumer/README.md"];
+/** Every page a user reads: the README, the docs (but the generated reference) and the example's README. */
+const DOCUMENTS = [
+    "README.md",
+    "examples/consumer/README.md",
+    ...fs
+        .readdirSync(path.join(PROJECT_DIR, "docs"))
+        .filter((f) => f.endsWith(".md") && f !== "reference.md")
+        .map((f) => `docs/${f}`),
+];
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
-/** The README without its generated part (the bench table, written by npm run bench). */
-const handWritten = read("README.md").replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, "");
+/** The pages without their generated part (the bench table, written by npm run bench). */
+const handWritten = DOCUMENTS.map(read)
+    .join("\n")
+    .replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, "");
 
 /** The script each command runs, from package.json. */
 const TOOLS: Record<string, string> = {
@@ -37,7 +47,34 @@ function commandsShown(text: string): { tool: string; line: string }[] {
     });
 }
 
-describe("the READMEs say what the code does", () => {
+describe("the README and the docs say what the code does", () => {
+    it("keep the README a newcomer's page (at most 250 lines), each docs page opening with what it is for", () => {
+        expect(read("README.md").split("\n").length).to.be.at.most(250);
+        for (const file of DOCUMENTS.filter((f) => f.startsWith("docs/")))
+            expect(read(file).split("\n")[2], file).to.match(/^What this page is for: /);
+    });
+
+    it("link only to files and headings that exist", () => {
+        const slug = (heading: string) =>
+            heading
+                .trim()
+                .toLowerCase()
+                .replace(/[^\p{L}\p{N} _-]/gu, "")
+                .replace(/ /g, "-");
+        const headings = (file: string) =>
+            new Set([...read(file).matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1].replace(/`/g, ""))));
+        for (const file of [...DOCUMENTS, "docs/reference.md"]) {
+            for (const [, target] of read(file).matchAll(/\]\(([^)\s]+)\)/g)) {
+                if (/^[a-z]+:/.test(target)) continue;
+                const [linked, anchor] = target.split("#");
+                const resolved = linked === "" ? file : path.join(path.dirname(file), linked);
+                expect(fs.existsSync(path.join(PROJECT_DIR, resolved)), `${file}: ${target}`).to.equal(true);
+                if (anchor !== undefined && resolved.endsWith(".md"))
+                    expect(headings(resolved).has(anchor), `${file}: ${target}`).to.equal(true);
+            }
+        }
+    });
+
     it("type no count of tests, cases or checks by hand (those change; the tests are the record)", () => {
         const counts = handWritten.match(
             /\b\d[\d,]*\s+(?:malformed|generated|cases|tests|specs|requests|checks|rows|passed|failed)\b/gi,
