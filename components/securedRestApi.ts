@@ -147,107 +147,35 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         // Validate before super(): a refused input must not leave even the component registered.
         const settings = settingsFor(name, args);
         super(SecuredRestApi.typeToken, name, {}, opts);
-        const { spec } = settings;
-        logImportWarnings(settings, this);
-        if (args.accessLog?.accountCloudWatchRoleArn !== undefined)
-            void pulumi.log.warn(RETAINED_ACCOUNT_WARNING, this);
+        sayAtPreview(settings, args, this);
         const provider = new AwsContext(this);
-        const tags = args.tags;
 
-        this.securedBody = spec.body;
-        const awsValues = awsVariableValues(settings, provider);
-        const document = bodyDocument(settings, provider, awsValues);
-        const grants = functionGrants(settings);
-        this.body = resolvedBody(
-            name,
-            settings,
-            grants,
-            bodyOf(settings, document),
-            provider.region,
-            awsValues,
-            grants.length === 0 ? undefined : provider.accountId,
-        );
-        this.restApi = this.createRestApi(name, args, settings, provider, document);
-        this.lambdaPermissions = lambdaPermissions(name, settings, grants, this.restApi, this);
-        this.deployment = this.createDeployment(name, settings);
-        const logging = this.createLogging(name, settings, args.accessLog, tags);
-        this.accessLogGroup = logging.group;
-        this.executionLogGroup = logging.executionGroup;
+        this.securedBody = settings.spec.body;
+        ({
+            body: this.body,
+            restApi: this.restApi,
+            lambdaPermissions: this.lambdaPermissions,
+        } = this.createApi(name, args, settings, provider));
+        ({
+            deployment: this.deployment,
+            stage: this.stage,
+            methodSettings: this.methodSettings,
+            accessLogGroup: this.accessLogGroup,
+            executionLogGroup: this.executionLogGroup,
+        } = this.createStage(name, args, settings));
+        const callers = this.createCallers(name, args, settings, provider);
+        ({
+            group: this.group,
+            invokePolicies: this.invokePolicies,
+            policyArn: this.policyArn,
+            user: this.user,
+            accessKeys: this.accessKeys,
+            invokeRole: this.invokeRole,
+            identityPool: this.identityPool,
+        } = callers);
 
-        this.stage = new aws.apigateway.Stage(
-            name,
-            {
-                restApi: this.restApi.id,
-                deployment: this.deployment.id,
-                stageName: settings.stageName,
-                xrayTracingEnabled: args.tracingEnabled ?? false,
-                accessLogSettings:
-                    args.accessLog === undefined
-                        ? undefined
-                        : {
-                              destinationArn: args.accessLog.destinationArn ?? this.accessLogGroup!.arn,
-                              format: args.accessLog.format ?? DEFAULT_ACCESS_LOG_FORMAT,
-                          },
-                tags,
-            },
-            // Served only once API Gateway may invoke the functions: a call before would get a 500.
-            { ...logging.ready, dependsOn: [...logging.ready.dependsOn, ...this.lambdaPermissions] },
-        );
-
-        this.methodSettings = new aws.apigateway.MethodSettings(
-            name,
-            {
-                restApi: this.restApi.id,
-                stageName: this.stage.stageName,
-                methodPath: "*/*",
-                settings: {
-                    throttlingRateLimit: settings.throttle.rateLimit,
-                    throttlingBurstLimit: settings.throttle.burstLimit,
-                    loggingLevel: settings.executionLoggingLevel,
-                    // Data tracing logs whole requests and responses, credentials' effects included: never.
-                    dataTraceEnabled: false,
-                },
-            },
-            logging.ready,
-        );
-
-        const callers: CallerContext = {
-            parent: this,
-            name,
-            tags,
-            stageName: settings.stageName,
-            stageExecutionArn: this.stage.executionArn,
-            aws: provider,
-        };
-        const policies = new InvokePolicies(callers);
-        this.group = new aws.iam.Group(name, {}, { parent: this });
-        this.invokePolicies = this.groupPolicies(name, settings, policies);
         this.invokePolicy = this.invokePolicies[0];
-        const policyArns =
-            settings.invokePolicy === "managed"
-                ? [provider.partition.apply((p) => awsManagedPolicyArn(p, MANAGED_INVOKE_POLICY_NAME))]
-                : this.invokePolicies.map((p) => p.arn);
-        this.policyArn = policyArns[0];
-        // Permissions go to the group, never to the user: swapping or adding users keeps one policy.
-        policyArns.forEach(
-            (policyArn, i) =>
-                new aws.iam.GroupPolicyAttachment(
-                    i === 0 ? name : `${name}-${i + 1}`,
-                    { group: this.group.name, policyArn },
-                    { parent: this },
-                ),
-        );
-
-        const user = settings.callers.createUser ? this.createUser(name, settings, tags) : undefined;
-        this.user = user?.user;
-        this.accessKeys = user?.keys ?? [];
         this.accessKey = this.accessKeys[this.accessKeys.length - 1];
-
-        attachGrants(settings.callers, policies, callers);
-        this.invokeRole = createInvokeRole(settings.callers, policies, callers);
-        const identityPool = createIdentityPool(settings.callers, policies, callers);
-        this.identityPool = identityPool?.pool;
-
         this.restApiId = this.restApi.id;
         this.stageName = this.stage.stageName;
         this.invokeUrl = this.stage.invokeUrl;
@@ -260,12 +188,12 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         this.accessKeyId = this.accessKey && pulumi.secret(this.accessKey.id);
         this.secretAccessKey = this.accessKey && pulumi.secret(this.accessKey.secret);
         this.roleArn = this.invokeRole?.arn;
-        this.identityPoolId = identityPool?.pool.id;
-        this.authenticatedRoleArn = identityPool?.authenticatedRole?.arn;
-        this.unauthenticatedRoleArn = identityPool?.unauthenticatedRole?.arn;
-        this.crossAccountPolicies = crossAccountPolicies(settings.callers, callers);
+        this.identityPoolId = callers.identityPoolResources?.pool.id;
+        this.authenticatedRoleArn = callers.identityPoolResources?.authenticatedRole?.arn;
+        this.unauthenticatedRoleArn = callers.identityPoolResources?.unauthenticatedRole?.arn;
+        this.crossAccountPolicies = callers.crossAccountPolicies;
         this.operations = pulumi.output(
-            spec.operations.map(({ verb, path, authorization }) => ({ verb, path, authorization })),
+            settings.spec.operations.map(({ verb, path, authorization }) => ({ verb, path, authorization })),
         );
 
         this.registerOutputs({
@@ -289,6 +217,114 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         });
     }
 
+    /** The REST API with the body it imports, and the permissions its Lambda functions need. */
+    private createApi(name: string, args: SecuredRestApiArgs, settings: Settings, provider: AwsContext) {
+        const awsValues = awsVariableValues(settings, provider);
+        const document = bodyDocument(settings, provider, awsValues);
+        const grants = functionGrants(settings);
+        const body = resolvedBody(
+            name,
+            settings,
+            grants,
+            bodyOf(settings, document),
+            provider.region,
+            awsValues,
+            grants.length === 0 ? undefined : provider.accountId,
+        );
+        const restApi = this.createRestApi(name, args, settings, provider, document, body);
+        return { body, restApi, lambdaPermissions: lambdaPermissions(name, settings, grants, restApi, this) };
+    }
+
+    /** The deployment, the stage that serves it, its method settings and its log groups. */
+    private createStage(name: string, args: SecuredRestApiArgs, settings: Settings) {
+        const deployment = this.createDeployment(name, settings);
+        const logging = this.createLogging(name, settings, args.accessLog, args.tags);
+        const stage = new aws.apigateway.Stage(
+            name,
+            {
+                restApi: this.restApi.id,
+                deployment: deployment.id,
+                stageName: settings.stageName,
+                xrayTracingEnabled: args.tracingEnabled ?? false,
+                accessLogSettings:
+                    args.accessLog === undefined
+                        ? undefined
+                        : {
+                              destinationArn: args.accessLog.destinationArn ?? logging.group!.arn,
+                              format: args.accessLog.format ?? DEFAULT_ACCESS_LOG_FORMAT,
+                          },
+                tags: args.tags,
+            },
+            // Served only once API Gateway may invoke the functions: a call before would get a 500.
+            { ...logging.ready, dependsOn: [...logging.ready.dependsOn, ...this.lambdaPermissions] },
+        );
+        const methodSettings = new aws.apigateway.MethodSettings(
+            name,
+            {
+                restApi: this.restApi.id,
+                stageName: stage.stageName,
+                methodPath: "*/*",
+                settings: {
+                    throttlingRateLimit: settings.throttle.rateLimit,
+                    throttlingBurstLimit: settings.throttle.burstLimit,
+                    loggingLevel: settings.executionLoggingLevel,
+                    // Data tracing logs whole requests and responses, credentials' effects included: never.
+                    dataTraceEnabled: false,
+                },
+            },
+            logging.ready,
+        );
+        return {
+            deployment,
+            stage,
+            methodSettings,
+            accessLogGroup: logging.group,
+            executionLogGroup: logging.executionGroup,
+        };
+    }
+
+    /** Who may call: the group and its invoke policy, the user and its keys, grants, the role, the identity pool. */
+    private createCallers(name: string, args: SecuredRestApiArgs, settings: Settings, provider: AwsContext) {
+        const context: CallerContext = {
+            parent: this,
+            name,
+            tags: args.tags,
+            stageName: settings.stageName,
+            stageExecutionArn: this.stage.executionArn,
+            aws: provider,
+        };
+        const policies = new InvokePolicies(context);
+        const group = new aws.iam.Group(name, {}, { parent: this });
+        const invokePolicies = this.groupPolicies(name, settings, policies);
+        const policyArns =
+            settings.invokePolicy === "managed"
+                ? [provider.partition.apply((p) => awsManagedPolicyArn(p, MANAGED_INVOKE_POLICY_NAME))]
+                : invokePolicies.map((p) => p.arn);
+        // Permissions go to the group, never to the user: swapping or adding users keeps one policy.
+        policyArns.forEach(
+            (policyArn, i) =>
+                new aws.iam.GroupPolicyAttachment(
+                    i === 0 ? name : `${name}-${i + 1}`,
+                    { group: group.name, policyArn },
+                    { parent: this },
+                ),
+        );
+        const user = settings.callers.createUser ? this.createUser(name, settings, group, args.tags) : undefined;
+        attachGrants(settings.callers, policies, context);
+        const identityPoolResources = createIdentityPool(settings.callers, policies, context);
+        return {
+            group,
+            invokePolicies,
+            policyArn: policyArns[0],
+            user: user?.user,
+            accessKeys: user?.keys ?? [],
+            invokeRole: createInvokeRole(settings.callers, policies, context),
+            identityPool: identityPoolResources?.pool,
+            identityPoolResources,
+            crossAccountPolicies: crossAccountPolicies(settings.callers, context),
+        };
+    }
+
     /** The REST API with the secured body, its resource policy's principals in the provider's partition. */
     private createRestApi(
         name: string,
@@ -296,6 +332,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         settings: Settings,
         provider: AwsContext,
         document: pulumi.Output<OpenApiDocument> | undefined,
+        body: pulumi.Output<string>,
     ): aws.apigateway.RestApi {
         const info = (settings.spec.document.info ?? {}) as { title?: string; description?: string };
         return new aws.apigateway.RestApi(
@@ -303,7 +340,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             {
                 name: settings.restApiName ?? info.title,
                 description: args.description ?? info.description,
-                body: this.body,
+                body,
                 // Also as the policy argument, in the form AWS stores it: the provider re-applies the argument
                 // after each import when not equivalent (rest_api.go resourceRestAPIWithBodyUpdateOperations,
                 // awspolicy.PoliciesAreEquivalent) and keeps it in state when equivalent (resourceRestAPIRead,
@@ -401,11 +438,12 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     private createUser(
         name: string,
         settings: Settings,
+        group: aws.iam.Group,
         tags: SecuredRestApiArgs["tags"],
     ): { user: aws.iam.User; keys: aws.iam.AccessKey[] } {
         // No aws.iam.UserLoginProfile: the user gets programmatic keys only, never a console password.
         const user = new aws.iam.User(name, { tags }, { parent: this });
-        new aws.iam.UserGroupMembership(name, { user: user.name, groups: [this.group.name] }, { parent: this });
+        new aws.iam.UserGroupMembership(name, { user: user.name, groups: [group.name] }, { parent: this });
         const keys = settings.accessKeys.map(
             (label) => new aws.iam.AccessKey(`${name}-${label}`, { user: user.name }, { parent: this }),
         );
@@ -434,9 +472,14 @@ export const RETAINED_ACCOUNT_WARNING =
     "and API Gateway can no longer write the execution or access logs of any REST API in the region. Make the role in a stack of its own that outlives this one (an account baseline), " +
     "or set the region's role once outside any API's stack and leave accountCloudWatchRoleArn unset.";
 
-/** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */
-function logImportWarnings(settings: Settings, component: pulumi.Resource): void {
+/**
+ * What preview says on the component: what API Gateway will import with a warning (failOnWarnings:
+ * false) or ignore, and that the region's CloudWatch role this stack sets outlives it.
+ */
+function sayAtPreview(settings: Settings, args: SecuredRestApiArgs, component: pulumi.Resource): void {
     for (const warning of settings.spec.warnings) void pulumi.log.warn(warning.message, component);
+    if (args.accessLog?.accountCloudWatchRoleArn !== undefined)
+        void pulumi.log.warn(RETAINED_ACCOUNT_WARNING, component);
 }
 
 /** The `policy` argument of a REST API without a resource policy (see `createRestApi`). */
