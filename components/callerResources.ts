@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IAM_NAME, IamIdentityKind, parseIamArn } from "./arns";
-import { CallerPlan, CrossAccountPolicy, InvokeScope } from "./callers";
+import { CallerPlan, CrossAccountPolicy, InvokeScope, trustedTokens, WebIdentityTrust } from "./callers";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { bindStageArn } from "./operationPolicy";
 import { identityPoolTrustPolicy, principalArn, ResolvedWebIdentity, roleTrustPolicy } from "./trust";
@@ -163,7 +163,7 @@ function invokeRole(
     return role;
 }
 
-/** The assumable role: its trust policy from the plan, the OIDC providers it needs, its invoke policies. */
+/** The assumable role: its trust policy from the plan, the OIDC providers it trusts, its invoke policies. */
 export function createInvokeRole(
     plan: CallerPlan,
     policies: InvokePolicies,
@@ -171,25 +171,9 @@ export function createInvokeRole(
 ): aws.iam.Role | undefined {
     const role = plan.role;
     if (!role) return undefined;
-    const { name, parent, tags } = context;
-    // One provider per issuer, as IAM allows: identities of one issuer share it, with every audience.
-    const created = new Map<string, aws.iam.OpenIdConnectProvider>();
+    const { name } = context;
     const identities = role.webIdentities ?? [];
-    identities
-        .filter((w) => w.providerArn === undefined)
-        .forEach((w) => {
-            if (created.has(w.issuer)) return;
-            const audiences = [...new Set(identities.filter((o) => o.issuer === w.issuer).flatMap((o) => o.audiences))];
-            created.set(
-                w.issuer,
-                new aws.iam.OpenIdConnectProvider(
-                    `${name}-oidc-${created.size + 1}`,
-                    { url: `https://${w.issuer}`, clientIdLists: audiences, tags },
-                    { parent },
-                ),
-            );
-        });
-    const providerArns = identities.map((w) => w.providerArn ?? created.get(w.issuer)!.arn);
+    const providerArns = webIdentityProviders(identities, context);
     const trust = pulumi
         .all([context.aws.partition, pulumi.all(role.trustedPrincipals ?? []), pulumi.all(providerArns)])
         .apply(([partition, principals, arns]) => {
@@ -209,6 +193,60 @@ export function createInvokeRole(
             );
         });
     return invokeRole(`${name}-invoke`, trust, role.scope, policies, context, role.maxSessionDurationSeconds);
+}
+
+/**
+ * Each web identity's provider ARN: `providerArn`, else the provider this stack creates for its issuer
+ * (`createProvider`), else the account's provider found by URL. Said on the component at preview, per
+ * identity, with the way to switch and the tokens trusted.
+ */
+function webIdentityProviders(identities: readonly WebIdentityTrust[], context: CallerContext): pulumi.Input<string>[] {
+    const { name, parent, tags } = context;
+    // One provider per URL, as IAM allows: the issuer's identities without providerArn share it, with every audience.
+    const created = new Map<string, { provider: aws.iam.OpenIdConnectProvider; by: number }>();
+    identities.forEach((w, i) => {
+        if (w.createProvider !== true || created.has(w.issuer)) return;
+        const audiences = identities
+            .filter((o) => o.issuer === w.issuer && o.providerArn === undefined)
+            .flatMap((o) => o.audiences);
+        const provider = new aws.iam.OpenIdConnectProvider(
+            `${name}-oidc-${created.size + 1}`,
+            { url: `https://${w.issuer}`, clientIdLists: [...new Set(audiences)], tags },
+            { parent },
+        );
+        created.set(w.issuer, { provider, by: i });
+    });
+    const found = new Map<string, pulumi.Output<string>>();
+    const findByUrl = (url: string) => {
+        let arn = found.get(url);
+        // The data source lists the account's providers and takes the one whose ARN ends in the URL without https://
+        // (terraform-provider-aws openid_connect_provider_data_source.go, findOpenIDConnectProviderByURL).
+        if (!arn) found.set(url, (arn = aws.iam.getOpenIdConnectProviderOutput({ url }, { parent }).arn));
+        return arn;
+    };
+    return identities.map((w, i) => {
+        const url = `https://${w.issuer}`;
+        const own = created.get(w.issuer);
+        const [arn, how]: [pulumi.Input<string>, string] =
+            w.providerArn !== undefined
+                ? [
+                      w.providerArn,
+                      `uses providerArn; leave it out to use the account's provider found by URL ${url}, or replace it with createProvider: true to create that provider in this stack`,
+                  ]
+                : own?.by === i
+                  ? [
+                        own.provider.arn,
+                        `creates the provider for ${url} in this stack (createProvider: true); IAM holds one per URL per account, so where the account already has it, drop createProvider to use it (found by URL) or pass providerArn`,
+                    ]
+                  : own
+                    ? [own.provider.arn, `uses the provider for ${url} that role.webIdentities[${own.by}] creates`]
+                    : [
+                          findByUrl(url),
+                          `uses the account's provider found by URL ${url} (the preview fails if there is none); set createProvider: true to create it in this stack instead, or pass providerArn`,
+                      ];
+        void pulumi.log.info(`role.webIdentities[${i}] (${w.issuer}) ${how}. ${trustedTokens(w)}`, parent);
+        return arn;
+    });
 }
 
 /** The identity pool, its roles (each trusting only this pool and its kind of identity) and their attachment. */

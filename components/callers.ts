@@ -66,11 +66,24 @@ export interface WebIdentityTrust {
     /** The issuer URL without `https://`, as IAM names the provider, e.g. `token.actions.githubusercontent.com`. */
     issuer: string;
     /**
-     * ARN of the account's IAM OIDC provider for this issuer. An account holds one provider per issuer,
-     * usually made once outside any one stack.
-     * @default a provider the component creates (`aws.iam.OpenIdConnectProvider` with `audiences` as client ids)
+     * ARN of the account's IAM OIDC provider for this issuer,
+     * `arn:<partition>:iam::<account>:oidc-provider/<issuer>`. Not with `createProvider`.
+     * @default the account's provider found by its URL, `https://<issuer>` (`aws.iam.getOpenIdConnectProvider`)
      */
     providerArn?: pulumi.Input<string>;
+    /**
+     * Create the account's IAM OIDC provider for this issuer in this stack (`aws.iam.OpenIdConnectProvider`,
+     * with the `audiences` as client ids). Off unless set, because IAM holds one provider per URL per
+     * account, usually made once outside any one stack: creating it fails in every account that already
+     * has one (`EntityAlreadyExists`, so in any account already using GitHub Actions) and in a second
+     * stack, and destroying the stack that made it breaks every other role trusting it. Without it the
+     * component uses the account's provider (`providerArn`, or the one found by URL, and the preview
+     * fails, naming both fixes, when the account has none). Set it in the one stack that owns the
+     * provider, and in a stack where an earlier version of this component created it: without it, that
+     * stack's next update deletes the provider. Not with `providerArn`.
+     * @default false
+     */
+    createProvider?: boolean;
     /** The `aud` values accepted (`StringEquals` on `<issuer>:aud`), e.g. `["sts.amazonaws.com"]`. */
     audiences: string[];
     /**
@@ -174,38 +187,118 @@ export const GITHUB_ACTIONS_ISSUER = "token.actions.githubusercontent.com";
 /** The audience GitHub's `aws-actions/configure-aws-credentials` asks tokens for. */
 export const GITHUB_ACTIONS_AUDIENCE = "sts.amazonaws.com";
 
-/**
- * Trust for GitHub Actions workflows of one repository, optionally of one branch or environment only
- * (the `sub` claim: `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:environment:<name>`).
- * @example role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })] }
- */
-export function githubActions(args: {
+/** What {@link githubActions} trusts, and how it finds the account's GitHub OIDC provider. */
+export interface GithubActionsArgs {
     /** `owner/name` of the repository. */
     repository: string;
-    /** Only workflows running on this branch. @default any ref, pull request or environment of the repository */
+    /**
+     * Trust jobs running on this branch that declare no `environment:` (sub
+     * `repo:<owner>/<name>:ref:refs/heads/<branch>`). A job that declares an environment gets a token whose
+     * sub names the environment instead of the branch, so it is refused unless `environment` names it too.
+     * @default any ref, pull request or environment of the repository, unless `environment` is given
+     */
     branch?: string;
-    /** Only jobs of this deployment environment. @default see branch */
+    /**
+     * Trust jobs of this deployment environment (sub `repo:<owner>/<name>:environment:<environment>`), on
+     * whichever branch the environment's deployment rules let deploy to it. With `branch`, both are trusted.
+     * @default any ref, pull request or environment of the repository, unless `branch` is given
+     */
     environment?: string;
-    /** The account's existing GitHub OIDC provider. @default one the component creates */
+    /**
+     * The account's GitHub OIDC provider, `arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`.
+     * @default the account's provider found by its URL (see {@link WebIdentityTrust.providerArn})
+     */
     providerArn?: pulumi.Input<string>;
-}): WebIdentityTrust {
+    /**
+     * Create the account's GitHub OIDC provider in this stack; see {@link WebIdentityTrust.createProvider}
+     * for why it is off. Not with `providerArn`.
+     * @default false
+     */
+    createProvider?: boolean;
+}
+
+/**
+ * Trust for GitHub Actions workflows of one repository, for audience `sts.amazonaws.com`. GitHub writes
+ * a token's `sub` from the job: `repo:<owner>/<repo>:environment:<name>` for a job that declares an
+ * `environment:`, else `repo:<owner>/<repo>:ref:refs/heads/<branch>` (or `…:pull_request`, `…:ref:refs/tags/<tag>`).
+ * So `branch` alone never matches a job that declares an environment: give `environment` for those jobs,
+ * or both `branch` and `environment` to trust either. The preview logs the subjects trusted.
+ * @example Jobs on main that declare no environment (a deploy job with `environment: prod` is refused):
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })] }
+ * ```
+ * @example Jobs of the `prod` environment only (its deployment rules decide which branches reach it):
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", environment: "prod" })] }
+ * ```
+ * @example Both: a job on main without an environment, or a job of the `prod` environment:
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main", environment: "prod" })] }
+ * ```
+ * @example In the one stack that owns the account's GitHub OIDC provider (others find it by URL):
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main", createProvider: true })] }
+ * ```
+ */
+export function githubActions(args: GithubActionsArgs): WebIdentityTrust {
     if (!/^[\w.-]+\/[\w.-]+$/.test(args.repository))
         throw new Error(`githubActions: repository ${JSON.stringify(args.repository)} is not "owner/name".`);
-    if (args.branch !== undefined && args.environment !== undefined)
-        throw new Error("githubActions: give branch or environment, not both (a token's sub names one of them).");
+    for (const [field, value] of [
+        ["branch", args.branch],
+        ["environment", args.environment],
+    ] as const)
+        if (value !== undefined && (typeof value !== "string" || value === ""))
+            throw new Error(`githubActions: ${field} must be a name such as "main" or "prod", or be left out.`);
     const repo = `repo:${args.repository}`;
-    const subject =
-        args.branch !== undefined
-            ? `${repo}:ref:refs/heads/${args.branch}`
-            : args.environment !== undefined
-              ? `${repo}:environment:${args.environment}`
-              : `${repo}:*`;
+    const subjects = [
+        ...(args.branch === undefined ? [] : [`${repo}:ref:refs/heads/${subjectValue(args.branch)}`]),
+        ...(args.environment === undefined ? [] : [`${repo}:environment:${subjectValue(args.environment)}`]),
+    ];
     return {
         issuer: GITHUB_ACTIONS_ISSUER,
         providerArn: args.providerArn,
+        createProvider: args.createProvider,
         audiences: [GITHUB_ACTIONS_AUDIENCE],
-        subjects: [subject],
+        subjects: subjects.length === 0 ? [`${repo}:*`] : subjects,
     };
+}
+
+// GitHub's OIDC reference ("Filtering for metadata containing `:`"): a `:` in a value is written %3A in sub.
+const subjectValue = (value: string): string => value.replace(/:/g, "%3A");
+
+/** What a GitHub Actions subject admits, in words, or undefined for a subject of another form. */
+function githubSubjectMeaning(subject: string): string | undefined {
+    const match = /^repo:([^:]+):(.*)$/.exec(subject);
+    if (!match) return undefined;
+    const [, repository, rest] = match;
+    const ref = /^ref:refs\/(heads|tags)\/(.+)$/.exec(rest);
+    if (ref) return `a job on ${ref[1] === "heads" ? "branch" : "tag"} ${ref[2]} that declares no environment`;
+    if (rest.startsWith("environment:")) return `a job of environment ${rest.slice("environment:".length)}`;
+    if (rest === "pull_request") return "a pull request's job that declares no environment";
+    if (rest === "*") return `any job of ${repository}`;
+    return undefined;
+}
+
+/**
+ * The tokens a web identity admits, as the preview says it: the audiences and each subject, with what a
+ * GitHub subject means, and for GitHub trust of branches only the way to admit an environment's jobs too.
+ */
+export function trustedTokens(trust: WebIdentityTrust): string {
+    const github = trust.issuer === GITHUB_ACTIONS_ISSUER;
+    const subjects = trust.subjects.map((s) => {
+        const meaning = github ? githubSubjectMeaning(s) : undefined;
+        return meaning === undefined ? s : `${s} (${meaning})`;
+    });
+    const branchesOnly =
+        github &&
+        trust.subjects.some((s) => s.includes(":ref:refs/heads/")) &&
+        !trust.subjects.some((s) => s.includes(":environment:"));
+    return (
+        `It trusts tokens of audience ${trust.audiences.join(" or ")} whose sub is ${subjects.join(" or ")}.` +
+        (branchesOnly
+            ? " A job that declares an environment is refused (its sub names the environment, not the branch): add environment to githubActions to trust it too."
+            : "")
+    );
 }
 
 /** The caller arguments of `SecuredRestApiArgs`, as `callerArgumentProblems` reads them. */
@@ -221,6 +314,7 @@ const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
 const ISSUER = /^[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const POOL_NAME = /^[\w\s+=,.@-]{1,128}$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/;
 const isPlainString = (value: unknown): value is string => typeof value === "string";
 const isList = (value: unknown): value is unknown[] => Array.isArray(value);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -388,6 +482,7 @@ function webIdentityProblems(trust: unknown, where: string): string[] {
         !trust.audiences.every((a) => isPlainString(a) && a !== "")
     )
         problems.push(`${where}.audiences must list the accepted aud values, such as ["${GITHUB_ACTIONS_AUDIENCE}"].`);
+    problems.push(...providerProblems(trust, where));
     if (!isList(trust.subjects) || trust.subjects.length === 0 || !trust.subjects.every(isPlainString))
         problems.push(
             `${where}.subjects must list the accepted sub values: without them any token of the issuer could assume the role.`,
@@ -404,6 +499,25 @@ function webIdentityProblems(trust: unknown, where: string): string[] {
                 );
         });
     return problems;
+}
+
+/** Why a web identity's way to its provider (`providerArn`, `createProvider`, or found by URL) cannot work. */
+function providerProblems(trust: Record<string, unknown>, where: string): string[] {
+    const { issuer, providerArn, createProvider } = trust;
+    if (createProvider !== undefined && typeof createProvider !== "boolean")
+        return [`${where}.createProvider must be true or false; got ${JSON.stringify(createProvider)}.`];
+    if (!isPlainString(issuer) || !ISSUER.test(issuer)) return [];
+    const url = `https://${issuer}`;
+    if (providerArn !== undefined && createProvider === true)
+        return [
+            `${where} gives providerArn and createProvider: true, but a role trusts one provider per issuer: drop createProvider to use the provider providerArn names, or drop providerArn to create the account's provider for ${url} in this stack.`,
+        ];
+    // IAM names a provider after its URL without https:// (arn:<partition>:iam::<account>:oidc-provider/<issuer>).
+    if (isPlainString(providerArn) && OIDC_PROVIDER_ARN.exec(providerArn)?.[1] !== issuer)
+        return [
+            `${where}.providerArn ${JSON.stringify(providerArn)} is not the ARN of an IAM OIDC provider for ${issuer} (arn:<partition>:iam::<account>:oidc-provider/${issuer}): pass that provider's ARN, or leave providerArn out to use the account's provider found by URL ${url}.`,
+        ];
+    return [];
 }
 
 function identityPoolProblems(pool: unknown): string[] {

@@ -40,7 +40,7 @@ const EVERY_CALLER: Partial<SecuredRestApiArgs> = {
     role: {
         trustedPrincipals: ["777788889999"],
         trustedServices: ["lambda.amazonaws.com"],
-        webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })],
+        webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main", createProvider: true })],
         externalId: "partner-external-id",
     },
     identityPool: {

@@ -114,7 +114,7 @@ function program() {
         grants: [{ roles: [worker.name], operations: ["GET /pets"] }],
         role: {
             trustedPrincipals: [caller.user.arn],
-            webIdentities: [githubActions({ repository: REPOSITORY, branch: "main" })],
+            webIdentities: [githubActions({ repository: REPOSITORY, branch: "main", createProvider: true })],
             operations: ["GET /pets", "GET /pets/{petId}"],
         },
         identityPool: {
