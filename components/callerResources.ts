@@ -2,7 +2,14 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IAM_NAME, IamIdentityKind, parseIamArn } from "./arns";
-import { CallerPlan, CrossAccountPolicy, InvokeScope, trustedTokens, WebIdentityTrust } from "./callers";
+import {
+    CallerPlan,
+    CrossAccountPolicy,
+    InvokeScope,
+    plainIdentityName,
+    trustedTokens,
+    WebIdentityTrust,
+} from "./callers";
 import { InvalidSecuredRestApiInput } from "./errors";
 import { bindStageArn } from "./operationPolicy";
 import { identityPoolTrustPolicy, principalArn, ResolvedWebIdentity, roleTrustPolicy } from "./trust";
@@ -55,8 +62,7 @@ export class InvokePolicies {
         let policies = this.byScope.get(scope.key);
         if (policies) return policies;
         const { name, parent, stageName, stageExecutionArn, tags } = this.context;
-        const slug =
-            scope.key === "stage" ? "stage" : `ops-${createHash("sha256").update(scope.key).digest("hex").slice(0, 8)}`;
+        const slug = scopeSlug(scope);
         const nameOf = resourceName ?? ((i: number) => `${name}-${slug}${i === 0 ? "" : `-${i + 1}`}`);
         policies = scope.documents.map(
             (document, i) =>
@@ -76,6 +82,10 @@ export class InvokePolicies {
         return policies;
     }
 }
+
+/** A scope in resource names: `stage`, or `ops-` and a hash of the granted operations. */
+const scopeSlug = (scope: InvokeScope): string =>
+    scope.key === "stage" ? "stage" : `ops-${createHash("sha256").update(scope.key).digest("hex").slice(0, 8)}`;
 
 /**
  * The name of a same-account role, user or group given by name or ARN; an ARN of another account
@@ -103,21 +113,38 @@ function identityName(
     });
 }
 
-/** Attaches each grant's invoke policies to the roles, users and groups it names (IAM identities left as they are). */
+/**
+ * Attaches each grant's invoke policies to the roles, users and groups it names (IAM identities left as
+ * they are), each attachment named after what it attaches (see `InvokeGrant`): its kind, the identity's
+ * name and the scope, so another grant's change never renames it, which would detach its policy.
+ */
 export function attachGrants(plan: CallerPlan, policies: InvokePolicies, context: CallerContext): void {
     const { name, parent } = context;
+    // An Output has no value at construction: it is numbered among the Outputs of its kind and scope.
+    const outputs = new Map<string, number>();
+    const nextOutput = (counted: string) => {
+        const n = (outputs.get(counted) ?? 0) + 1;
+        outputs.set(counted, n);
+        return n;
+    };
     plan.grants.forEach((grant, g) => {
         const policyArns = policies.policiesFor(grant.scope).map((p) => p.arn);
+        const slug = scopeSlug(grant.scope);
         const attach = (kind: IamIdentityKind, identities: readonly pulumi.Input<string>[] | undefined) =>
             (identities ?? []).forEach((identity, i) => {
                 const identityRef = identityName(identity, kind, `grants[${g}].${kind}s[${i}]`, context);
+                // `#` is no IAM name character: an Output's number never takes a named identity's name.
+                const key = plainIdentityName(identity) ?? `#${nextOutput(`${kind}/${slug}`)}`;
                 policyArns.forEach((policyArn, p) => {
-                    const resourceName = `${name}-grant${g + 1}-${kind}${i + 1}${p === 0 ? "" : `-${p + 1}`}`;
+                    const part = p === 0 ? "" : `-${p + 1}`;
+                    const resourceName = `${name}-grant-${kind}-${key}-${slug}${part}`;
+                    // The positional name earlier versions gave it: upgrading keeps the attachment instead of replacing it.
+                    const opts = { parent, aliases: [{ name: `${name}-grant${g + 1}-${kind}${i + 1}${part}` }] };
                     if (kind === "role")
-                        new aws.iam.RolePolicyAttachment(resourceName, { role: identityRef, policyArn }, { parent });
+                        new aws.iam.RolePolicyAttachment(resourceName, { role: identityRef, policyArn }, opts);
                     else if (kind === "user")
-                        new aws.iam.UserPolicyAttachment(resourceName, { user: identityRef, policyArn }, { parent });
-                    else new aws.iam.GroupPolicyAttachment(resourceName, { group: identityRef, policyArn }, { parent });
+                        new aws.iam.UserPolicyAttachment(resourceName, { user: identityRef, policyArn }, opts);
+                    else new aws.iam.GroupPolicyAttachment(resourceName, { group: identityRef, policyArn }, opts);
                 });
             });
         attach("role", grant.roles);

@@ -11,6 +11,16 @@ import { ResourcePolicyStatement } from "./resourcePolicy";
  * Existing IAM identities of the stack's own account that may invoke the API. The component creates
  * the invoke policy and attaches it to each (`aws.iam.RolePolicyAttachment`, `…UserPolicyAttachment`,
  * `…GroupPolicyAttachment`); the identities themselves are left as they are.
+ *
+ * Each attachment is named after what it attaches: the identity's name and the granted operations. So
+ * adding, removing or reordering grants never renames another grant's attachment (a renamed attachment
+ * is created anew and the old one deleted, and that delete detaches the policy the identity still
+ * needs). An identity given as an Output (`worker.name`) has no value yet when the name is chosen: it
+ * is numbered among the Outputs of its kind granted the same operations, so removing or reordering one
+ * of those renames the ones after it. Give the name as a plain string (`"orders-worker"`) to keep it
+ * fixed. Attachments that earlier versions named by position (`<name>-grant1-role1`) are kept: each
+ * carries that name as an alias, which matches while the grants are as they were, so upgrade first
+ * and change the grants in a later update.
  */
 export interface InvokeGrant {
     /**
@@ -332,6 +342,37 @@ function identityProblem(value: unknown, kind: IamIdentityKind, where: string): 
     return `${where} ${JSON.stringify(value)} is not a ${kind} name or ARN (arn:<partition>:iam::<account>:${kind}/<name>); wildcards are not allowed.`;
 }
 
+/** The name of a role, user or group given as a plain string (its name, or the last part of its ARN), else undefined. */
+export function plainIdentityName(value: unknown): string | undefined {
+    if (!isPlainString(value)) return undefined;
+    return IAM_NAME.test(value) ? value : parseIamArn(value)?.name;
+}
+
+/**
+ * An identity (by name) granted the same operations twice: each attachment is named after its identity
+ * and scope, so it would be one resource twice. Read once the grants are well formed.
+ */
+function repeatedGrantProblems(grants: readonly InvokeGrant[]): string[] {
+    const first = new Map<string, string>();
+    return grants.flatMap((grant, i) =>
+        (["role", "user", "group"] as const).flatMap((kind) =>
+            (grant[`${kind}s`] ?? []).flatMap((entry, j) => {
+                const name = plainIdentityName(entry);
+                if (name === undefined) return [];
+                const at = `grants[${i}].${kind}s[${j}]`;
+                const key = `${kind}/${name}/${scopeKey(grant.operations)}`;
+                const earlier = first.get(key);
+                if (earlier === undefined) first.set(key, at);
+                return earlier === undefined
+                    ? []
+                    : [
+                          `${at} ${JSON.stringify(entry)} is the ${kind} ${earlier} already grants the same operations: remove one of them.`,
+                      ];
+            }),
+        ),
+    );
+}
+
 /** Why a principal of another account cannot be named in a policy, or undefined. */
 function principalProblem(value: unknown, where: string): string | undefined {
     if (!isPlainString(value)) return undefined;
@@ -361,6 +402,7 @@ export function callerArgumentProblems(args: CallerArgs): string[] {
         problems.push(`createUser must be true or false; got ${JSON.stringify(args.createUser)}.`);
 
     if (args.grants !== undefined) {
+        const earlier = problems.length;
         if (!isList(args.grants)) problems.push("grants must be a list, such as [{ roles: [workerRole.name] }].");
         else
             args.grants.forEach((grant: unknown, i) => {
@@ -387,6 +429,7 @@ export function callerArgumentProblems(args: CallerArgs): string[] {
                 if (named === 0) problems.push(`${where} names no role, user or group: add roles, users or groups.`);
                 add(operationsProblem(grant.operations, `${where}.operations`));
             });
+        if (problems.length === earlier && isList(args.grants)) problems.push(...repeatedGrantProblems(args.grants));
     }
 
     if (args.crossAccountGrants !== undefined) {

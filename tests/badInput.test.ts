@@ -375,6 +375,14 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
         },
         error: /providerArn "arn:aws:iam::123456789012:oidc-provider\/gitlab\.com" is not the ARN of an IAM OIDC provider for token\.actions\.githubusercontent\.com/,
     },
+    {
+        name: "the same role granted the same operations twice",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            grants: [{ roles: ["worker"] }, { roles: ["arn:aws:iam::123456789012:role/ci/worker"] }],
+        },
+        error: /grants\[1\]\.roles\[0\] "arn:aws:iam::123456789012:role\/ci\/worker" is the role grants\[0\]\.roles\[0\] already grants the same operations/,
+    },
 ];
 
 describe("bad specs and arguments fail at preview, naming the problem, with nothing registered", () => {

@@ -287,6 +287,16 @@ const REFUSALS: Refusal[] = [
         ],
     },
     {
+        name: "the same role granted the same operations twice",
+        args: { ...petstore, grants: [{ roles: ["worker"] }, { roles: ["arn:aws:iam::123456789012:role/worker"] }] },
+        fixes: [
+            {
+                says: "already grants the same operations: remove one of them.",
+                apply: (a) => ({ ...a, grants: [{ roles: ["worker"] }] }),
+            },
+        ],
+    },
+    {
         name: "an external id with no trusted principal",
         args: { ...petstore, role: { trustedServices: ["lambda.amazonaws.com"], externalId: "abc123" } },
         fixes: [
