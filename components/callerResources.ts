@@ -8,6 +8,8 @@ import {
     InvokeScope,
     plainIdentityName,
     trustedTokens,
+    userPoolIdProblem,
+    userPoolRegion,
     WebIdentityTrust,
 } from "./callers";
 import { InvalidSecuredRestApiInput } from "./errors";
@@ -301,7 +303,7 @@ export function createIdentityPool(
             allowClassicFlow: false,
             cognitoIdentityProviders: (userPool?.clientIds ?? []).map((clientId) => ({
                 clientId,
-                providerName: pulumi.interpolate`cognito-idp.${context.aws.region}.${context.aws.dnsSuffix}/${userPool!.userPoolId}`,
+                providerName: userPoolProviderName(userPool!.userPoolId, context),
                 // Cognito checks with the user pool that the user is still signed in.
                 serverSideTokenCheck: true,
             })),
@@ -326,4 +328,16 @@ export function createIdentityPool(
     // No roleMappings: a token's cognito:preferred_role or rules can never select another role.
     new aws.cognito.IdentityPoolRoleAttachment(name, { identityPoolId: pool.id, roles }, { parent });
     return { pool, authenticatedRole, unauthenticatedRole };
+}
+
+/**
+ * `cognito-idp.<region>.<DNS suffix>/<user pool id>`, the region being the user pool's own (its id's
+ * prefix: `eu-west-1_AbC…` is in eu-west-1), which need not be the stack's.
+ */
+function userPoolProviderName(userPoolId: pulumi.Input<string>, context: CallerContext): pulumi.Output<string> {
+    return pulumi.all([userPoolId, context.aws.dnsSuffix]).apply(([id, dnsSuffix]) => {
+        const region = userPoolRegion(id);
+        if (region === undefined) throw new InvalidSecuredRestApiInput([userPoolIdProblem(id)!], context.name);
+        return `cognito-idp.${region}.${dnsSuffix}/${id}`;
+    });
 }

@@ -144,7 +144,11 @@ export interface InvokeRoleArgs {
 
 /** An existing Cognito user pool whose signed-in users become the identity pool's authenticated identities. */
 export interface UserPoolProvider {
-    /** The user pool's id, e.g. `us-west-2_AbCdEf123` (`aws.cognito.UserPool.id`). */
+    /**
+     * The user pool's id, `<region>_<id>` such as `eu-west-1_AbCdEf123` (`aws.cognito.UserPool.id`). The
+     * identity pool names the pool's provider in the region the id starts with, which may differ from the
+     * stack's; an id without it is refused at preview (or, given as an Output, when its value is known).
+     */
     userPoolId: pulumi.Input<string>;
     /** The app clients whose ID tokens are accepted (`aws.cognito.UserPoolClient.id`). */
     clientIds: pulumi.Input<string>[];
@@ -584,6 +588,10 @@ function identityPoolProblems(pool: unknown): string[] {
             userPool.clientIds.length === 0
         )
             problems.push("identityPool.userPool needs userPoolId and at least one of clientIds (the app clients).");
+        else if (isPlainString(userPool.userPoolId)) {
+            const problem = userPoolIdProblem(userPool.userPoolId);
+            if (problem !== undefined) problems.push(problem);
+        }
     }
     if (unauthenticated === true && pool.unauthenticatedOperations === undefined)
         problems.push(
@@ -606,6 +614,19 @@ function identityPoolProblems(pool: unknown): string[] {
     )
         problems.push("identityPool.identityPoolName must be 1 to 128 letters, digits, spaces or +=,.@-_ characters.");
     return problems;
+}
+
+// Cognito's UserPoolId is `[\w-]+_[0-9a-zA-Z]+` (user pools API Reference); the part before `_` is the pool's region.
+const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9a-zA-Z]+$/;
+
+/** The region of a user pool, from its id (`eu-west-1_AbC123` is in eu-west-1), or undefined for no user pool id. */
+export const userPoolRegion = (userPoolId: string): string | undefined => USER_POOL_ID.exec(userPoolId)?.[1];
+
+/** Why a user pool id cannot name its identity pool provider, or undefined. */
+export function userPoolIdProblem(userPoolId: string): string | undefined {
+    return userPoolRegion(userPoolId) !== undefined
+        ? undefined
+        : `identityPool.userPool.userPoolId ${JSON.stringify(userPoolId)} is not a user pool id, which is <region>_<id> such as "eu-west-1_AbCdEf123": the identity pool names the provider cognito-idp.<region>.<DNS suffix>/<id> after the pool's own region. Pass the user pool's id (aws.cognito.UserPool.id, or "User pool ID" in the Cognito console).`;
 }
 
 /** The invoke policy documents of one grant and the key that identifies the same grant elsewhere. */

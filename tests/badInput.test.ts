@@ -376,6 +376,14 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
         error: /providerArn "arn:aws:iam::123456789012:oidc-provider\/gitlab\.com" is not the ARN of an IAM OIDC provider for token\.actions\.githubusercontent\.com/,
     },
     {
+        name: "a user pool id without its region",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            identityPool: { userPool: { userPoolId: "AbCdEf123", clientIds: ["c"] } },
+        },
+        error: /identityPool\.userPool\.userPoolId "AbCdEf123" is not a user pool id, which is <region>_<id>/,
+    },
+    {
         name: "the same role granted the same operations twice",
         args: {
             openApiSpec: PETSTORE_OPENAPI,

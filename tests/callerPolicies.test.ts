@@ -371,3 +371,27 @@ describe("grant attachments are named after what they attach, not where the gran
         expect(attachments(alone).map(({ name }) => name)).to.deep.equal([nameOf(both, "reporting")]);
     });
 });
+
+describe("the identity pool names its user pool's provider in that pool's own region", () => {
+    const providerNames = async (userPoolId: pulumi.Input<string>, partition = "aws", region = "us-west-2") => {
+        const built = await build(
+            { createUser: false, identityPool: { userPool: { userPoolId, clientIds: ["client-1"] } } },
+            partition,
+            region,
+        );
+        const [pool] = built.inputs("aws:cognito/identityPool:IdentityPool");
+        return (pool.cognitoIdentityProviders as { providerName: string }[]).map((p) => p.providerName);
+    };
+
+    it("a pool of eu-west-1 in a us-west-2 stack, given as a string or as an Output; and in China", async () => {
+        expect(await providerNames("eu-west-1_AbC123")).to.deep.equal([
+            "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123",
+        ]);
+        expect(await providerNames(pulumi.output("ap-southeast-2_Xyz9"))).to.deep.equal([
+            "cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_Xyz9",
+        ]);
+        expect(await providerNames("cn-north-1_Abc", "aws-cn", "cn-northwest-1")).to.deep.equal([
+            "cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Abc",
+        ]);
+    });
+});

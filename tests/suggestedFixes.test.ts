@@ -287,6 +287,19 @@ const REFUSALS: Refusal[] = [
         ],
     },
     {
+        name: "a user pool id without its region",
+        args: { ...petstore, identityPool: { userPool: { userPoolId: "TestPool1", clientIds: ["c"] } } },
+        fixes: [
+            {
+                says: 'Pass the user pool\'s id (aws.cognito.UserPool.id, or "User pool ID" in the Cognito console)',
+                apply: (a) => ({
+                    ...a,
+                    identityPool: { userPool: { userPoolId: "eu-west-1_TestPool1", clientIds: ["c"] } },
+                }),
+            },
+        ],
+    },
+    {
         name: "the same role granted the same operations twice",
         args: { ...petstore, grants: [{ roles: ["worker"] }, { roles: ["arn:aws:iam::123456789012:role/worker"] }] },
         fixes: [
