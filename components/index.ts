@@ -12,6 +12,7 @@ export {
     CrossAccountGrant,
     CrossAccountPolicy,
     githubActions,
+    GithubActionsArgs,
     GITHUB_ACTIONS_AUDIENCE,
     GITHUB_ACTIONS_ISSUER,
     IdentityPoolArgs,

@@ -30,6 +30,8 @@ export interface LocalModeOptions {
     readonly functionLog?: GatewayOptions["functionLog"];
     /** Type-check a TypeScript program file first, as `pulumi up` does. @default true */
     readonly typeCheck?: boolean;
+    /** What the account holds before the program runs (see `RunOptions.before`). @default nothing */
+    readonly before?: RunOptions["before"];
 }
 
 export interface LocalMode {
@@ -66,6 +68,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             stack: options.stack,
             allocateEndpoint: gateway.allocateEndpoint,
             typeCheck: options.typeCheck,
+            before: options.before,
         });
         const accounts = new LocalAwsAccounts(run.account);
         gateway.serve(run.account, accounts);

@@ -53,6 +53,7 @@ const ROLE: Record<keyof InvokeRoleArgs, true> = {
 const WEB_IDENTITY: Record<keyof WebIdentityTrust, true> = {
     issuer: true,
     providerArn: true,
+    createProvider: true,
     audiences: true,
     subjects: true,
 };

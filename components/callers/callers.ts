@@ -11,6 +11,16 @@ import { ResourcePolicyStatement } from "../policies/resourcePolicy";
  * Existing IAM identities of the stack's own account that may invoke the API. The component creates
  * the invoke policy and attaches it to each (`aws.iam.RolePolicyAttachment`, `…UserPolicyAttachment`,
  * `…GroupPolicyAttachment`); the identities themselves are left as they are.
+ *
+ * Each attachment is named after what it attaches: the identity's name and the granted operations. So
+ * adding, removing or reordering grants never renames another grant's attachment (a renamed attachment
+ * is created anew and the old one deleted, and that delete detaches the policy the identity still
+ * needs). An identity given as an Output (`worker.name`) has no value yet when the name is chosen: it
+ * is numbered among the Outputs of its kind granted the same operations, so removing or reordering one
+ * of those renames the ones after it. Give the name as a plain string (`"orders-worker"`) to keep it
+ * fixed. Attachments that earlier versions named by position (`<name>-grant1-role1`) are kept: each
+ * carries that name as an alias, which matches while the grants are as they were, so upgrade first
+ * and change the grants in a later update.
  */
 export interface InvokeGrant {
     /**
@@ -66,11 +76,24 @@ export interface WebIdentityTrust {
     /** The issuer URL without `https://`, as IAM names the provider, e.g. `token.actions.githubusercontent.com`. */
     issuer: string;
     /**
-     * ARN of the account's IAM OIDC provider for this issuer. An account holds one provider per issuer,
-     * usually made once outside any one stack.
-     * @default a provider the component creates (`aws.iam.OpenIdConnectProvider` with `audiences` as client ids)
+     * ARN of the account's IAM OIDC provider for this issuer,
+     * `arn:<partition>:iam::<account>:oidc-provider/<issuer>`. Not with `createProvider`.
+     * @default the account's provider found by its URL, `https://<issuer>` (`aws.iam.getOpenIdConnectProvider`)
      */
     providerArn?: pulumi.Input<string>;
+    /**
+     * Create the account's IAM OIDC provider for this issuer in this stack (`aws.iam.OpenIdConnectProvider`,
+     * with the `audiences` as client ids). Off unless set, because IAM holds one provider per URL per
+     * account, usually made once outside any one stack: creating it fails in every account that already
+     * has one (`EntityAlreadyExists`, so in any account already using GitHub Actions) and in a second
+     * stack, and destroying the stack that made it breaks every other role trusting it. Without it the
+     * component uses the account's provider (`providerArn`, or the one found by URL, and the preview
+     * fails, naming both fixes, when the account has none). Set it in the one stack that owns the
+     * provider, and in a stack where an earlier version of this component created it: without it, that
+     * stack's next update deletes the provider. Not with `providerArn`.
+     * @default false
+     */
+    createProvider?: boolean;
     /** The `aud` values accepted (`StringEquals` on `<issuer>:aud`), e.g. `["sts.amazonaws.com"]`. */
     audiences: string[];
     /**
@@ -121,7 +144,11 @@ export interface InvokeRoleArgs {
 
 /** An existing Cognito user pool whose signed-in users become the identity pool's authenticated identities. */
 export interface UserPoolProvider {
-    /** The user pool's id, e.g. `us-west-2_AbCdEf123` (`aws.cognito.UserPool.id`). */
+    /**
+     * The user pool's id, `<region>_<id>` such as `eu-west-1_AbCdEf123` (`aws.cognito.UserPool.id`). The
+     * identity pool names the pool's provider in the region the id starts with, which may differ from the
+     * stack's; an id without it is refused at preview (or, given as an Output, when its value is known).
+     */
     userPoolId: pulumi.Input<string>;
     /** The app clients whose ID tokens are accepted (`aws.cognito.UserPoolClient.id`). */
     clientIds: pulumi.Input<string>[];
@@ -174,38 +201,118 @@ export const GITHUB_ACTIONS_ISSUER = "token.actions.githubusercontent.com";
 /** The audience GitHub's `aws-actions/configure-aws-credentials` asks tokens for. */
 export const GITHUB_ACTIONS_AUDIENCE = "sts.amazonaws.com";
 
-/**
- * Trust for GitHub Actions workflows of one repository, optionally of one branch or environment only
- * (the `sub` claim: `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `repo:<owner>/<repo>:environment:<name>`).
- * @example role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })] }
- */
-export function githubActions(args: {
+/** What {@link githubActions} trusts, and how it finds the account's GitHub OIDC provider. */
+export interface GithubActionsArgs {
     /** `owner/name` of the repository. */
     repository: string;
-    /** Only workflows running on this branch. @default any ref, pull request or environment of the repository */
+    /**
+     * Trust jobs running on this branch that declare no `environment:` (sub
+     * `repo:<owner>/<name>:ref:refs/heads/<branch>`). A job that declares an environment gets a token whose
+     * sub names the environment instead of the branch, so it is refused unless `environment` names it too.
+     * @default any ref, pull request or environment of the repository, unless `environment` is given
+     */
     branch?: string;
-    /** Only jobs of this deployment environment. @default see branch */
+    /**
+     * Trust jobs of this deployment environment (sub `repo:<owner>/<name>:environment:<environment>`), on
+     * whichever branch the environment's deployment rules let deploy to it. With `branch`, both are trusted.
+     * @default any ref, pull request or environment of the repository, unless `branch` is given
+     */
     environment?: string;
-    /** The account's existing GitHub OIDC provider. @default one the component creates */
+    /**
+     * The account's GitHub OIDC provider, `arn:<partition>:iam::<account>:oidc-provider/token.actions.githubusercontent.com`.
+     * @default the account's provider found by its URL (see {@link WebIdentityTrust.providerArn})
+     */
     providerArn?: pulumi.Input<string>;
-}): WebIdentityTrust {
+    /**
+     * Create the account's GitHub OIDC provider in this stack; see {@link WebIdentityTrust.createProvider}
+     * for why it is off. Not with `providerArn`.
+     * @default false
+     */
+    createProvider?: boolean;
+}
+
+/**
+ * Trust for GitHub Actions workflows of one repository, for audience `sts.amazonaws.com`. GitHub writes
+ * a token's `sub` from the job: `repo:<owner>/<repo>:environment:<name>` for a job that declares an
+ * `environment:`, else `repo:<owner>/<repo>:ref:refs/heads/<branch>` (or `…:pull_request`, `…:ref:refs/tags/<tag>`).
+ * So `branch` alone never matches a job that declares an environment: give `environment` for those jobs,
+ * or both `branch` and `environment` to trust either. The preview logs the subjects trusted.
+ * @example Jobs on main that declare no environment (a deploy job with `environment: prod` is refused):
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })] }
+ * ```
+ * @example Jobs of the `prod` environment only (its deployment rules decide which branches reach it):
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", environment: "prod" })] }
+ * ```
+ * @example Both: a job on main without an environment, or a job of the `prod` environment:
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main", environment: "prod" })] }
+ * ```
+ * @example In the one stack that owns the account's GitHub OIDC provider (others find it by URL):
+ * ```ts
+ * role: { webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main", createProvider: true })] }
+ * ```
+ */
+export function githubActions(args: GithubActionsArgs): WebIdentityTrust {
     if (!/^[\w.-]+\/[\w.-]+$/.test(args.repository))
         throw new Error(`githubActions: repository ${JSON.stringify(args.repository)} is not "owner/name".`);
-    if (args.branch !== undefined && args.environment !== undefined)
-        throw new Error("githubActions: give branch or environment, not both (a token's sub names one of them).");
+    for (const [field, value] of [
+        ["branch", args.branch],
+        ["environment", args.environment],
+    ] as const)
+        if (value !== undefined && (typeof value !== "string" || value === ""))
+            throw new Error(`githubActions: ${field} must be a name such as "main" or "prod", or be left out.`);
     const repo = `repo:${args.repository}`;
-    const subject =
-        args.branch !== undefined
-            ? `${repo}:ref:refs/heads/${args.branch}`
-            : args.environment !== undefined
-              ? `${repo}:environment:${args.environment}`
-              : `${repo}:*`;
+    const subjects = [
+        ...(args.branch === undefined ? [] : [`${repo}:ref:refs/heads/${subjectValue(args.branch)}`]),
+        ...(args.environment === undefined ? [] : [`${repo}:environment:${subjectValue(args.environment)}`]),
+    ];
     return {
         issuer: GITHUB_ACTIONS_ISSUER,
         providerArn: args.providerArn,
+        createProvider: args.createProvider,
         audiences: [GITHUB_ACTIONS_AUDIENCE],
-        subjects: [subject],
+        subjects: subjects.length === 0 ? [`${repo}:*`] : subjects,
     };
+}
+
+// GitHub's OIDC reference ("Filtering for metadata containing `:`"): a `:` in a value is written %3A in sub.
+const subjectValue = (value: string): string => value.replace(/:/g, "%3A");
+
+/** What a GitHub Actions subject admits, in words, or undefined for a subject of another form. */
+function githubSubjectMeaning(subject: string): string | undefined {
+    const match = /^repo:([^:]+):(.*)$/.exec(subject);
+    if (!match) return undefined;
+    const [, repository, rest] = match;
+    const ref = /^ref:refs\/(heads|tags)\/(.+)$/.exec(rest);
+    if (ref) return `a job on ${ref[1] === "heads" ? "branch" : "tag"} ${ref[2]} that declares no environment`;
+    if (rest.startsWith("environment:")) return `a job of environment ${rest.slice("environment:".length)}`;
+    if (rest === "pull_request") return "a pull request's job that declares no environment";
+    if (rest === "*") return `any job of ${repository}`;
+    return undefined;
+}
+
+/**
+ * The tokens a web identity admits, as the preview says it: the audiences and each subject, with what a
+ * GitHub subject means, and for GitHub trust of branches only the way to admit an environment's jobs too.
+ */
+export function trustedTokens(trust: WebIdentityTrust): string {
+    const github = trust.issuer === GITHUB_ACTIONS_ISSUER;
+    const subjects = trust.subjects.map((s) => {
+        const meaning = github ? githubSubjectMeaning(s) : undefined;
+        return meaning === undefined ? s : `${s} (${meaning})`;
+    });
+    const branchesOnly =
+        github &&
+        trust.subjects.some((s) => s.includes(":ref:refs/heads/")) &&
+        !trust.subjects.some((s) => s.includes(":environment:"));
+    return (
+        `It trusts tokens of audience ${trust.audiences.join(" or ")} whose sub is ${subjects.join(" or ")}.` +
+        (branchesOnly
+            ? " A job that declares an environment is refused (its sub names the environment, not the branch): add environment to githubActions to trust it too."
+            : "")
+    );
 }
 
 /** The caller arguments of `SecuredRestApiArgs`, as `callerArgumentProblems` reads them. */
@@ -221,6 +328,7 @@ const SERVICE_PRINCIPAL = /^[a-z0-9-]+(\.[a-z0-9-]+)*\.amazonaws\.com(\.cn)?$/;
 const ISSUER = /^[a-z0-9.-]+(:\d+)?(\/[\w.~-]+)*$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 const POOL_NAME = /^[\w\s+=,.@-]{1,128}$/;
+const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/(.+)$/;
 const isPlainString = (value: unknown): value is string => typeof value === "string";
 const isList = (value: unknown): value is unknown[] => Array.isArray(value);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -236,6 +344,37 @@ function identityProblem(value: unknown, kind: IamIdentityKind, where: string): 
     const arn = parseIamArn(value);
     if (arn?.kind === kind) return undefined;
     return `${where} ${JSON.stringify(value)} is not a ${kind} name or ARN (arn:<partition>:iam::<account>:${kind}/<name>); wildcards are not allowed.`;
+}
+
+/** The name of a role, user or group given as a plain string (its name, or the last part of its ARN), else undefined. */
+export function plainIdentityName(value: unknown): string | undefined {
+    if (!isPlainString(value)) return undefined;
+    return IAM_NAME.test(value) ? value : parseIamArn(value)?.name;
+}
+
+/**
+ * An identity (by name) granted the same operations twice: each attachment is named after its identity
+ * and scope, so it would be one resource twice. Read once the grants are well formed.
+ */
+function repeatedGrantProblems(grants: readonly InvokeGrant[]): string[] {
+    const first = new Map<string, string>();
+    return grants.flatMap((grant, i) =>
+        (["role", "user", "group"] as const).flatMap((kind) =>
+            (grant[`${kind}s`] ?? []).flatMap((entry, j) => {
+                const name = plainIdentityName(entry);
+                if (name === undefined) return [];
+                const at = `grants[${i}].${kind}s[${j}]`;
+                const key = `${kind}/${name}/${scopeKey(grant.operations)}`;
+                const earlier = first.get(key);
+                if (earlier === undefined) first.set(key, at);
+                return earlier === undefined
+                    ? []
+                    : [
+                          `${at} ${JSON.stringify(entry)} is the ${kind} ${earlier} already grants the same operations: remove one of them.`,
+                      ];
+            }),
+        ),
+    );
 }
 
 /** Why a principal of another account cannot be named in a policy, or undefined. */
@@ -267,6 +406,7 @@ export function callerArgumentProblems(args: CallerArgs): string[] {
         problems.push(`createUser must be true or false; got ${JSON.stringify(args.createUser)}.`);
 
     if (args.grants !== undefined) {
+        const earlier = problems.length;
         if (!isList(args.grants)) problems.push("grants must be a list, such as [{ roles: [workerRole.name] }].");
         else
             args.grants.forEach((grant: unknown, i) => {
@@ -293,6 +433,7 @@ export function callerArgumentProblems(args: CallerArgs): string[] {
                 if (named === 0) problems.push(`${where} names no role, user or group: add roles, users or groups.`);
                 add(operationsProblem(grant.operations, `${where}.operations`));
             });
+        if (problems.length === earlier && isList(args.grants)) problems.push(...repeatedGrantProblems(args.grants));
     }
 
     if (args.crossAccountGrants !== undefined) {
@@ -388,6 +529,7 @@ function webIdentityProblems(trust: unknown, where: string): string[] {
         !trust.audiences.every((a) => isPlainString(a) && a !== "")
     )
         problems.push(`${where}.audiences must list the accepted aud values, such as ["${GITHUB_ACTIONS_AUDIENCE}"].`);
+    problems.push(...providerProblems(trust, where));
     if (!isList(trust.subjects) || trust.subjects.length === 0 || !trust.subjects.every(isPlainString))
         problems.push(
             `${where}.subjects must list the accepted sub values: without them any token of the issuer could assume the role.`,
@@ -404,6 +546,25 @@ function webIdentityProblems(trust: unknown, where: string): string[] {
                 );
         });
     return problems;
+}
+
+/** Why a web identity's way to its provider (`providerArn`, `createProvider`, or found by URL) cannot work. */
+function providerProblems(trust: Record<string, unknown>, where: string): string[] {
+    const { issuer, providerArn, createProvider } = trust;
+    if (createProvider !== undefined && typeof createProvider !== "boolean")
+        return [`${where}.createProvider must be true or false; got ${JSON.stringify(createProvider)}.`];
+    if (!isPlainString(issuer) || !ISSUER.test(issuer)) return [];
+    const url = `https://${issuer}`;
+    if (providerArn !== undefined && createProvider === true)
+        return [
+            `${where} gives providerArn and createProvider: true, but a role trusts one provider per issuer: drop createProvider to use the provider providerArn names, or drop providerArn to create the account's provider for ${url} in this stack.`,
+        ];
+    // IAM names a provider after its URL without https:// (arn:<partition>:iam::<account>:oidc-provider/<issuer>).
+    if (isPlainString(providerArn) && OIDC_PROVIDER_ARN.exec(providerArn)?.[1] !== issuer)
+        return [
+            `${where}.providerArn ${JSON.stringify(providerArn)} is not the ARN of an IAM OIDC provider for ${issuer} (arn:<partition>:iam::<account>:oidc-provider/${issuer}): pass that provider's ARN, or leave providerArn out to use the account's provider found by URL ${url}.`,
+        ];
+    return [];
 }
 
 function identityPoolProblems(pool: unknown): string[] {
@@ -427,6 +588,10 @@ function identityPoolProblems(pool: unknown): string[] {
             userPool.clientIds.length === 0
         )
             problems.push("identityPool.userPool needs userPoolId and at least one of clientIds (the app clients).");
+        else if (isPlainString(userPool.userPoolId)) {
+            const problem = userPoolIdProblem(userPool.userPoolId);
+            if (problem !== undefined) problems.push(problem);
+        }
     }
     if (unauthenticated === true && pool.unauthenticatedOperations === undefined)
         problems.push(
@@ -449,6 +614,19 @@ function identityPoolProblems(pool: unknown): string[] {
     )
         problems.push("identityPool.identityPoolName must be 1 to 128 letters, digits, spaces or +=,.@-_ characters.");
     return problems;
+}
+
+// Cognito's UserPoolId is `[\w-]+_[0-9a-zA-Z]+` (user pools API Reference); the part before `_` is the pool's region.
+const USER_POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9a-zA-Z]+$/;
+
+/** The region of a user pool, from its id (`eu-west-1_AbC123` is in eu-west-1), or undefined for no user pool id. */
+export const userPoolRegion = (userPoolId: string): string | undefined => USER_POOL_ID.exec(userPoolId)?.[1];
+
+/** Why a user pool id cannot name its identity pool provider, or undefined. */
+export function userPoolIdProblem(userPoolId: string): string | undefined {
+    return userPoolRegion(userPoolId) !== undefined
+        ? undefined
+        : `identityPool.userPool.userPoolId ${JSON.stringify(userPoolId)} is not a user pool id, which is <region>_<id> such as "eu-west-1_AbCdEf123": the identity pool names the provider cognito-idp.<region>.<DNS suffix>/<id> after the pool's own region. Pass the user pool's id (aws.cognito.UserPool.id, or "User pool ID" in the Cognito console).`;
 }
 
 /** The invoke policy documents of one grant and the key that identifies the same grant elsewhere. */

@@ -2,7 +2,16 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { IAM_NAME, IamIdentityKind, parseIamArn } from "../policies/arns";
-import { CallerPlan, CrossAccountPolicy, InvokeScope } from "./callers";
+import {
+    CallerPlan,
+    CrossAccountPolicy,
+    InvokeScope,
+    plainIdentityName,
+    trustedTokens,
+    userPoolIdProblem,
+    userPoolRegion,
+    WebIdentityTrust,
+} from "./callers";
 import { InvalidSecuredRestApiInput } from "../errors";
 import { bindStageArn } from "../policies/operationPolicy";
 import { identityPoolTrustPolicy, principalArn, ResolvedWebIdentity, roleTrustPolicy } from "./trust";
@@ -55,8 +64,7 @@ export class InvokePolicies {
         let policies = this.byScope.get(scope.key);
         if (policies) return policies;
         const { name, parent, stageName, stageExecutionArn, tags } = this.context;
-        const slug =
-            scope.key === "stage" ? "stage" : `ops-${createHash("sha256").update(scope.key).digest("hex").slice(0, 8)}`;
+        const slug = scopeSlug(scope);
         const nameOf = resourceName ?? ((i: number) => `${name}-${slug}${i === 0 ? "" : `-${i + 1}`}`);
         policies = scope.documents.map(
             (document, i) =>
@@ -76,6 +84,10 @@ export class InvokePolicies {
         return policies;
     }
 }
+
+/** A scope in resource names: `stage`, or `ops-` and a hash of the granted operations. */
+const scopeSlug = (scope: InvokeScope): string =>
+    scope.key === "stage" ? "stage" : `ops-${createHash("sha256").update(scope.key).digest("hex").slice(0, 8)}`;
 
 /**
  * The name of a same-account role, user or group given by name or ARN; an ARN of another account
@@ -103,21 +115,38 @@ function identityName(
     });
 }
 
-/** Attaches each grant's invoke policies to the roles, users and groups it names (IAM identities left as they are). */
+/**
+ * Attaches each grant's invoke policies to the roles, users and groups it names (IAM identities left as
+ * they are), each attachment named after what it attaches (see `InvokeGrant`): its kind, the identity's
+ * name and the scope, so another grant's change never renames it, which would detach its policy.
+ */
 export function attachGrants(plan: CallerPlan, policies: InvokePolicies, context: CallerContext): void {
     const { name, parent } = context;
+    // An Output has no value at construction: it is numbered among the Outputs of its kind and scope.
+    const outputs = new Map<string, number>();
+    const nextOutput = (counted: string) => {
+        const n = (outputs.get(counted) ?? 0) + 1;
+        outputs.set(counted, n);
+        return n;
+    };
     plan.grants.forEach((grant, g) => {
         const policyArns = policies.policiesFor(grant.scope).map((p) => p.arn);
+        const slug = scopeSlug(grant.scope);
         const attach = (kind: IamIdentityKind, identities: readonly pulumi.Input<string>[] | undefined) =>
             (identities ?? []).forEach((identity, i) => {
                 const identityRef = identityName(identity, kind, `grants[${g}].${kind}s[${i}]`, context);
+                // `#` is no IAM name character: an Output's number never takes a named identity's name.
+                const key = plainIdentityName(identity) ?? `#${nextOutput(`${kind}/${slug}`)}`;
                 policyArns.forEach((policyArn, p) => {
-                    const resourceName = `${name}-grant${g + 1}-${kind}${i + 1}${p === 0 ? "" : `-${p + 1}`}`;
+                    const part = p === 0 ? "" : `-${p + 1}`;
+                    const resourceName = `${name}-grant-${kind}-${key}-${slug}${part}`;
+                    // The positional name earlier versions gave it: upgrading keeps the attachment instead of replacing it.
+                    const opts = { parent, aliases: [{ name: `${name}-grant${g + 1}-${kind}${i + 1}${part}` }] };
                     if (kind === "role")
-                        new aws.iam.RolePolicyAttachment(resourceName, { role: identityRef, policyArn }, { parent });
+                        new aws.iam.RolePolicyAttachment(resourceName, { role: identityRef, policyArn }, opts);
                     else if (kind === "user")
-                        new aws.iam.UserPolicyAttachment(resourceName, { user: identityRef, policyArn }, { parent });
-                    else new aws.iam.GroupPolicyAttachment(resourceName, { group: identityRef, policyArn }, { parent });
+                        new aws.iam.UserPolicyAttachment(resourceName, { user: identityRef, policyArn }, opts);
+                    else new aws.iam.GroupPolicyAttachment(resourceName, { group: identityRef, policyArn }, opts);
                 });
             });
         attach("role", grant.roles);
@@ -163,7 +192,7 @@ function invokeRole(
     return role;
 }
 
-/** The assumable role: its trust policy from the plan, the OIDC providers it needs, its invoke policies. */
+/** The assumable role: its trust policy from the plan, the OIDC providers it trusts, its invoke policies. */
 export function createInvokeRole(
     plan: CallerPlan,
     policies: InvokePolicies,
@@ -171,25 +200,9 @@ export function createInvokeRole(
 ): aws.iam.Role | undefined {
     const role = plan.role;
     if (!role) return undefined;
-    const { name, parent, tags } = context;
-    // One provider per issuer, as IAM allows: identities of one issuer share it, with every audience.
-    const created = new Map<string, aws.iam.OpenIdConnectProvider>();
+    const { name } = context;
     const identities = role.webIdentities ?? [];
-    identities
-        .filter((w) => w.providerArn === undefined)
-        .forEach((w) => {
-            if (created.has(w.issuer)) return;
-            const audiences = [...new Set(identities.filter((o) => o.issuer === w.issuer).flatMap((o) => o.audiences))];
-            created.set(
-                w.issuer,
-                new aws.iam.OpenIdConnectProvider(
-                    `${name}-oidc-${created.size + 1}`,
-                    { url: `https://${w.issuer}`, clientIdLists: audiences, tags },
-                    { parent },
-                ),
-            );
-        });
-    const providerArns = identities.map((w) => w.providerArn ?? created.get(w.issuer)!.arn);
+    const providerArns = webIdentityProviders(identities, context);
     const trust = pulumi
         .all([context.aws.partition, pulumi.all(role.trustedPrincipals ?? []), pulumi.all(providerArns)])
         .apply(([partition, principals, arns]) => {
@@ -209,6 +222,60 @@ export function createInvokeRole(
             );
         });
     return invokeRole(`${name}-invoke`, trust, role.scope, policies, context, role.maxSessionDurationSeconds);
+}
+
+/**
+ * Each web identity's provider ARN: `providerArn`, else the provider this stack creates for its issuer
+ * (`createProvider`), else the account's provider found by URL. Said on the component at preview, per
+ * identity, with the way to switch and the tokens trusted.
+ */
+function webIdentityProviders(identities: readonly WebIdentityTrust[], context: CallerContext): pulumi.Input<string>[] {
+    const { name, parent, tags } = context;
+    // One provider per URL, as IAM allows: the issuer's identities without providerArn share it, with every audience.
+    const created = new Map<string, { provider: aws.iam.OpenIdConnectProvider; by: number }>();
+    identities.forEach((w, i) => {
+        if (w.createProvider !== true || created.has(w.issuer)) return;
+        const audiences = identities
+            .filter((o) => o.issuer === w.issuer && o.providerArn === undefined)
+            .flatMap((o) => o.audiences);
+        const provider = new aws.iam.OpenIdConnectProvider(
+            `${name}-oidc-${created.size + 1}`,
+            { url: `https://${w.issuer}`, clientIdLists: [...new Set(audiences)], tags },
+            { parent },
+        );
+        created.set(w.issuer, { provider, by: i });
+    });
+    const found = new Map<string, pulumi.Output<string>>();
+    const findByUrl = (url: string) => {
+        let arn = found.get(url);
+        // The data source lists the account's providers and takes the one whose ARN ends in the URL without https://
+        // (terraform-provider-aws openid_connect_provider_data_source.go, findOpenIDConnectProviderByURL).
+        if (!arn) found.set(url, (arn = aws.iam.getOpenIdConnectProviderOutput({ url }, { parent }).arn));
+        return arn;
+    };
+    return identities.map((w, i) => {
+        const url = `https://${w.issuer}`;
+        const own = created.get(w.issuer);
+        const [arn, how]: [pulumi.Input<string>, string] =
+            w.providerArn !== undefined
+                ? [
+                      w.providerArn,
+                      `uses providerArn; leave it out to use the account's provider found by URL ${url}, or replace it with createProvider: true to create that provider in this stack`,
+                  ]
+                : own?.by === i
+                  ? [
+                        own.provider.arn,
+                        `creates the provider for ${url} in this stack (createProvider: true); IAM holds one per URL per account, so where the account already has it, drop createProvider to use it (found by URL) or pass providerArn`,
+                    ]
+                  : own
+                    ? [own.provider.arn, `uses the provider for ${url} that role.webIdentities[${own.by}] creates`]
+                    : [
+                          findByUrl(url),
+                          `uses the account's provider found by URL ${url} (the preview fails if there is none); set createProvider: true to create it in this stack instead, or pass providerArn`,
+                      ];
+        void pulumi.log.info(`role.webIdentities[${i}] (${w.issuer}) ${how}. ${trustedTokens(w)}`, parent);
+        return arn;
+    });
 }
 
 /** The identity pool, its roles (each trusting only this pool and its kind of identity) and their attachment. */
@@ -236,7 +303,7 @@ export function createIdentityPool(
             allowClassicFlow: false,
             cognitoIdentityProviders: (userPool?.clientIds ?? []).map((clientId) => ({
                 clientId,
-                providerName: pulumi.interpolate`cognito-idp.${context.aws.region}.${context.aws.dnsSuffix}/${userPool!.userPoolId}`,
+                providerName: userPoolProviderName(userPool!.userPoolId, context),
                 // Cognito checks with the user pool that the user is still signed in.
                 serverSideTokenCheck: true,
             })),
@@ -261,4 +328,16 @@ export function createIdentityPool(
     // No roleMappings: a token's cognito:preferred_role or rules can never select another role.
     new aws.cognito.IdentityPoolRoleAttachment(name, { identityPoolId: pool.id, roles }, { parent });
     return { pool, authenticatedRole, unauthenticatedRole };
+}
+
+/**
+ * `cognito-idp.<region>.<DNS suffix>/<user pool id>`, the region being the user pool's own (its id's
+ * prefix: `eu-west-1_AbC…` is in eu-west-1), which need not be the stack's.
+ */
+function userPoolProviderName(userPoolId: pulumi.Input<string>, context: CallerContext): pulumi.Output<string> {
+    return pulumi.all([userPoolId, context.aws.dnsSuffix]).apply(([id, dnsSuffix]) => {
+        const region = userPoolRegion(id);
+        if (region === undefined) throw new InvalidSecuredRestApiInput([userPoolIdProblem(id)!], context.name);
+        return `cognito-idp.${region}.${dnsSuffix}/${id}`;
+    });
 }

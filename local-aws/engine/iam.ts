@@ -1,4 +1,5 @@
 import { isJsonObject } from "../../components/openapi/operations";
+import type { LocalAwsAccount } from "./account";
 import { autoNameSuffix, newAccessKeyId, newIamUniqueId, newSecretAccessKey } from "./ids";
 import {
     AccessKeyRecord,
@@ -150,4 +151,42 @@ function inlinePolicy(
     const policyName = nameOrAutoName(inputs.name, name);
     pushTo(policies, owner, { name: policyName, document: requireValidPolicy(inputs.policy, "identity") });
     return { id: `${owner}:${policyName}`, state: { ...inputs, name: policyName } };
+}
+
+/**
+ * The data source `aws.iam.getOpenIdConnectProvider` (the provider's openid_connect_provider_data_source.go):
+ * exactly one of `arn` or an https `url`, found by the part of each provider's ARN after `oidc-provider/`
+ * (its URL without https://, as IAM keys providers); refused with the provider's words when there is none,
+ * and how the component gets one.
+ */
+export function readOpenIdConnectProvider(account: LocalAwsAccount, inputs: Inputs): Record<string, unknown> {
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+    const arn = text(inputs.arn);
+    const url = text(inputs.url);
+    if ((arn === undefined) === (url === undefined))
+        throw new Error(
+            arn === undefined
+                ? '"arn": one of `arn,url` must be specified'
+                : '"arn": only one of `arn,url` can be specified, but `arn,url` were specified.',
+        );
+    if (url !== undefined && !/^https:\/\/[^?]+$/.test(url))
+        throw new Error('"url" has to use HTTPS scheme (i.e. begin with https://)');
+    const providers = [...account.oidcProviders.values()];
+    const provider =
+        url === undefined
+            ? providers.find((p) => p.arn === arn)
+            : providers.find((p) => p.arn.slice(p.arn.indexOf("/") + 1) === url.slice("https://".length));
+    if (!provider)
+        throw new Error(
+            `${url === undefined ? "reading IAM OIDC Provider" : `reading IAM OIDC Provider (${url})`}: couldn't find resource. The account has no OpenID Connect provider ${url === undefined ? arn : `for ${url}`}: pass providerArn (the ARN of the account's provider for this issuer), or set createProvider: true on the web identity to create it in this stack.`,
+        );
+    return {
+        arn: provider.arn,
+        id: provider.arn,
+        clientIdLists: [...provider.clientIds],
+        tags: {},
+        thumbprintLists: [],
+        // IAM answers the URL without https:// (hence the provider's suppressOpenIDURL).
+        url: provider.issuer,
+    };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accountRootArn } from "../../components/policies/arns";
 import { LocalAwsAccount } from "./account";
+import { readOpenIdConnectProvider } from "./iam";
 
 /** One resource registration the program made, as the engine received it. */
 export interface Registration {
@@ -8,6 +9,13 @@ export interface Registration {
     readonly name: string;
     readonly inputs: Record<string, unknown>;
     readonly custom: boolean;
+    /** The names (or URNs) of the resource's `aliases`, which the engine matches against the stack's state. */
+    readonly aliases: readonly string[];
+}
+
+/** A registration as the patched mock monitor passes it: the SDK's arguments and what the engine also sees. */
+interface RegisteredResourceArgs extends pulumi.runtime.MockResourceArgs {
+    readonly aliases?: readonly string[];
 }
 
 /**
@@ -16,9 +24,14 @@ export interface Registration {
  */
 export class LocalAwsMocks implements pulumi.runtime.Mocks {
     readonly registrations: Registration[] = [];
+    /** Every function (data source) the program invoked, with its arguments. */
+    readonly invokes: { readonly token: string; readonly inputs: Record<string, unknown> }[] = [];
     /** Rejects with the first resource AWS (locally) refused, so a run fails instead of waiting forever. */
     readonly failed: Promise<never>;
     private fail: (error: Error) => void = () => undefined;
+    /** Resources being provisioned now, and when one last began or ended. */
+    private provisioning = 0;
+    private lastActivity = Date.now();
 
     constructor(
         readonly account: LocalAwsAccount,
@@ -28,12 +41,14 @@ export class LocalAwsMocks implements pulumi.runtime.Mocks {
         this.failed.catch(() => undefined);
     }
 
-    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
+    async newResource(args: RegisteredResourceArgs): Promise<pulumi.runtime.MockResourceResult> {
         const custom = args.custom !== false;
         const inputs = args.inputs as Record<string, unknown>;
-        this.registrations.push({ type: args.type, name: args.name, inputs, custom });
+        this.registrations.push({ type: args.type, name: args.name, inputs, custom, aliases: args.aliases ?? [] });
         if (!custom) return { id: undefined, state: {} };
         if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-id`, state: inputs };
+        this.provisioning++;
+        this.lastActivity = Date.now();
         try {
             if (this.preview) {
                 this.account.assertEmulated(args.type, args.name);
@@ -43,11 +58,25 @@ export class LocalAwsMocks implements pulumi.runtime.Mocks {
         } catch (e) {
             this.fail(e as Error);
             throw e;
+        } finally {
+            this.provisioning--;
+            this.lastActivity = Date.now();
         }
+    }
+
+    /**
+     * Resolves once nothing is being provisioned and nothing has begun for `quietMs`: after a failure,
+     * registrations waiting on a failed Output (a data source's, say) never begin, so the SDK's RPC queue
+     * never drains, and this is when the run has done what it still could.
+     */
+    async idle(quietMs = 200): Promise<void> {
+        while (this.provisioning > 0 || Date.now() - this.lastActivity < quietMs)
+            await new Promise((resolve) => setTimeout(resolve, quietMs / 4));
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         const region = this.account.region;
+        this.invokes.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
         switch (args.token) {
             case "aws:index/getRegion:getRegion":
                 return {
@@ -70,6 +99,16 @@ export class LocalAwsMocks implements pulumi.runtime.Mocks {
                     dnsSuffix: this.account.partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com",
                     id: this.account.partition,
                 };
+            case "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider":
+                try {
+                    return readOpenIdConnectProvider(this.account, args.inputs as Record<string, unknown>);
+                } catch (e) {
+                    // As the engine answers a failed invoke: the SDK shows the gRPC error's details.
+                    const message = `invocation of ${args.token} returned an error: ${(e as Error).message}`;
+                    const failure = Object.assign(new Error(message), { details: message });
+                    this.fail(failure);
+                    throw failure;
+                }
             default:
                 throw new Error(`Local mode does not emulate the function ${args.token}.`);
         }
@@ -84,28 +123,30 @@ export async function useLocalAws(options: {
     preview?: boolean;
 }): Promise<LocalAwsMocks> {
     const mocks = new LocalAwsMocks(options.account, options.preview ?? false);
-    honourAdditionalSecretOutputs();
+    passWhatTheEngineSees();
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, options.preview ?? false);
     return mocks;
 }
 
 interface RegisterResourceRequest {
     getAdditionalsecretoutputsList(): string[];
+    getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
 }
 interface MockMonitorShape {
     mocks: pulumi.runtime.Mocks;
     registerResource: (this: MockMonitorShape, req: RegisterResourceRequest, callback: unknown) => Promise<void>;
 }
-let secretOutputsHonoured = false;
+let monitorPatched = false;
 
 /**
- * Makes the mock runtime keep secret what a resource declares secret (`additionalSecretOutputs`, e.g.
- * an `aws.iam.AccessKey`'s `secret`), as the Pulumi engine does: the SDK's mock monitor drops that list,
- * so a program's own `export const s = key.secret` would otherwise be printed in clear.
+ * Makes the mock runtime pass on what the Pulumi engine sees and the SDK's mock monitor drops: a
+ * resource's `additionalSecretOutputs` (e.g. an `aws.iam.AccessKey`'s `secret`), kept secret as the engine
+ * does, so a program's own `export const s = key.secret` is not printed in clear; and its `aliases`,
+ * recorded with the registration.
  */
-function honourAdditionalSecretOutputs(): void {
-    if (secretOutputsHonoured) return;
-    secretOutputsHonoured = true;
+function passWhatTheEngineSees(): void {
+    if (monitorPatched) return;
+    monitorPatched = true;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
         MockMonitor: { prototype: MockMonitorShape };
@@ -113,10 +154,11 @@ function honourAdditionalSecretOutputs(): void {
     const register = MockMonitor.prototype.registerResource;
     MockMonitor.prototype.registerResource = function (this: MockMonitorShape, req, callback) {
         const secrets = req.getAdditionalsecretoutputsList();
-        if (secrets.length === 0) return register.call(this, req, callback);
+        const aliases = req.getAliasesList().map((a) => a.getSpec()?.getName() || a.getUrn());
         const mocks = this.mocks;
         const newResource = async (args: pulumi.runtime.MockResourceArgs) => {
-            const result = await mocks.newResource(args);
+            const registered: RegisteredResourceArgs = { ...args, aliases };
+            const result = await mocks.newResource(registered);
             const state = { ...(result.state as Record<string, unknown>) };
             for (const name of secrets) if (state[name] !== undefined) state[name] = pulumi.secret(state[name]);
             return { ...result, state };

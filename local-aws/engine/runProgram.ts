@@ -45,6 +45,12 @@ export interface RunOptions {
      * @default true
      */
     readonly typeCheck?: boolean;
+    /**
+     * What the account holds before the program runs, as another stack or the console made it (the
+     * account's OIDC provider, say): called with the account, e.g. to run another program into it.
+     * @default nothing: the account is empty
+     */
+    readonly before?: (account: LocalAwsAccount) => Promise<void>;
 }
 
 /**
@@ -57,6 +63,7 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     const region = config.values["aws:region"];
     if (!region) throw new Error(`Stack "${stack}" does not set aws:region; add it to Pulumi.${stack}.yaml.`);
     const account = options.account ?? new LocalAwsAccount(region, options.allocateEndpoint);
+    await options.before?.(account);
     const mocks = await useLocalAws({ account, project: config.project, stack, preview: options.preview });
     pulumi.runtime.setAllConfig(config.values);
 
@@ -76,8 +83,8 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
         await Promise.race([collect(), mocks.failed]);
     } catch (e) {
         // What the program registered before it failed is still being provisioned: let it finish, so nothing
-        // (a REST API's listener, say) is made after the caller has cleaned up.
-        await allRegistrationsSettled().catch(() => undefined);
+        // (a REST API's listener, say) is made after the caller has cleaned up; what waits on the failure never starts.
+        await Promise.race([allRegistrationsSettled(), mocks.idle()]).catch(() => undefined);
         throw e;
     }
     return { account, mocks, outputs };

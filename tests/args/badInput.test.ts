@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { SecuredRestApi, SecuredRestApiArgs } from "../../components";
+import { githubActions, SecuredRestApi, SecuredRestApiArgs } from "../../components";
 import { freshLocalAws } from "../helpers/localAws";
 import { openApi3, operation, PETSTORE_OPENAPI, swagger2 } from "../helpers/specs";
 
@@ -26,6 +26,7 @@ const withSchemas = (schemas: Record<string, unknown>) =>
         },
         { components: { schemas } },
     );
+const GITHUB_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
 const hugeDescription = "x".repeat(6 * 1024 * 1024);
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:items";
 /** GET /items with no integration of its own, for lambdaIntegrations to serve. */
@@ -338,6 +339,57 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
         name: "a specValues key that cannot be a placeholder",
         args: { openApiSpec: PETSTORE_OPENAPI, specValues: { "backend-url": "https://backend.example.com" } },
         error: /specValues key "backend-url" cannot be a placeholder's name/,
+    },
+    {
+        name: "a web identity with providerArn and createProvider",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            role: {
+                webIdentities: [
+                    githubActions({ repository: "o/r", providerArn: GITHUB_PROVIDER, createProvider: true }),
+                ],
+            },
+        },
+        error: /role\.webIdentities\[0\] gives providerArn and createProvider: true, but a role trusts one provider per issuer/,
+    },
+    {
+        name: "createProvider that is not a boolean",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            role: { webIdentities: [{ ...githubActions({ repository: "o/r" }), createProvider: "yes" }] },
+        },
+        error: /role\.webIdentities\[0\]\.createProvider must be true or false; got "yes"/,
+    },
+    {
+        name: "a providerArn of another issuer's provider",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            role: {
+                webIdentities: [
+                    githubActions({
+                        repository: "o/r",
+                        providerArn: "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+                    }),
+                ],
+            },
+        },
+        error: /providerArn "arn:aws:iam::123456789012:oidc-provider\/gitlab\.com" is not the ARN of an IAM OIDC provider for token\.actions\.githubusercontent\.com/,
+    },
+    {
+        name: "a user pool id without its region",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            identityPool: { userPool: { userPoolId: "AbCdEf123", clientIds: ["c"] } },
+        },
+        error: /identityPool\.userPool\.userPoolId "AbCdEf123" is not a user pool id, which is <region>_<id>/,
+    },
+    {
+        name: "the same role granted the same operations twice",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            grants: [{ roles: ["worker"] }, { roles: ["arn:aws:iam::123456789012:role/ci/worker"] }],
+        },
+        error: /grants\[1\]\.roles\[0\] "arn:aws:iam::123456789012:role\/ci\/worker" is the role grants\[0\]\.roles\[0\] already grants the same operations/,
     },
 ];
 

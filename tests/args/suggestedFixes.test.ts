@@ -39,6 +39,7 @@ const unguardedDenyOutsideAccounts = (): ResourcePolicyStatement => {
 };
 
 const GITHUB = "token.actions.githubusercontent.com";
+const GITHUB_PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${GITHUB}`;
 
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:items";
 const ok = { responses: { "200": { description: "ok" } } };
@@ -274,6 +275,87 @@ const REFUSALS: Refusal[] = [
             {
                 says: "use githubActions({ repository })",
                 apply: (a) => ({ ...a, role: { webIdentities: [githubActions({ repository: "my-org/my-repo" })] } }),
+            },
+        ],
+    },
+    {
+        name: "a web identity with providerArn and createProvider: true",
+        args: {
+            ...petstore,
+            role: {
+                webIdentities: [
+                    githubActions({ repository: "my-org/my-repo", providerArn: GITHUB_PROVIDER, createProvider: true }),
+                ],
+            },
+        },
+        fixes: [
+            {
+                says: "drop createProvider to use the provider providerArn names",
+                apply: (a) => ({
+                    ...a,
+                    role: {
+                        webIdentities: [githubActions({ repository: "my-org/my-repo", providerArn: GITHUB_PROVIDER })],
+                    },
+                }),
+            },
+            {
+                says: `or drop providerArn to create the account's provider for https://${GITHUB} in this stack`,
+                apply: (a) => ({
+                    ...a,
+                    role: { webIdentities: [githubActions({ repository: "my-org/my-repo", createProvider: true })] },
+                }),
+            },
+        ],
+    },
+    {
+        name: "a providerArn of another issuer's provider",
+        args: {
+            ...petstore,
+            role: {
+                webIdentities: [
+                    githubActions({
+                        repository: "my-org/my-repo",
+                        providerArn: "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+                    }),
+                ],
+            },
+        },
+        fixes: [
+            {
+                says: `(arn:<partition>:iam::<account>:oidc-provider/${GITHUB}): pass that provider's ARN`,
+                apply: (a) => ({
+                    ...a,
+                    role: {
+                        webIdentities: [githubActions({ repository: "my-org/my-repo", providerArn: GITHUB_PROVIDER })],
+                    },
+                }),
+            },
+            {
+                says: `or leave providerArn out to use the account's provider found by URL https://${GITHUB}`,
+                apply: (a) => ({ ...a, role: { webIdentities: [githubActions({ repository: "my-org/my-repo" })] } }),
+            },
+        ],
+    },
+    {
+        name: "a user pool id without its region",
+        args: { ...petstore, identityPool: { userPool: { userPoolId: "TestPool1", clientIds: ["c"] } } },
+        fixes: [
+            {
+                says: 'Pass the user pool\'s id (aws.cognito.UserPool.id, or "User pool ID" in the Cognito console)',
+                apply: (a) => ({
+                    ...a,
+                    identityPool: { userPool: { userPoolId: "eu-west-1_TestPool1", clientIds: ["c"] } },
+                }),
+            },
+        ],
+    },
+    {
+        name: "the same role granted the same operations twice",
+        args: { ...petstore, grants: [{ roles: ["worker"] }, { roles: ["arn:aws:iam::123456789012:role/worker"] }] },
+        fixes: [
+            {
+                says: "already grants the same operations: remove one of them.",
+                apply: (a) => ({ ...a, grants: [{ roles: ["worker"] }] }),
             },
         ],
     },

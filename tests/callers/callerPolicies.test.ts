@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
     allowAccountThroughVpcEndpoints,
@@ -40,7 +41,7 @@ const EVERY_CALLER: Partial<SecuredRestApiArgs> = {
     role: {
         trustedPrincipals: ["777788889999"],
         trustedServices: ["lambda.amazonaws.com"],
-        webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main" })],
+        webIdentities: [githubActions({ repository: "my-org/my-repo", branch: "main", createProvider: true })],
         externalId: "partner-external-id",
     },
     identityPool: {
@@ -53,8 +54,14 @@ const EVERY_CALLER: Partial<SecuredRestApiArgs> = {
 };
 
 /** Builds the component in a fresh account of a partition (in update: every value known). */
-async function build(args: Partial<SecuredRestApiArgs>, partition = "aws", region = "us-west-2") {
+async function build(
+    args: Partial<SecuredRestApiArgs>,
+    partition = "aws",
+    region = "us-west-2",
+    before: (account: LocalAwsAccount) => Promise<void> = () => Promise.resolve(),
+) {
     const account = new LocalAwsAccount(region, undefined, { partition });
+    await before(account);
     const mocks = await useLocalAws({ account, project: "secured-rest-api", stack: "test" });
     const api = new SecuredRestApi("api", { openApiSpec: PETSTORE_OPENAPI, ...args });
     await allRegistrationsSettled();
@@ -275,5 +282,116 @@ describe("every ARN the component builds comes from the provider's partition", (
             name: "ci",
         });
         expect(parseIamArn("arn:aws:iam::111122223333:role/*")).to.equal(undefined);
+    });
+});
+
+describe("grant attachments are named after what they attach, not where the grant is", () => {
+    const TRUST = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+    /** The identities the grants below name, as the account holds them. */
+    const identities = async (account: LocalAwsAccount) => {
+        for (const role of ["worker", "reporting", "batch"])
+            await account.provision("aws:iam/role:Role", role, { name: role, assumeRolePolicy: TRUST });
+        await account.provision("aws:iam/user:User", "analyst", { name: "analyst" });
+        await account.provision("aws:iam/group:Group", "ops", { name: "ops" });
+    };
+    const attachments = (built: Awaited<ReturnType<typeof build>>) =>
+        built.mocks.registrations
+            .filter((r) => /PolicyAttachment$/.test(r.type) && r.name.startsWith("api-grant"))
+            .map((r) => ({
+                name: r.name,
+                identity: r.inputs.role ?? r.inputs.user ?? r.inputs.group,
+                aliases: r.aliases,
+            }));
+    const second = {
+        roles: ["reporting", "arn:aws:iam::123456789012:role/service-role/batch"],
+        users: ["analyst"],
+        groups: ["ops"],
+        operations: ["GET /pets"],
+    };
+
+    it("removing the first of two grants leaves the second's attachments' names as they were", async () => {
+        const both = await build(
+            { createUser: false, grants: [{ roles: ["worker"] }, second] },
+            "aws",
+            "us-west-2",
+            identities,
+        );
+        const alone = await build({ createUser: false, grants: [second] }, "aws", "us-west-2", identities);
+        const names = (b: Awaited<ReturnType<typeof build>>) =>
+            attachments(b).map(({ name, identity }) => ({ name, identity }));
+        const slug = names(alone)
+            .find((a) => a.identity === "reporting")!
+            .name.replace(/^api-grant-role-reporting-/, "");
+        expect(slug).to.match(/^ops-[0-9a-f]{8}$/);
+        expect(names(alone)).to.have.deep.members([
+            { name: `api-grant-role-reporting-${slug}`, identity: "reporting" },
+            { name: `api-grant-role-batch-${slug}`, identity: "batch" },
+            { name: `api-grant-user-analyst-${slug}`, identity: "analyst" },
+            { name: `api-grant-group-ops-${slug}`, identity: "ops" },
+        ]);
+        expect(names(both)).to.have.deep.members([
+            { name: "api-grant-role-worker-stage", identity: "worker" },
+            ...names(alone),
+        ]);
+    });
+
+    it("each keeps, as an alias, the positional name earlier versions gave it, so upgrading an unchanged stack detaches nothing", async () => {
+        const built = await build(
+            { createUser: false, grants: [{ roles: ["worker"] }, second] },
+            "aws",
+            "us-west-2",
+            identities,
+        );
+        expect(attachments(built).map(({ identity, aliases }) => ({ identity, aliases }))).to.have.deep.members([
+            { identity: "worker", aliases: ["api-grant1-role1"] },
+            { identity: "reporting", aliases: ["api-grant2-role1"] },
+            { identity: "batch", aliases: ["api-grant2-role2"] },
+            { identity: "analyst", aliases: ["api-grant2-user1"] },
+            { identity: "ops", aliases: ["api-grant2-group1"] },
+        ]);
+    });
+
+    it("an Output identity is numbered among the Outputs of its kind granted the same operations: other grants' changes rename nothing", async () => {
+        const reporting = { roles: [pulumi.output("reporting")], operations: ["GET /pets"] };
+        const both = await build(
+            { createUser: false, grants: [{ roles: [pulumi.output("worker")] }, { roles: ["batch"] }, reporting] },
+            "aws",
+            "us-west-2",
+            identities,
+        );
+        const alone = await build({ createUser: false, grants: [reporting] }, "aws", "us-west-2", identities);
+        const nameOf = (b: Awaited<ReturnType<typeof build>>, identity: string) =>
+            attachments(b).find((a) => a.identity === identity)!.name;
+        expect(nameOf(both, "worker")).to.equal("api-grant-role-#1-stage");
+        expect(nameOf(both, "batch")).to.equal("api-grant-role-batch-stage");
+        expect(nameOf(both, "reporting")).to.match(/^api-grant-role-#1-ops-[0-9a-f]{8}$/);
+        expect(attachments(alone).map(({ name }) => name)).to.deep.equal([nameOf(both, "reporting")]);
+    });
+});
+
+describe("the identity pool names its user pool's provider in that pool's own region", () => {
+    const providerNames = async (userPoolId: pulumi.Input<string>, partition = "aws", region = "us-west-2") => {
+        const built = await build(
+            { createUser: false, identityPool: { userPool: { userPoolId, clientIds: ["client-1"] } } },
+            partition,
+            region,
+        );
+        const [pool] = built.inputs("aws:cognito/identityPool:IdentityPool");
+        return (pool.cognitoIdentityProviders as { providerName: string }[]).map((p) => p.providerName);
+    };
+
+    it("a pool of eu-west-1 in a us-west-2 stack, given as a string or as an Output; and in China", async () => {
+        expect(await providerNames("eu-west-1_AbC123")).to.deep.equal([
+            "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123",
+        ]);
+        expect(await providerNames(pulumi.output("ap-southeast-2_Xyz9"))).to.deep.equal([
+            "cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_Xyz9",
+        ]);
+        expect(await providerNames("cn-north-1_Abc", "aws-cn", "cn-northwest-1")).to.deep.equal([
+            "cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Abc",
+        ]);
     });
 });

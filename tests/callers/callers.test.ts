@@ -28,7 +28,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 
 const PARTNER_ACCOUNT = "111122223333";
 const ORIGIN = "https://app.example.com";
-const USER_POOL = "us-west-2_TestPool1";
+/** A user pool of another region than the stack's (us-west-2): the identity pool names it after its own. */
+const USER_POOL = "eu-west-1_TestPool1";
 const APP_CLIENT = "app-client-1";
 const REPOSITORY = "my-org/my-repo";
 const allowAssumeAnyRole = JSON.stringify({
@@ -114,7 +115,7 @@ function program() {
         grants: [{ roles: [worker.name], operations: ["GET /pets"] }],
         role: {
             trustedPrincipals: [caller.user.arn],
-            webIdentities: [githubActions({ repository: REPOSITORY, branch: "main" })],
+            webIdentities: [githubActions({ repository: REPOSITORY, branch: "main", createProvider: true })],
             operations: ["GET /pets", "GET /pets/{petId}"],
         },
         identityPool: {
@@ -395,7 +396,7 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
         expect(forged).to.equal("InvalidIdentityTokenException");
     });
 
-    it("an identity pool's roles reach only their operations, through fromCognitoIdentityPool and createSignedFetch", async () => {
+    it("an identity pool (its user pool in eu-west-1, the stack in us-west-2): its roles reach only their operations, through fromCognitoIdentityPool and createSignedFetch", async () => {
         const clientConfig = { region: o.region, endpoint: local.identity.url };
         const guest = createSignedFetch({
             invokeUrl: o.invokeUrl,
@@ -431,7 +432,7 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
         );
         expect(guestSeen.cognitoIdentityId).to.match(/^us-west-2:[0-9a-f-]{36}$/);
         expect(guestSeen.userArn).to.match(/:assumed-role\/[^/]+\/CognitoIdentityCredentials$/);
-        const provider = `cognito-idp.us-west-2.amazonaws.com/${USER_POOL}`;
+        const provider = `cognito-idp.eu-west-1.amazonaws.com/${USER_POOL}`;
         const idToken = local.identity.issueWebIdentityToken({
             issuer: provider,
             subject: "user-1",
