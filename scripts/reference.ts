@@ -87,7 +87,8 @@ export function renderReference(): string {
     const mention = (type: string) => {
         for (const [name] of type.matchAll(/\b[A-Z][A-Za-z]+\b/g)) {
             const d = exported.has(name) ? all.get(name) : undefined;
-            if (!d || documentedTypes.has(name) || !(ts.isInterfaceDeclaration(d) || enumValues(d).length > 0)) continue;
+            if (!d || documentedTypes.has(name) || !(ts.isInterfaceDeclaration(d) || enumValues(d).length > 0))
+                continue;
             documentedTypes.add(name);
             typeQueue.push(name);
         }
@@ -111,7 +112,13 @@ export function renderReference(): string {
                 lines.push(...renderMember(member, 4));
                 mention(member.type);
             }
-        } else lines.push(`One of ${enumValues(d).map((v) => `\`"${v}"\``).join(", ")}.`, "");
+        } else
+            lines.push(
+                `One of ${enumValues(d)
+                    .map((v) => `\`"${v}"\``)
+                    .join(", ")}.`,
+                "",
+            );
     }
     lines.push("## Helpers", "", "Functions exported next to the component, for its arguments.", "");
     for (const name of [...exported].sort()) {
@@ -120,10 +127,21 @@ export function renderReference(): string {
         if (!d || !fn) continue;
         const parameters = fn.parameters.map((p) => p.getText().replace(/\s+/g, " ")).join(", ");
         const returns = fn.type ? `: ${fn.type.getText().replace(/\s+/g, " ")}` : "";
-        lines.push(`### ${name}`, "", "```ts", `${name}(${parameters})${returns}`, "```", "", ...paragraph(docOf(docHost(d))));
+        lines.push(
+            `### ${name}`,
+            "",
+            "```ts",
+            `${name}(${parameters})${returns}`,
+            "```",
+            "",
+            ...paragraph(docOf(docHost(d))),
+        );
         for (const example of tagsOf(docHost(d), "example")) lines.push(...exampleBlock(example));
     }
-    return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+    return `${lines
+        .join("\n")
+        .replace(/\n{3,}/g, "\n\n")
+        .trimEnd()}\n`;
 }
 
 /** The node a declaration's TSDoc hangs on (a variable's statement, for `export const`). */

@@ -60,6 +60,7 @@ const WEB_IDENTITY: Record<keyof WebIdentityTrust, true> = {
 const IDENTITY_POOL: Record<keyof IdentityPoolArgs, true> = {
     userPool: true,
     allowUnauthenticatedIdentities: true,
+    allowClassicFlow: true,
     authenticatedOperations: true,
     unauthenticatedOperations: true,
     identityPoolName: true,

@@ -170,10 +170,20 @@ export interface IdentityPoolArgs {
     userPool?: UserPoolProvider;
     /**
      * Hand guest credentials to anyone who asks, with no sign-in. Off unless set: guests get the
-     * unauthenticated role, limited to `unauthenticatedOperations`.
+     * unauthenticated role, limited to `unauthenticatedOperations`. Needs `allowClassicFlow`: the
+     * enhanced flow's guest credentials cannot call API Gateway at all.
      * @default false
      */
     allowUnauthenticatedIdentities?: boolean;
+    /**
+     * Allow the basic (classic) flow: an app exchanges the identity's token from `GetOpenIdToken` with
+     * STS `AssumeRoleWithWebIdentity` for `unauthenticatedRoleArn` or `authenticatedRoleArn`. Guests
+     * need it: Cognito scopes the enhanced flow's guest credentials down with
+     * `AmazonCognitoUnAuthedIdentitiesSessionPolicy`, which has no `execute-api:Invoke`. The roles
+     * trust the pool only for their own kind of identity, so a token can assume no other of them.
+     * @default false
+     */
+    allowClassicFlow?: boolean;
     /**
      * The operations signed-in users may invoke, written like `invokeOperations`.
      * @default every operation of the stage
@@ -577,7 +587,7 @@ function identityPoolProblems(pool: unknown): string[] {
         );
     if (pool.userPool === undefined && unauthenticated !== true)
         problems.push(
-            "identityPool has no way to sign in: give userPool: { userPoolId, clientIds }, or allow guests explicitly with allowUnauthenticatedIdentities: true and unauthenticatedOperations.",
+            "identityPool has no way to sign in: give userPool: { userPoolId, clientIds }, or allow guests explicitly with allowUnauthenticatedIdentities: true, allowClassicFlow: true and unauthenticatedOperations.",
         );
     if (pool.userPool !== undefined) {
         const userPool = pool.userPool;
@@ -593,6 +603,13 @@ function identityPoolProblems(pool: unknown): string[] {
             if (problem !== undefined) problems.push(problem);
         }
     }
+    const classic = pool.allowClassicFlow;
+    if (classic !== undefined && typeof classic !== "boolean")
+        problems.push(`identityPool.allowClassicFlow must be true or false; got ${JSON.stringify(classic)}.`);
+    if (unauthenticated === true && classic !== true && (classic === undefined || typeof classic === "boolean"))
+        problems.push(
+            "identityPool.allowUnauthenticatedIdentities: guests of Cognito's enhanced flow cannot call API Gateway (Cognito scopes their credentials down with AmazonCognitoUnAuthedIdentitiesSessionPolicy, which has no execute-api:Invoke). Set allowClassicFlow: true and have the app use the basic flow (GetId, GetOpenIdToken, then STS AssumeRoleWithWebIdentity for unauthenticatedRoleArn), or drop allowUnauthenticatedIdentities.",
+        );
     if (unauthenticated === true && pool.unauthenticatedOperations === undefined)
         problems.push(
             'identityPool.allowUnauthenticatedIdentities needs unauthenticatedOperations, the operations guests may call (such as ["GET /pets"]).',

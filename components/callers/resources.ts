@@ -299,8 +299,8 @@ export function createIdentityPool(
         {
             identityPoolName: settings.identityPoolName ?? name.replace(/[^\w\s+=,.@-]/g, "_"),
             allowUnauthenticatedIdentities: settings.allowUnauthenticatedIdentities ?? false,
-            // The basic flow lets an app ask STS for any role that trusts the pool; the enhanced flow uses the pool's roles only.
-            allowClassicFlow: false,
+            // The basic flow lets a token assume any role trusting the pool for its kind; ours are the only ones the component makes.
+            allowClassicFlow: settings.allowClassicFlow ?? false,
             cognitoIdentityProviders: (userPool?.clientIds ?? []).map((clientId) => ({
                 clientId,
                 providerName: userPoolProviderName(userPool!.userPoolId, context),

@@ -95,6 +95,8 @@ export interface SessionRecord {
     readonly federation: { readonly provider: string; readonly token: TokenKeys } | undefined;
     /** The app user of a session Cognito Identity obtained for an identity pool's role. */
     readonly cognito: CognitoCaller | undefined;
+    /** Session policies: the session may do only what its role's policies and each of these allow. */
+    readonly sessionPolicies: readonly AttachedPolicy[];
 }
 
 /** An identity pool's identity behind a role session: what API Gateway reports as `$context.identity.cognito*`. */
@@ -124,6 +126,8 @@ export interface CallerIdentity {
     readonly cognito?: CognitoCaller;
     /** Every identity policy that applies (the user's own and its groups'). */
     readonly policies: readonly AttachedPolicy[];
+    /** A session's session policies, which limit what its identity policies allow (none for a user). */
+    readonly sessionPolicies?: readonly AttachedPolicy[];
     /** What the condition-key table (identity/conditionKeys.ts) reads of the caller. */
     readonly facts: CallerFacts;
 }

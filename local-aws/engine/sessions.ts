@@ -2,7 +2,7 @@ import { assumedRoleArn } from "../../components/policies/arns";
 import type { LocalAwsAccount } from "./account";
 import { newSessionAccessKeyId, newSessionToken, newSecretAccessKey } from "./ids";
 import { COGNITO_IDENTITY } from "../../components/callers/trust";
-import { CallerIdentity, CognitoCaller, RoleRecord, SessionRecord } from "./records";
+import { AttachedPolicy, CallerIdentity, CognitoCaller, RoleRecord, SessionRecord } from "./records";
 
 /** Temporary credentials for a role, valid from `issuedAt` for `durationSeconds`, kept in its account. */
 export function issueSession(
@@ -13,6 +13,7 @@ export function issueSession(
     durationSeconds: number,
     federation?: SessionRecord["federation"],
     cognito?: CognitoCaller,
+    sessionPolicies: readonly AttachedPolicy[] = [],
 ): SessionRecord {
     const session: SessionRecord = {
         accessKeyId: newSessionAccessKeyId(),
@@ -24,6 +25,7 @@ export function issueSession(
         expiration: new Date(issuedAt.getTime() + durationSeconds * 1000),
         federation,
         cognito,
+        sessionPolicies,
     };
     account.sessions.set(session.accessKeyId, session);
     return session;
@@ -52,6 +54,7 @@ export function sessionIdentity(account: LocalAwsAccount, session: SessionRecord
         userId,
         cognito: session.cognito,
         policies: account.policiesForRole(role.name),
+        sessionPolicies: session.sessionPolicies,
         facts:
             session.federation === undefined
                 ? { kind: "roleSession", ...common }

@@ -13,7 +13,14 @@ export interface NamedPolicy {
 /** Everything IAM looks at to decide one `execute-api:Invoke`, in plain data (it crosses to a worker). */
 export interface InvokeQuestion {
     /** The caller's ARN and identity policies, or undefined for an unauthenticated caller. */
-    readonly principal: { readonly arn: string; readonly policies: readonly NamedPolicy[] } | undefined;
+    readonly principal:
+        | {
+              readonly arn: string;
+              readonly policies: readonly NamedPolicy[];
+              /** A session's session policies: each must allow too (they only ever take away). */
+              readonly sessionPolicies?: readonly NamedPolicy[];
+          }
+        | undefined;
     /** The account that owns the API. */
     readonly resourceAccountId: string;
     /** Every spelling of the method ARN the request stands for (see `ResourcePath.arnTails`). */
@@ -82,7 +89,7 @@ function evaluateOneReading(question: InvokeQuestion): InvokeAnswer {
         };
     }
     const notAllowedAt = decisions.findIndex((d) => d !== "Allowed");
-    if (notAllowedAt < 0) return { decision: "Allowed", reason: "allowed" };
+    if (notAllowedAt < 0) return limitedBySessionPolicies(question);
     const considered = [
         ...identity.map((p) => `identity policy ${p.name}`),
         ...(resourcePolicy === undefined ? [] : ["the resource policy"]),
@@ -93,6 +100,26 @@ function evaluateOneReading(question: InvokeQuestion): InvokeAnswer {
         decision: "ImplicitlyDenied",
         reason: `no statement allows execute-api:Invoke on ${question.resourceArns[notAllowedAt]}${alsoAs}; considered: ${considered.length > 0 ? considered.join(", ") : "no policy at all"}`,
     };
+}
+
+/**
+ * An allowed request, as its session policies leave it: a session may do only what each of them allows
+ * too, and a Deny in one refuses (IAM User Guide, "Session policies": the permissions are the
+ * intersection). Each is asked alone as the session's only identity policy, for every spelling.
+ */
+function limitedBySessionPolicies(question: InvokeQuestion): InvokeAnswer {
+    for (const session of question.principal?.sessionPolicies ?? []) {
+        const alone = [{ name: session.name, policy: shimmed(session.document) }];
+        for (const arn of question.resourceArns) {
+            const decision = simulate(question, arn, alone, undefined);
+            if (decision !== "Allowed")
+                return {
+                    decision,
+                    reason: `the session policy ${session.name} does not allow execute-api:Invoke on ${arn}`,
+                };
+        }
+    }
+    return { decision: "Allowed", reason: "allowed" };
 }
 
 type LoadedPolicy = { name: string; policy: unknown };

@@ -102,7 +102,7 @@ interface GatewayRequest extends WireRequest {
 }
 
 /** A caller whose signature was accepted, as IAM evaluates it. */
-type SignedPrincipal = Pick<CallerIdentity, "arn" | "policies" | "facts">;
+type SignedPrincipal = Pick<CallerIdentity, "arn" | "policies" | "sessionPolicies" | "facts">;
 
 const ANONYMOUS: CallerFacts = { kind: "anonymous" };
 
@@ -478,14 +478,19 @@ export class LocalGateway {
             referer: headerValues(request.headers, "referer")[0],
         });
         const question: InvokeQuestion = {
-            principal: principal && { arn: principal.arn, policies: principal.policies },
+            principal: principal && {
+                arn: principal.arn,
+                policies: principal.policies,
+                sessionPolicies: principal.sessionPolicies,
+            },
             resourceAccountId: account.accountId,
             resourceArns,
             resourcePolicy: deployment.resourcePolicy,
             context,
             uncertainKeys,
         };
-        const who = principal?.arn ?? "";
+        // Two sessions of a role may differ by their session policies only.
+        const who = `${principal?.arn ?? ""}|${(principal?.sessionPolicies ?? []).map((p) => p.name).join(",")}`;
         const scope = `${account.revision}|${this.credentials?.revision ?? 0}|${deployment.deploymentId}|${who}`;
         let mentioned = this.mentionedKeys.get(scope);
         if (!mentioned) {

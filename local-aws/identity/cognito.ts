@@ -1,11 +1,13 @@
 import { randomUUID } from "crypto";
 import { COGNITO_IDENTITY } from "../../components/callers/trust";
 import { LocalAwsAccounts } from "../engine/accounts";
-import { IdentityPoolRecord } from "../engine/records";
-import { GetCredentialsForIdentityInput, GetIdInput } from "./cognitoInput";
+import { awsManagedPolicyArn } from "../../components/policies/arns";
+import { awsManagedPolicyDocument } from "../engine/managedPolicies";
+import { AttachedPolicy, IdentityPoolRecord } from "../engine/records";
+import { GetCredentialsForIdentityInput, GetIdInput, GetOpenIdTokenInput } from "./cognitoInput";
 import { CallOrigin } from "./conditionKeys";
 import { isStsError, LocalSts } from "./sts";
-import { LocalTokenIssuer } from "./tokens";
+import { LocalTokenIssuer, WebIdentityClaims } from "./tokens";
 
 /** A refusal of Cognito Identity's JSON API: status, `__type` and message. */
 export interface CognitoError {
@@ -20,6 +22,8 @@ interface IdentityRecord {
     readonly login: { readonly provider: string; readonly sub: string } | undefined;
 }
 
+/** How long Cognito's identity tokens last (GetOpenIdToken: "The OpenID token is valid for 10 minutes"). */
+const TOKEN_SECONDS = 600;
 /** The session name Cognito's enhanced flow gives every role session. */
 const SESSION_NAME = "CognitoIdentityCredentials";
 const notAuthorized = (message: string): CognitoError => ({ status: 400, type: "NotAuthorizedException", message });
@@ -70,10 +74,6 @@ export class LocalCognitoIdentity {
         input: GetCredentialsForIdentityInput,
         origin: CallOrigin,
     ): Promise<Record<string, unknown> | CognitoError> {
-        const identityId = input.identityId;
-        const identity = this.identities.get(identityId);
-        if (!identity)
-            return { status: 400, type: "ResourceNotFoundException", message: `Identity '${identityId}' not found.` };
         if (input.customRoleArn !== undefined)
             // The component sets no rules-based role mapping, so a caller can never choose its role.
             return {
@@ -81,8 +81,75 @@ export class LocalCognitoIdentity {
                 type: "InvalidParameterException",
                 message: "Local mode does not emulate CustomRoleArn: the pool's own roles are used.",
             };
+        const signed = this.signedIdentity(input.identityId, input.logins);
+        if ("type" in signed) return signed;
+        const { pool, kind, claims } = signed;
+        const misconfigured: CognitoError = {
+            status: 400,
+            type: "InvalidIdentityPoolConfigurationException",
+            message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
+        };
+        const roleArn = pool.roles.get(kind);
+        if (roleArn === undefined) return misconfigured;
+        const granted = await this.sts.exchangeWebIdentity(
+            claims,
+            roleArn,
+            SESSION_NAME,
+            origin,
+            undefined,
+            kind === "unauthenticated" ? [guestScopeDown(this.accounts.main.partition)] : [],
+        );
+        if (isStsError(granted)) return misconfigured;
+        const { session } = granted;
+        return {
+            IdentityId: input.identityId,
+            Credentials: {
+                AccessKeyId: session.accessKeyId,
+                SecretKey: session.secretAccessKey,
+                SessionToken: session.sessionToken,
+                Expiration: Math.floor(session.expiration.getTime() / 1000),
+            },
+        };
+    }
+
+    /**
+     * The basic (classic) flow's first half: a Cognito identity token for the identity, which the app
+     * exchanges with STS's AssumeRoleWithWebIdentity for a role that trusts the pool. Only where the pool
+     * allows the basic flow (aws/aws-cli#7652 and aws-amplify/amplify-js#9704 quote AWS's refusal).
+     */
+    getOpenIdToken(input: GetOpenIdTokenInput): Record<string, unknown> | CognitoError {
+        const signed = this.signedIdentity(input.identityId, input.logins);
+        if ("type" in signed) return signed;
+        if (!signed.pool.allowClassicFlow)
+            return {
+                status: 400,
+                type: "InvalidParameterException",
+                message: "Basic (classic) flow is not enabled, please use enhanced flow.",
+            };
+        const { claims } = signed;
+        const token = this.tokens.issue(
+            { iss: claims.iss, sub: claims.sub, aud: claims.aud, amr: claims.amr },
+            this.now(),
+            TOKEN_SECONDS,
+        );
+        return { IdentityId: input.identityId, Token: token };
+    }
+
+    /**
+     * An identity, checked against the logins a request gives for it, with what Cognito's identity
+     * token says of it (`aud` the pool, `sub` the identity, `amr` its kind and sign-in).
+     */
+    private signedIdentity(
+        identityId: string,
+        logins: ReadonlyMap<string, string>,
+    ):
+        | { pool: IdentityPoolRecord; kind: "authenticated" | "unauthenticated"; claims: WebIdentityClaims }
+        | CognitoError {
+        const identity = this.identities.get(identityId);
+        if (!identity)
+            return { status: 400, type: "ResourceNotFoundException", message: `Identity '${identityId}' not found.` };
         const pool = this.pool(identity.poolId)!;
-        const login = this.login(pool, input.logins);
+        const login = this.login(pool, logins);
         if ("type" in login) return login;
         // An identity is bound to the provider and user it was made for: a sub is unique only within its provider.
         if (identity.login !== undefined && !sameLogin(identity.login, login.login))
@@ -93,14 +160,8 @@ export class LocalCognitoIdentity {
                 `Identity '${identityId}' is unauthenticated: get the signed-in user's own identity with GetId and these Logins.`,
             );
         const kind = login.login === undefined ? "unauthenticated" : "authenticated";
-        const misconfigured: CognitoError = {
-            status: 400,
-            type: "InvalidIdentityPoolConfigurationException",
-            message: "Invalid identity pool configuration. Check assigned IAM roles for this pool.",
-        };
-        const roleArn = pool.roles.get(kind);
-        if (roleArn === undefined) return misconfigured;
-        const claims = {
+        const iat = Math.floor(this.now().getTime() / 1000);
+        const claims: WebIdentityClaims = {
             iss: `https://${COGNITO_IDENTITY}`,
             aud: pool.id,
             sub: identityId,
@@ -108,21 +169,10 @@ export class LocalCognitoIdentity {
                 login.login === undefined
                     ? ["unauthenticated"]
                     : ["authenticated", login.login.provider, signInOf(login.login.provider, login.login.sub)],
-            iat: Math.floor(this.now().getTime() / 1000),
-            exp: Math.floor(this.now().getTime() / 1000) + 600,
+            iat,
+            exp: iat + TOKEN_SECONDS,
         };
-        const granted = await this.sts.exchangeWebIdentity(claims, roleArn, SESSION_NAME, origin);
-        if (isStsError(granted)) return misconfigured;
-        const { session } = granted;
-        return {
-            IdentityId: identityId,
-            Credentials: {
-                AccessKeyId: session.accessKeyId,
-                SecretKey: session.secretAccessKey,
-                SessionToken: session.sessionToken,
-                Expiration: Math.floor(session.expiration.getTime() / 1000),
-            },
-        };
+        return { pool, kind, claims };
     }
 
     private pool(id: string): IdentityPoolRecord | undefined {
@@ -161,4 +211,19 @@ function signInOf(provider: string, subject: string): string {
 
 function sameLogin(a: IdentityRecord["login"], b: IdentityRecord["login"]): boolean {
     return a !== undefined && b !== undefined && a.provider === b.provider && a.sub === b.sub;
+}
+
+/** The AWS managed policy Cognito adds as a session policy to the enhanced flow's guest credentials. */
+const GUEST_SCOPE_DOWN = "AmazonCognitoUnAuthedIdentitiesSessionPolicy";
+
+/**
+ * Cognito scopes the enhanced flow's guest credentials down with an AWS managed policy (its description:
+ * "Cognito Identity Service will automatically include it as a scoped down policy when creating
+ * credentials"); what a guest may do is what its role and that policy both allow.
+ */
+function guestScopeDown(partition: string): AttachedPolicy {
+    const document = awsManagedPolicyDocument(GUEST_SCOPE_DOWN, partition);
+    if (document === undefined)
+        throw new Error(`The managed policy data has no ${GUEST_SCOPE_DOWN}, which Cognito applies to guests.`);
+    return { name: awsManagedPolicyArn(partition, GUEST_SCOPE_DOWN), document };
 }

@@ -9,6 +9,12 @@ export interface GetIdInput {
     readonly logins: ReadonlyMap<string, string>;
 }
 
+/** GetOpenIdToken's input: the identity and its logins (the API Reference's Request Parameters). */
+export interface GetOpenIdTokenInput {
+    readonly identityId: string;
+    readonly logins: ReadonlyMap<string, string>;
+}
+
 export interface GetCredentialsForIdentityInput {
     readonly identityId: string;
     readonly logins: ReadonlyMap<string, string>;
@@ -75,6 +81,11 @@ const GET_CREDENTIALS_FOR_IDENTITY: readonly Member[] = [
     LOGINS,
     { kind: "string", field: "CustomRoleArn", member: "customRoleArn", min: 20, max: 2048 },
 ];
+
+/** GetOpenIdToken takes the same IdentityId and Logins, and no role. */
+const GET_OPEN_ID_TOKEN: readonly Member[] = GET_CREDENTIALS_FOR_IDENTITY.filter(
+    (m) => m.kind !== "string" || m.field !== "CustomRoleArn",
+);
 
 const jsonType = (value: unknown): string =>
     value === null
@@ -181,5 +192,14 @@ export function getCredentialsForIdentityInput(body: unknown): GetCredentialsFor
         identityId: values.get("IdentityId") as string,
         logins: (values.get("Logins") as ReadonlyMap<string, string> | undefined) ?? NO_LOGINS,
         customRoleArn: values.get("CustomRoleArn") as string | undefined,
+    };
+}
+
+export function getOpenIdTokenInput(body: unknown): GetOpenIdTokenInput | CognitoError {
+    const values = checked(body, GET_OPEN_ID_TOKEN);
+    if (!(values instanceof Map)) return values;
+    return {
+        identityId: values.get("IdentityId") as string,
+        logins: (values.get("Logins") as ReadonlyMap<string, string> | undefined) ?? NO_LOGINS,
     };
 }

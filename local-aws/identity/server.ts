@@ -7,7 +7,7 @@ import { ClientGone, headerPairs, readBody, requestTarget, sourceIpOf } from "..
 import { headerValues, verifySigV4, WireRequest } from "../gateway/sigv4";
 import { CallOrigin } from "./conditionKeys";
 import { CognitoError, LocalCognitoIdentity } from "./cognito";
-import { getCredentialsForIdentityInput, getIdInput } from "./cognitoInput";
+import { getCredentialsForIdentityInput, getIdInput, getOpenIdTokenInput } from "./cognitoInput";
 import { isStsError, LocalSts, StsError, StsResult, xmlElement } from "./sts";
 import { LocalTokenIssuer } from "./tokens";
 
@@ -220,6 +220,10 @@ export class LocalIdentityServices {
             case "GetCredentialsForIdentity": {
                 const request = getCredentialsForIdentityInput(input);
                 return "type" in request ? request : this.cognito.getCredentialsForIdentity(request, origin);
+            }
+            case "GetOpenIdToken": {
+                const request = getOpenIdTokenInput(input);
+                return "type" in request ? request : this.cognito.getOpenIdToken(request);
             }
             default:
                 return {

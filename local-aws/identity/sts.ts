@@ -2,7 +2,7 @@ import { assumedRoleArn, parseIamArn } from "../../components/policies/arns";
 import { COGNITO_IDENTITY } from "../../components/callers/trust";
 import { LocalAwsAccount, RoleRecord, SessionRecord } from "../engine/account";
 import { LocalAwsAccounts } from "../engine/accounts";
-import { CallerIdentity, CognitoCaller } from "../engine/records";
+import { AttachedPolicy, CallerIdentity, CognitoCaller } from "../engine/records";
 import { issueSession } from "../engine/sessions";
 import { IamEvaluator } from "../gateway/authorize";
 import { CallOrigin, requestContext, RequestContext, TokenKeys } from "./conditionKeys";
@@ -239,6 +239,7 @@ export class LocalSts {
         sessionName: string,
         origin: CallOrigin,
         durationParams?: URLSearchParams,
+        sessionPolicies: readonly AttachedPolicy[] = [],
     ): Promise<SessionGrant | StsError> {
         const denied: StsError = {
             status: 403,
@@ -278,6 +279,7 @@ export class LocalSts {
             duration,
             { provider: principal, token },
             issuer === COGNITO_IDENTITY ? cognitoCaller(claims) : undefined,
+            sessionPolicies,
         );
     }
 
@@ -358,6 +360,7 @@ export class LocalSts {
         durationSeconds: number,
         federation?: SessionRecord["federation"],
         cognito?: CognitoCaller,
+        sessionPolicies: readonly AttachedPolicy[] = [],
     ): SessionGrant {
         const session = issueSession(
             target.account,
@@ -367,6 +370,7 @@ export class LocalSts {
             durationSeconds,
             federation,
             cognito,
+            sessionPolicies,
         );
         return { session, account: target.account, role: target.role };
     }

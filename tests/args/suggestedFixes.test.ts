@@ -382,23 +382,55 @@ const REFUSALS: Refusal[] = [
                 apply: (a) => ({ ...a, identityPool: { userPool: { userPoolId: "us-west-2_P", clientIds: ["c"] } } }),
             },
             {
-                says: "or allow guests explicitly with allowUnauthenticatedIdentities: true and unauthenticatedOperations",
+                says: "or allow guests explicitly with allowUnauthenticatedIdentities: true, allowClassicFlow: true and unauthenticatedOperations",
                 apply: (a) => ({
                     ...a,
-                    identityPool: { allowUnauthenticatedIdentities: true, unauthenticatedOperations: ["GET /pets"] },
+                    identityPool: {
+                        allowUnauthenticatedIdentities: true,
+                        allowClassicFlow: true,
+                        unauthenticatedOperations: ["GET /pets"],
+                    },
                 }),
             },
         ],
     },
     {
         name: "guests without the operations they may call",
-        args: { ...petstore, identityPool: { allowUnauthenticatedIdentities: true } },
+        args: { ...petstore, identityPool: { allowUnauthenticatedIdentities: true, allowClassicFlow: true } },
         fixes: [
             {
                 says: "identityPool.allowUnauthenticatedIdentities needs unauthenticatedOperations",
                 apply: (a) => ({
                     ...a,
-                    identityPool: { allowUnauthenticatedIdentities: true, unauthenticatedOperations: ["GET /pets"] },
+                    identityPool: {
+                        allowUnauthenticatedIdentities: true,
+                        allowClassicFlow: true,
+                        unauthenticatedOperations: ["GET /pets"],
+                    },
+                }),
+            },
+        ],
+    },
+    {
+        name: "guests of the enhanced flow, whose credentials cannot call API Gateway",
+        args: {
+            ...petstore,
+            identityPool: {
+                userPool: { userPoolId: "us-west-2_P", clientIds: ["c"] },
+                allowUnauthenticatedIdentities: true,
+                unauthenticatedOperations: ["GET /pets"],
+            },
+        },
+        fixes: [
+            {
+                says: "Set allowClassicFlow: true",
+                apply: (a) => ({ ...a, identityPool: { ...a.identityPool!, allowClassicFlow: true } }),
+            },
+            {
+                says: "or drop allowUnauthenticatedIdentities",
+                apply: (a) => ({
+                    ...a,
+                    identityPool: { userPool: { userPoolId: "us-west-2_P", clientIds: ["c"] } },
                 }),
             },
         ],

@@ -48,6 +48,7 @@ const EVERY_CALLER: Partial<SecuredRestApiArgs> = {
         userPool: { userPoolId: "us-west-2_Pool", clientIds: ["client-1"] },
         authenticatedOperations: ["GET /pets", "POST /pets"],
         allowUnauthenticatedIdentities: true,
+        allowClassicFlow: true,
         unauthenticatedOperations: ["GET /pets"],
     },
     cors: { allowOrigin: "https://app.example.com" },
@@ -181,9 +182,14 @@ describe("callers beyond one IAM user: the policies and trust documents the comp
         ]);
     });
 
-    it("the identity pool: no classic flow, its roles trust only this pool and their kind of identity, no role mapping", async () => {
+    it("the identity pool: the classic flow only when asked, its roles trust only this pool and their kind of identity, no role mapping", async () => {
         const [pool] = built.inputs("aws:cognito/identityPool:IdentityPool");
-        expect(pool).to.deep.include({ allowClassicFlow: false, allowUnauthenticatedIdentities: true });
+        expect(pool).to.deep.include({ allowClassicFlow: true, allowUnauthenticatedIdentities: true });
+        const signedInOnly = await build({ identityPool: { userPool: EVERY_CALLER.identityPool!.userPool } });
+        expect(signedInOnly.inputs("aws:cognito/identityPool:IdentityPool")[0]).to.deep.include({
+            allowClassicFlow: false,
+            allowUnauthenticatedIdentities: false,
+        });
         expect(pool.cognitoIdentityProviders).to.deep.equal([
             {
                 clientId: "client-1",

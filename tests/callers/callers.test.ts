@@ -7,12 +7,13 @@ import {
     GetCallerIdentityCommand,
     STSClient,
 } from "@aws-sdk/client-sts";
+import { CognitoIdentityClient, GetIdCommand, GetOpenIdTokenCommand } from "@aws-sdk/client-cognito-identity";
 import { fromCognitoIdentity, fromCognitoIdentityPool } from "@aws-sdk/credential-provider-cognito-identity";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { createSignedFetch, TemporaryCredentials } from "../../clients";
+import { ApiEndpointWithCredentials, createSignedFetch, TemporaryCredentials } from "../../clients";
 import { githubActions, SecuredRestApi } from "../../components";
 import { identityPoolTrustPolicy } from "../../components/callers/trust";
 import { LocalAwsAccount } from "../../local-aws/engine/account";
@@ -122,6 +123,7 @@ function program() {
             userPool: { userPoolId: USER_POOL, clientIds: [APP_CLIENT] },
             authenticatedOperations: ["GET /pets", "POST /pets", "GET /whoami"],
             allowUnauthenticatedIdentities: true,
+            allowClassicFlow: true,
             unauthenticatedOperations: ["GET /pets", "GET /whoami"],
         },
         crossAccountGrants: [
@@ -140,6 +142,7 @@ function program() {
         region: api.region,
         roleArn: api.roleArn,
         identityPoolId: api.identityPoolId,
+        unauthenticatedRoleArn: api.unauthenticatedRoleArn,
         crossAccountPolicies: api.crossAccountPolicies,
         accessKeyId: api.accessKeyId,
         workerArn: worker.arn,
@@ -154,6 +157,7 @@ interface Outputs {
     region: string;
     roleArn: string;
     identityPoolId: string;
+    unauthenticatedRoleArn: string;
     crossAccountPolicies: { principals: string[]; policies: string[] }[];
     accessKeyId?: string;
     workerArn: string;
@@ -396,15 +400,12 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
         expect(forged).to.equal("InvalidIdentityTokenException");
     });
 
-    it("an identity pool (its user pool in eu-west-1, the stack in us-west-2): its roles reach only their operations, through fromCognitoIdentityPool and createSignedFetch", async () => {
+    it("an identity pool (its user pool in eu-west-1, the stack in us-west-2): its roles reach only their operations, guests by the basic flow, users through fromCognitoIdentityPool", async () => {
         const clientConfig = { region: o.region, endpoint: local.identity.url };
-        const guest = createSignedFetch({
-            invokeUrl: o.invokeUrl,
-            region: o.region,
-            credentials: fromCognitoIdentityPool({ clientConfig, identityPoolId: o.identityPoolId }),
-        });
+        const fetchWith = (credentials: ApiEndpointWithCredentials["credentials"]) =>
+            createSignedFetch({ invokeUrl: o.invokeUrl, region: o.region, credentials });
         // Each kind of identity reaches exactly its operations: every operation of the document, both ways.
-        const reaches = async (fetcher: typeof guest) => {
+        const reaches = async (fetcher: ReturnType<typeof fetchWith>) => {
             const allowed: string[] = [];
             for (const [method, path] of [
                 ["GET", "/"],
@@ -421,17 +422,52 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
             }
             return allowed;
         };
+        // The enhanced flow's guest credentials are scoped down by Cognito's session policy, which has no execute-api.
+        const enhancedGuest = fetchWith(fromCognitoIdentityPool({ clientConfig, identityPoolId: o.identityPoolId }));
+        expect(await reaches(enhancedGuest)).to.deep.equal([]);
+        // The basic flow: the identity's Cognito token, exchanged with STS for the guests' role.
+        const cognito = new CognitoIdentityClient({ ...clientConfig, maxAttempts: 1 });
+        const { IdentityId } = await cognito.send(new GetIdCommand({ IdentityPoolId: o.identityPoolId }));
+        const { Token } = await cognito.send(new GetOpenIdTokenCommand({ IdentityId }));
+        const assumed = await sts().send(
+            new AssumeRoleWithWebIdentityCommand({
+                RoleArn: o.unauthenticatedRoleArn,
+                RoleSessionName: "guest",
+                WebIdentityToken: Token,
+            }),
+        );
+        const guest = fetchWith({
+            accessKeyId: assumed.Credentials!.AccessKeyId!,
+            secretAccessKey: assumed.Credentials!.SecretAccessKey!,
+            sessionToken: assumed.Credentials!.SessionToken!,
+        });
         expect(await reaches(guest)).to.deep.equal(["GET /pets", "GET /whoami"]);
         const guestSeen = (await (await guest("/whoami")).json()) as Record<string, string>;
         expect(guestSeen).to.include({
             cognitoIdentityPoolId: o.identityPoolId,
+            cognitoIdentityId: IdentityId,
             cognitoAuthenticationType: "unauthenticated",
         });
         expect(guestSeen.cognitoAuthenticationProvider, "a guest signed in with no provider").to.not.include(
             "cognito-idp",
         );
         expect(guestSeen.cognitoIdentityId).to.match(/^us-west-2:[0-9a-f-]{36}$/);
-        expect(guestSeen.userArn).to.match(/:assumed-role\/[^/]+\/CognitoIdentityCredentials$/);
+        expect(guestSeen.userArn).to.match(/:assumed-role\/[^/]+\/guest$/);
+        // A guest's token assumes no role for signed-in users: the roles trust the pool only for their own kind.
+        const authenticatedRole = local.account.identityPools.get(o.identityPoolId)!.roles.get("authenticated")!;
+        const refusedRole = await sts()
+            .send(
+                new AssumeRoleWithWebIdentityCommand({
+                    RoleArn: authenticatedRole,
+                    RoleSessionName: "guest",
+                    WebIdentityToken: Token,
+                }),
+            )
+            .then(
+                () => "",
+                (e: Error) => e.name,
+            );
+        expect(refusedRole).to.equal("AccessDenied");
         const provider = `cognito-idp.eu-west-1.amazonaws.com/${USER_POOL}`;
         const idToken = local.identity.issueWebIdentityToken({
             issuer: provider,
@@ -472,6 +508,22 @@ describe("callers beyond one IAM user, in local mode (STS, roles, other accounts
                 (e: Error) => e.name,
             ),
         ).to.equal("NotAuthorizedException");
+    });
+
+    it("a pool without allowClassicFlow refuses the basic flow as Cognito does; the enhanced flow still hands out credentials", async () => {
+        const cognito = new CognitoIdentityClient({ region: o.region, endpoint: local.identity.url, maxAttempts: 1 });
+        const { IdentityId } = await cognito.send(new GetIdCommand({ IdentityPoolId: o.twoProviderPoolId }));
+        const refused = await cognito.send(new GetOpenIdTokenCommand({ IdentityId })).then(
+            () => undefined,
+            (e: Error) => ({ name: e.name, message: e.message }),
+        );
+        expect(refused).to.deep.equal({
+            name: "InvalidParameterException",
+            message: "Basic (classic) flow is not enabled, please use enhanced flow.",
+        });
+        const clientConfig = { region: o.region, endpoint: local.identity.url };
+        const credentials = await fromCognitoIdentity({ clientConfig, identityId: IdentityId! })();
+        expect(credentials.sessionToken).to.be.a("string");
     });
 
     it("an identity pool's identity is its own user's: not another provider's user of the same sub, nor a signed-in user's when a guest's", async () => {
