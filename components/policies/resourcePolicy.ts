@@ -192,7 +192,7 @@ const isEveryone = (principal: unknown): boolean =>
         list((principal as { AWS?: unknown }).AWS).some((p) => typeof p !== "string" || /[*?]/.test(p)));
 
 /** Whether a statement's actions include `execute-api:Invoke` (IAM matches actions in any case). */
-function coversInvoke(statement: LooseStatement): boolean {
+export function coversInvoke(statement: { Action?: unknown; NotAction?: unknown }): boolean {
     const matches = (action: unknown) =>
         typeof action === "string" && iamMatches(action.toLowerCase(), INVOKE_ACTION.toLowerCase());
     if (statement.Action !== undefined) return list(statement.Action).some(matches);
