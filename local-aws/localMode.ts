@@ -1,6 +1,6 @@
 import { LocalAwsAccount } from "./engine/account";
 import { LocalAwsAccounts } from "./engine/accounts";
-import { RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
+import { LocalRun, RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
 
 export { outputsAsJson } from "./engine/runProgram";
 import { DEFAULT_EVALUATION_TIMEOUT_MS, IamEvaluator } from "./gateway/authorize";
@@ -30,6 +30,8 @@ export interface LocalModeOptions {
     readonly functionLog?: GatewayOptions["functionLog"];
     /** Type-check a TypeScript program file first, as `pulumi up` does. @default true */
     readonly typeCheck?: boolean;
+    /** Runs after the program and before anything is served; throwing stops local mode (the policy pack). */
+    readonly beforeServe?: (run: LocalRun) => Promise<void> | void;
 }
 
 export interface LocalMode {
@@ -67,6 +69,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             allocateEndpoint: gateway.allocateEndpoint,
             typeCheck: options.typeCheck,
         });
+        await options.beforeServe?.(run);
         const accounts = new LocalAwsAccounts(run.account);
         gateway.serve(run.account, accounts);
         identity = new LocalIdentityServices({
