@@ -107,7 +107,7 @@ function accepted(type: string, config: Required<MethodsPolicyConfig>): boolean 
 }
 
 const IAM_FIX =
-    'give it AWS_IAM (x-amazon-apigateway-auth: { type: AWS_IAM } and a SigV4 security requirement, as SecuredRestApi writes for every operation; callers then sign with SigV4 and need execute-api:Invoke on it)';
+    "give it AWS_IAM (x-amazon-apigateway-auth: { type: AWS_IAM } and a SigV4 security requirement, as SecuredRestApi writes for every operation; callers then sign with SigV4 and need execute-api:Invoke on it)";
 
 function validateMethods(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
     if (args.type !== TYPES.restApi && args.type !== TYPES.method) return;
@@ -170,7 +170,9 @@ function validateResourcePolicy(args: ResourceValidationArgs, reportViolation: R
     };
     const parsed = parsePolicy(props.policy);
     if (parsed !== undefined && "unreadable" in parsed) {
-        reportViolation(`${args.type === TYPES.restApi ? "REST API" : "aws.apigateway.RestApiPolicy"} "${args.name}": its policy ${parsed.unreadable}`);
+        reportViolation(
+            `${args.type === TYPES.restApi ? "REST API" : "aws.apigateway.RestApiPolicy"} "${args.name}": its policy ${parsed.unreadable}`,
+        );
         return;
     }
     if (args.type === TYPES.restApiPolicy) {
@@ -304,7 +306,10 @@ function validateStages(args: StackValidationArgs, reportViolation: ReportViolat
                 (s.restApi === undefined || restApi === undefined || s.restApi === restApi),
         );
         const name = `Stage "${String(stageName)}" ("${stage.name}")`;
-        for (const gap of stageGaps({ destinationArn: destination }, own.map((s) => s.view)))
+        for (const gap of stageGaps(
+            { destinationArn: destination },
+            own.map((s) => s.view),
+        ))
             reportViolation(
                 gap === "accessLogs"
                     ? `${name} has no access logs: who called which method, and what they got, is recorded nowhere. Fix: set accessLogSettings (destinationArn, format), as SecuredRestApi's accessLog: {} does.`
@@ -350,7 +355,8 @@ const policies: Policies = [
     },
     {
         name: POLICY.noAccessKeys,
-        description: "API callers use roles, not long-lived IAM access keys (Security Hub IAM.3: rotate keys every 90 days).",
+        description:
+            "API callers use roles, not long-lived IAM access keys (Security Hub IAM.3: rotate keys every 90 days).",
         enforcementLevel: "advisory",
         severity: "medium",
         validateResource: validateNoAccessKeys,

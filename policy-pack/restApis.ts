@@ -30,7 +30,8 @@ export function checkedConfig(policyName: string, config: MethodsPolicyConfig): 
     const problems: string[] = [];
     const where = `policy pack configuration of ${policyName}`;
     const entries = config.publicOperations ?? [];
-    if (!Array.isArray(entries)) problems.push(`${where}: publicOperations must be a list of { restApi or tags, operations }.`);
+    if (!Array.isArray(entries))
+        problems.push(`${where}: publicOperations must be a list of { restApi or tags, operations }.`);
     (Array.isArray(entries) ? entries : []).forEach((entry: PublicOperationsEntry, i) => {
         const at = `${where}: publicOperations[${i}]`;
         if (!isJsonObject(entry)) {
@@ -38,16 +39,23 @@ export function checkedConfig(policyName: string, config: MethodsPolicyConfig): 
             return;
         }
         if (entry.restApi === undefined && entry.tags === undefined)
-            problems.push(`${at} names no API: give restApi (the REST API's name) or tags (e.g. { "exposure": "public" }).`);
+            problems.push(
+                `${at} names no API: give restApi (the REST API's name) or tags (e.g. { "exposure": "public" }).`,
+            );
         if (entry.restApi !== undefined && typeof entry.restApi !== "string")
             problems.push(`${at}.restApi must be the REST API's name, a string.`);
-        if (entry.tags !== undefined && (!isJsonObject(entry.tags) || !Object.values(entry.tags).every((v) => typeof v === "string")))
+        if (
+            entry.tags !== undefined &&
+            (!isJsonObject(entry.tags) || !Object.values(entry.tags).every((v) => typeof v === "string"))
+        )
             problems.push(`${at}.tags must map tag keys to values, e.g. { "exposure": "public" }.`);
         const operations: unknown = entry.operations;
         if (!Array.isArray(operations)) problems.push(`${at}.operations must be a list of "VERB /path".`);
         for (const operation of Array.isArray(operations) ? (operations as unknown[]) : [])
             if (typeof operation !== "string" || parseOperationKey(operation) === undefined)
-                problems.push(`${at}.operations entry ${JSON.stringify(operation)} is not "VERB /path" (e.g. "GET /health").`);
+                problems.push(
+                    `${at}.operations entry ${JSON.stringify(operation)} is not "VERB /path" (e.g. "GET /health").`,
+                );
     });
     const methods: unknown = config.publicMethods ?? [];
     if (!Array.isArray(methods) || !methods.every((m) => typeof m === "string"))
