@@ -1,6 +1,6 @@
 import { LocalAwsAccount } from "./engine/account";
 import { LocalAwsAccounts } from "./engine/accounts";
-import { RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
+import { LocalRun, RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
 
 export { outputsAsJson } from "./engine/runProgram";
 import { DEFAULT_EVALUATION_TIMEOUT_MS, IamEvaluator } from "./gateway/authorize";
@@ -32,6 +32,8 @@ export interface LocalModeOptions {
     readonly typeCheck?: boolean;
     /** What the account holds before the program runs (see `RunOptions.before`). @default nothing */
     readonly before?: RunOptions["before"];
+    /** Runs after the program and before anything is served; throwing stops local mode (the policy pack). */
+    readonly beforeServe?: (run: LocalRun) => Promise<void> | void;
 }
 
 export interface LocalMode {
@@ -70,6 +72,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             typeCheck: options.typeCheck,
             before: options.before,
         });
+        await options.beforeServe?.(run);
         const accounts = new LocalAwsAccounts(run.account);
         gateway.serve(run.account, accounts);
         identity = new LocalIdentityServices({

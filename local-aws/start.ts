@@ -36,6 +36,12 @@ const command = {
             placeholder: "<file>",
             description: "the program, relative to the current folder",
         },
+        "policy-pack-config": {
+            type: "string",
+            placeholder: "<file>",
+            description:
+                "the policy pack's configuration (JSON, as pulumi preview --policy-pack-config takes it), e.g. the public operations of each API",
+        },
         outputs: {
             type: "string",
             placeholder: "<file>",
@@ -74,6 +80,11 @@ runCommand(command, async () => {
     const projectDir = projectDirOf(program);
     const outputsFile = path.resolve(values.outputs ?? localOutputsFile(program, values.stack));
 
+    const { checkPolicyPack, readPolicyPackConfig } =
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("./policyPack") as typeof import("./policyPack");
+    const configFile = values["policy-pack-config"];
+    const policyPackConfig = configFile === undefined ? undefined : readPolicyPackConfig(path.resolve(configFile));
     const shown = (file: string) => displayPath(file, invokedFrom);
     // Pulumi runs a program in its project folder, so relative paths in it mean the same here.
     process.chdir(projectDir);
@@ -90,6 +101,9 @@ runCommand(command, async () => {
         log: (entry) => console.log(formatLogEntry(entry)),
         // What a function logs goes to CloudWatch in AWS; here it goes to this terminal, after the function's name.
         functionLog: (line) => console.log(line),
+        // The policy pack, as pulumi preview --policy-pack would run it: mandatory violations stop before serving.
+        beforeServe: (run) =>
+            checkPolicyPack(run.mocks.registrations, { config: policyPackConfig, print: console.log }),
     });
     // Written only now that every API listens, so a reader can call it at once.
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });

@@ -37,8 +37,8 @@ export interface SecuredOperation {
     readonly apiKeyRequired: boolean;
 }
 
-/** What kind of authorization a security scheme of the input document stands for. */
-type SchemeKind = "sigv4" | "apiKey" | "lambdaAuthorizer" | "cognito" | "other";
+/** What kind of authorization a security scheme of a document stands for. */
+export type SchemeKind = "sigv4" | "apiKey" | "lambdaAuthorizer" | "cognito" | "other";
 
 function classifyScheme(scheme: JsonObject): SchemeKind {
     const authType = lowerText(scheme["x-amazon-apigateway-authtype"]);
@@ -50,6 +50,104 @@ function classifyScheme(scheme: JsonObject): SchemeKind {
     const isApiKeyHeader =
         scheme.type === "apiKey" && scheme.in === "header" && String(scheme.name).toLowerCase() === "x-api-key";
     return isApiKeyHeader ? "apiKey" : "other";
+}
+
+/** A scheme an operation's security requirement names, and what it stands for. */
+export interface RequiredScheme {
+    readonly name: string;
+    /**
+     * The scheme's kind; `undefined` when the document does not define it, `malformed` when its definition
+     * is not an object (API Gateway drops both requirements on import).
+     */
+    readonly kind: SchemeKind | "undefined" | "malformed";
+}
+
+/** API Gateway's authorization types (a Method's `authorizationType`), and `INVALID` for an auth type none of them is. */
+export type AuthorizationType = "AWS_IAM" | "NONE" | "CUSTOM" | "COGNITO_USER_POOLS" | "INVALID";
+
+/** How one operation of a document is authorized, as its `x-amazon-apigateway-auth` and security requirements say. */
+export interface OperationAuthorization {
+    readonly verb: string;
+    readonly path: string;
+    readonly methodKey: string;
+    /** The operation object itself (the live object inside the document). */
+    readonly operation: JsonObject;
+    /**
+     * `x-amazon-apigateway-auth`'s type (compared case-insensitively, as API Gateway does); `{ invalid }`
+     * holding what it says when that is neither AWS_IAM nor NONE; undefined when the operation has none.
+     */
+    readonly authExtension: "AWS_IAM" | "NONE" | { readonly invalid: unknown } | undefined;
+    /** Every scheme of its security requirements (its own, else the document's top-level ones), in order. */
+    readonly requirements: readonly RequiredScheme[];
+    /** Whether the requirements come from the document's top-level `security`. */
+    readonly inherited: boolean;
+    /**
+     * What the method is deployed as, read so that any sign of another authorization wins over AWS_IAM: a
+     * Lambda or Cognito authorizer among the requirements, an invalid or NONE auth type; AWS_IAM only from
+     * the auth type or a SigV4 scheme; NONE when nothing authorizes it.
+     */
+    readonly authorization: AuthorizationType;
+}
+
+/** The format of a document, read without judging its version (that is `detectVersion`'s job). */
+export function versionOf(document: OpenApiDocument): SpecVersion {
+    return document.swagger !== undefined ? "swagger2" : "openapi3";
+}
+
+/**
+ * How each operation of an OpenAPI 3 or Swagger 2 document is authorized: the one reading of
+ * `x-amazon-apigateway-auth` and security requirements, which `secureDocument` secures by and the
+ * policy pack judges any REST API body by. Pure; the document is not modified.
+ */
+export function operationAuthorizations(
+    document: OpenApiDocument,
+    version: SpecVersion = versionOf(document),
+): OperationAuthorization[] {
+    const schemes = schemesOf(document, version, false) ?? {};
+    return listOperations(document).map(({ verb, path, methodKey, operation }) => {
+        const auth = operation[AUTH_EXTENSION];
+        const authType = isJsonObject(auth) ? lowerText(auth.type).toUpperCase() : undefined;
+        const authExtension =
+            auth === undefined
+                ? undefined
+                : authType === "AWS_IAM" || authType === "NONE"
+                  ? authType
+                  : { invalid: isJsonObject(auth) ? auth.type : auth };
+        const security = operation.security ?? document.security;
+        const requirements = (Array.isArray(security) ? (security as unknown[]) : []).flatMap((requirement) =>
+            Object.keys(isJsonObject(requirement) ? requirement : {}).map((name): RequiredScheme => {
+                const scheme = schemes[name];
+                const kind = isJsonObject(scheme)
+                    ? classifyScheme(scheme)
+                    : scheme === undefined
+                      ? "undefined"
+                      : "malformed";
+                return { name, kind };
+            }),
+        );
+        const kinds = new Set(requirements.map((r) => r.kind));
+        const authorization: AuthorizationType = kinds.has("lambdaAuthorizer")
+            ? "CUSTOM"
+            : kinds.has("cognito")
+              ? "COGNITO_USER_POOLS"
+              : typeof authExtension === "object"
+                ? "INVALID"
+                : authExtension === "NONE"
+                  ? "NONE"
+                  : authExtension === "AWS_IAM" || kinds.has("sigv4")
+                    ? "AWS_IAM"
+                    : "NONE";
+        return {
+            verb,
+            path,
+            methodKey,
+            operation,
+            authExtension,
+            requirements,
+            inherited: operation.security === undefined,
+            authorization,
+        };
+    });
 }
 
 /** The security schemes container of the document, created when missing. */
@@ -89,7 +187,7 @@ export function secureDocument(
 ): SecuringResult {
     const findings: Finding[] = [];
     const ignored: Finding[] = [];
-    const operations = listOperations(document);
+    const operations = operationAuthorizations(document, version);
     const schemes = schemesOf(document, version, false) ?? {};
 
     const publicKeys = new Set<string>();
@@ -117,59 +215,51 @@ export function secureDocument(
         }
     }
 
-    const rootSecurity = document.security;
     const secured: SecuredOperation[] = [];
-    for (const { verb, path, methodKey, operation } of operations) {
+    for (const { verb, path, methodKey, operation, authExtension, requirements, inherited: fromRoot } of operations) {
         const key = operationKey(verb, path);
         const location = pointerToLocation(`/paths/${escapePointer(path)}/${escapePointer(methodKey)}`);
         const where = `Operation ${key} (${location})`;
         const isPublic = publicKeys.has(key);
         const problem = (rule: string, message: string) => findings.push(securityFinding(rule, location, message));
 
-        const auth = operation[AUTH_EXTENSION];
-        const authType = isJsonObject(auth) ? lowerText(auth.type).toUpperCase() : undefined;
-        if (auth !== undefined && authType !== "AWS_IAM" && authType !== "NONE") {
+        if (typeof authExtension === "object") {
             problem(
                 "auth-type",
-                `${where} declares ${AUTH_EXTENSION} type ${JSON.stringify(isJsonObject(auth) ? auth.type : auth)}; only AWS_IAM or NONE exist.`,
+                `${where} declares ${AUTH_EXTENSION} type ${JSON.stringify(authExtension.invalid)}; only AWS_IAM or NONE exist.`,
             );
-        } else if (authType === "NONE" && !isPublic) {
+        } else if (authExtension === "NONE" && !isPublic) {
             problem(
                 "auth-none",
                 `${where} declares ${AUTH_EXTENSION} NONE, which would leave it open to anyone. Remove it, or list "${key}" in publicOperations if it must be public.`,
             );
         }
 
-        const requirements = operation.security ?? rootSecurity;
-        const inherited = operation.security === undefined ? " (inherited from the document's top-level security)" : "";
+        const inherited = fromRoot ? " (inherited from the document's top-level security)" : "";
         const apiKeySchemes = new Set<string>();
-        for (const requirement of Array.isArray(requirements) ? requirements : []) {
-            for (const schemeName of Object.keys(isJsonObject(requirement) ? requirement : {})) {
-                const scheme = schemes[schemeName];
-                if (!isJsonObject(scheme)) {
-                    // The secured document defines sigv4 itself, so a requirement of it resolves.
-                    if (schemeName === SIGV4_SCHEME_NAME && scheme === undefined) continue;
-                    // Dropped like API Gateway drops it: the operation is AWS_IAM whatever the requirement said.
-                    ignored.push(
-                        ruleFinding(
-                            IMPORT_RULES.undefinedSecurityScheme,
-                            location,
-                            `${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`,
-                            `The component secures ${key} with AWS_IAM like every other operation and drops the requirement. Define "${schemeName}" in ${version === "swagger2" ? "securityDefinitions" : "components.securitySchemes"} if it was meant to be an API key, or remove the requirement.`,
-                        ),
-                    );
-                    continue;
-                }
-                const kind = classifyScheme(scheme);
-                if ((kind === "lambdaAuthorizer" || kind === "cognito") && !isPublic) {
-                    const what = kind === "cognito" ? "a Cognito user pool authorizer" : "a Lambda (custom) authorizer";
-                    problem(
-                        "authorizer-not-public",
-                        `${where} is authorized by ${what} through scheme "${schemeName}"${inherited}; a method has one authorization type, so it could not also require AWS_IAM. Remove the requirement, or list "${key}" in publicOperations to expose it without IAM.`,
-                    );
-                } else if (kind === "apiKey") {
-                    apiKeySchemes.add(schemeName);
-                }
+        for (const { name: schemeName, kind } of requirements) {
+            if (kind === "undefined" || kind === "malformed") {
+                // The secured document defines sigv4 itself, so a requirement of it resolves.
+                if (schemeName === SIGV4_SCHEME_NAME && kind === "undefined") continue;
+                // Dropped like API Gateway drops it: the operation is AWS_IAM whatever the requirement said.
+                ignored.push(
+                    ruleFinding(
+                        IMPORT_RULES.undefinedSecurityScheme,
+                        location,
+                        `${where} requires security scheme "${schemeName}"${inherited}, which the document does not define.`,
+                        `The component secures ${key} with AWS_IAM like every other operation and drops the requirement. Define "${schemeName}" in ${version === "swagger2" ? "securityDefinitions" : "components.securitySchemes"} if it was meant to be an API key, or remove the requirement.`,
+                    ),
+                );
+                continue;
+            }
+            if ((kind === "lambdaAuthorizer" || kind === "cognito") && !isPublic) {
+                const what = kind === "cognito" ? "a Cognito user pool authorizer" : "a Lambda (custom) authorizer";
+                problem(
+                    "authorizer-not-public",
+                    `${where} is authorized by ${what} through scheme "${schemeName}"${inherited}; a method has one authorization type, so it could not also require AWS_IAM. Remove the requirement, or list "${key}" in publicOperations to expose it without IAM.`,
+                );
+            } else if (kind === "apiKey") {
+                apiKeySchemes.add(schemeName);
             }
         }
 
@@ -214,7 +304,7 @@ function lowerText(value: unknown): string {
  * `apiKeyRequired`): one of its security requirements names an `x-api-key` header scheme.
  */
 export function requiresApiKey(document: OpenApiDocument, operation: JsonObject): boolean {
-    const schemes = schemesOf(document, document.swagger !== undefined ? "swagger2" : "openapi3", false) ?? {};
+    const schemes = schemesOf(document, versionOf(document), false) ?? {};
     const requirements = Array.isArray(operation.security) ? (operation.security as unknown[]) : [];
     return requirements.some(
         (requirement) =>

@@ -39,3 +39,8 @@ export function scopedInvokePolicy(stageExecutionArn: string): PolicyDocument {
         ],
     };
 }
+
+/** Whether an ARN is AWS's `AmazonAPIGatewayInvokeFullAccess` (every API of the account), in any partition. */
+export function isManagedInvokePolicyArn(arn: unknown): boolean {
+    return typeof arn === "string" && new RegExp(`^arn:[^:]+:iam::aws:policy/${MANAGED_INVOKE_POLICY_NAME}$`).test(arn);
+}

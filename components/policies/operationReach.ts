@@ -17,6 +17,16 @@ export interface RoutableOperation {
     readonly path: string;
 }
 
+/**
+ * The stage of an API whose stage is not known (a policy pack sees a REST API without its Stage): any
+ * name API Gateway accepts for a stage, one or more of `[A-Za-z0-9_-]`.
+ */
+export const ANY_STAGE: unique symbol = Symbol("any stage");
+/** A stage name, or {@link ANY_STAGE}. */
+export type StageName = string | typeof ANY_STAGE;
+/** The characters of a stage name (API Gateway's CreateStage: alphanumerics, hyphens and underscores). */
+const STAGE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+
 /** How to read a pattern when asking what it reaches. */
 export type ReachQuestion =
     | {
@@ -29,8 +39,8 @@ export type ReachQuestion =
            * or a whole ARN, whose partition, region, account and API id may be anything.
            */
           readonly form: "resource";
-          /** The stage the API is deployed to: the first segment after the API id. */
-          readonly stageName: string;
+          /** The stage the API is deployed to: the first segment after the API id; or any stage. */
+          readonly stageName: StageName;
       };
 
 const STAR = -1;
@@ -280,7 +290,12 @@ export class OperationRoutes {
         const shorthand = /^execute-api:/i.exec(pattern);
         const glob = new Glob(shorthand ? pattern.slice(shorthand[0].length) : pattern);
         const afterApiId = shorthand ? [glob.consume(glob.initial(), "/")] : this.prefixStates(glob);
-        const starts = afterApiId.map((s) => glob.consume(s, `${question.stageName}/`)).filter((s) => s.length > 0);
+        const stage = question.stageName;
+        const afterStage =
+            stage === ANY_STAGE
+                ? afterApiId.flatMap((s) => charRuns(glob, s, STAGE_CHARS)).map((s) => glob.consume(s, "/"))
+                : afterApiId.map((s) => glob.consume(s, `${stage}/`));
+        const starts = [...new Map(afterStage.filter((s) => s.length > 0).map((s) => [s.join(","), s])).values()];
         return { glob, starts };
     }
 
@@ -373,6 +388,27 @@ function fixedRun(glob: Glob, states: readonly number[], chars: string, length: 
         sets = next;
     }
     return [...sets.values()];
+}
+
+/** The pattern's states after each text of one or more characters, each one of `chars`: every distinct outcome. */
+function charRuns(glob: Glob, states: readonly number[], chars: string): number[][] {
+    // The characters the pattern names, and one it does not name, stand for all of them.
+    const named = [...chars].filter((c) => glob.chars.has(c));
+    const unnamed = [...chars].find((c) => !glob.chars.has(c));
+    const alphabet = unnamed === undefined ? named : [...named, unnamed];
+    const outcomes = new Map<string, number[]>();
+    const queue = [[...states]];
+    while (queue.length > 0) {
+        const current = queue.shift()!;
+        for (const ch of alphabet) {
+            const next = glob.step(current, ch);
+            const key = next.join(",");
+            if (next.length === 0 || outcomes.has(key)) continue;
+            outcomes.set(key, next);
+            queue.push(next);
+        }
+    }
+    return [...outcomes.values()];
 }
 
 const runsCache = new WeakMap<Glob, Map<string, number[][]>>();

@@ -2,6 +2,7 @@ import { ACCOUNT_ID } from "./arns";
 import { operationKey, parseOperationKey } from "../openapi/operations";
 import { SecuredOperation } from "../openapi/secure";
 import { iamMatches, operationPattern, routesOf } from "./operationPolicy";
+import { StageName } from "./operationReach";
 import { INVOKE_ACTION } from "./invokePolicy";
 import { principalArn } from "../callers/trust";
 
@@ -191,7 +192,7 @@ const isEveryone = (principal: unknown): boolean =>
         list((principal as { AWS?: unknown }).AWS).some((p) => typeof p !== "string" || /[*?]/.test(p)));
 
 /** Whether a statement's actions include `execute-api:Invoke` (IAM matches actions in any case). */
-function coversInvoke(statement: LooseStatement): boolean {
+export function coversInvoke(statement: { Action?: unknown; NotAction?: unknown }): boolean {
     const matches = (action: unknown) =>
         typeof action === "string" && iamMatches(action.toLowerCase(), INVOKE_ACTION.toLowerCase());
     if (statement.Action !== undefined) return list(statement.Action).some(matches);
@@ -273,12 +274,14 @@ const someOf = (keys: readonly string[]) =>
  * - a `PRIVATE` API without any Allow (nothing could call it);
  * - public operations the policy would refuse: API Gateway evaluates it for them too, as an unsigned
  *   caller, and needs an explicit Allow; a Deny testing signed-only keys as true-when-absent refuses them.
+ * An `endpointType` of undefined (not known) skips the checks that depend on it; a `stageName` of
+ * `ANY_STAGE` judges each resource for whatever stage the API has.
  */
 export function documentPolicyProblems(
     policy: unknown,
-    endpointType: string,
+    endpointType: string | undefined,
     operations: readonly SecuredOperation[],
-    stageName: string,
+    stageName: StageName,
 ): string[] {
     if (policy === undefined) return [];
     const statements = list((policy as { Statement?: unknown }).Statement) as LooseStatement[];
@@ -304,6 +307,7 @@ export function documentPolicyProblems(
         }
         if (statement.Effect === "Allow") problems.push(...allowProblems(statement, where));
         if (
+            endpointType !== undefined &&
             endpointType !== "PRIVATE" &&
             conditionEntries(statement.Condition).some((c) => PRIVATE_ONLY_KEYS.includes(c.key))
         ) {

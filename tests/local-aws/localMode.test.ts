@@ -214,10 +214,10 @@ describe("npm start", () => {
     let lambda: ChildProcessWithoutNullStreams;
     let printed: string;
     let lambdaPrinted: () => string;
-    const startTool = (program: string) =>
+    const startTool = (program: string, ...options: string[]) =>
         spawn(
             NODE_WITH_TSX[0],
-            [...NODE_WITH_TSX.slice(1), "local-aws/start.ts", "--port", "0", "--program", program],
+            [...NODE_WITH_TSX.slice(1), "local-aws/start.ts", "--port", "0", "--program", program, ...options],
             {
                 cwd: PROJECT_DIR,
                 env,
@@ -225,7 +225,12 @@ describe("npm start", () => {
         );
     before(async () => {
         npm = spawn("npm", ["start", "--", "--port", "0"], { cwd: PROJECT_DIR, env });
-        other = startTool("tests/fixtures/programs/anyApi.ts");
+        // Its public preflight is listed for the policy pack, as an organisation's configuration would.
+        other = startTool(
+            "tests/fixtures/programs/anyApi.ts",
+            "--policy-pack-config",
+            "tests/fixtures/programs/anyApi.policy-pack-config.json",
+        );
         // The README's Lambda program, as a user runs it.
         lambda = startTool(LAMBDA_PROGRAM);
         let lambdaOutput = "";

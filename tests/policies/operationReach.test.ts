@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { OperationRoutes, RoutableOperation } from "../../components/policies/operationReach";
+import { ANY_STAGE, OperationRoutes, RoutableOperation } from "../../components/policies/operationReach";
 import { iamMatches } from "../../components/policies/operationPolicy";
 import { HTTP_METHODS } from "../../components/openapi/paths";
 import { OpenApiDocument } from "../../components/openapi/operations";
@@ -80,6 +80,42 @@ describe("which operations an IAM resource pattern opens (routes of the document
         expect(resource("*")).to.have.length(8);
         // A policy variable is whatever IAM fills in: any text.
         expect(resource("execute-api:/test/GET/pets/${aws:username}")).to.include("GET /pets/{id}");
+    });
+
+    it("reads a resource for any stage when the stage is not known: a stage segment of [A-Za-z0-9_-]+", () => {
+        const anyStage = { form: "resource", stageName: ANY_STAGE } as const;
+        const resource = (pattern: string) => [...routes.reachedBy(pattern, anyStage)].sort();
+        expect(resource("execute-api:/prod/GET/pets")).to.deep.equal(["GET /pets"]);
+        expect(resource("execute-api:/v_1-b/GET/pets")).to.deep.equal(["GET /pets"]);
+        expect(resource("execute-api:/?/GET/pets")).to.deep.equal(["GET /pets"]);
+        expect(resource("arn:aws:execute-api:us-east-1:123456789012:??????????/v1/GET/pets")).to.deep.equal([
+            "GET /pets",
+        ]);
+        // No stage has a "." or is empty: these reach nothing, whatever the stage.
+        expect(resource("execute-api:/te.st/GET/pets")).to.deep.equal([]);
+        expect(resource("execute-api://GET/pets")).to.deep.equal([]);
+        expect([
+            ...routes.reachedBy("execute-api:/te.st/GET/pets", { form: "resource", stageName: "te.st" }),
+        ]).to.deep.equal(["GET /pets"]);
+        // Covered for some stage: an Allow of one stage is enough when the stage may be that one.
+        expect(routes.coveredBy("execute-api:/prod/GET/pets", "GET /pets", anyStage)).to.equal(true);
+        expect(routes.coveredBy("execute-api:/te.st/GET/pets", "GET /pets", anyStage)).to.equal(false);
+    });
+
+    it("property: any stage reaches at least what each stage reaches (seed 20270115)", () => {
+        const piece = fc.constantFrom("*", "?", "/", "test", "v1", "GET", "pets", "-", ".", "x");
+        const pattern = fc.array(piece, { minLength: 1, maxLength: 8 }).map((p) => `execute-api:/${p.join("")}`);
+        const stages = ["test", "v1", "prod-2", "a_b", "x"];
+        fc.assert(
+            fc.property(pattern, (p) => {
+                const any = routes.reachedBy(p, { form: "resource", stageName: ANY_STAGE });
+                for (const stageName of stages)
+                    for (const key of routes.reachedBy(p, { form: "resource", stageName }))
+                        if (!any.has(key))
+                            throw new Error(`${p} reaches ${key} in stage ${stageName}, not for any stage`);
+            }),
+            { seed: 20270115, numRuns: 300 },
+        );
     });
 
     it('compares characters as IAM compares a resource path, case included (IAM User Guide, "Resource")', () => {

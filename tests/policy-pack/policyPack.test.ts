@@ -1,0 +1,346 @@
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { runProgramLocally } from "../../local-aws/engine/runProgram";
+import { PolicyPackConfig } from "@pulumi/policy";
+import { evaluatePolicyPack, PolicyDiagnostic, readPolicyPackConfig } from "../../local-aws/policyPack";
+import { POLICY, TYPES } from "../../policy-pack/policies";
+import { levels, verdictOn } from "../helpers/policyPrograms";
+import { openApi3, operation, PROJECT_DIR } from "../helpers/specs";
+
+const M = `mandatory ${POLICY.methodsRequireIam}`;
+
+/** A raw REST API with a body, as another team's stack would write it. */
+const restApi =
+    (document: Record<string, unknown>, extra: Partial<aws.apigateway.RestApiArgs> = {}) =>
+    () =>
+        void new aws.apigateway.RestApi("raw", { name: "raw-api", body: JSON.stringify(document), ...extra });
+
+const IAM = { "x-amazon-apigateway-auth": { type: "AWS_IAM" } };
+const LAMBDA_AUTHORIZER = {
+    type: "apiKey",
+    name: "Authorization",
+    in: "header",
+    "x-amazon-apigateway-authtype": "custom",
+    "x-amazon-apigateway-authorizer": { type: "token", authorizerUri: "arn:aws:apigateway:us-west-2:lambda:path/fn" },
+};
+
+/** Seeded programs, each of which must fail with its policy's name (and pass with that policy removed). */
+const SEEDED: {
+    name: string;
+    policy: string;
+    level: "mandatory" | "advisory";
+    program: () => void;
+    says: RegExp;
+    config?: PolicyPackConfig;
+}[] = [
+    {
+        name: 'an aws.apigateway.Method with authorization: "NONE"',
+        policy: POLICY.methodsRequireIam,
+        level: "mandatory",
+        program: () => {
+            const api = new aws.apigateway.RestApi("methods", { name: "methods-api" });
+            const items = new aws.apigateway.Resource("items", {
+                restApi: api.id,
+                parentId: api.rootResourceId,
+                pathPart: "items",
+            });
+            new aws.apigateway.Method("items-get", {
+                restApi: api.id,
+                resourceId: items.id,
+                httpMethod: "GET",
+                authorization: "NONE",
+            });
+        },
+        says: /aws\.apigateway\.Method "items-get" \(GET on its resource\) has authorization "NONE".*Fix: set authorization: "AWS_IAM"/,
+    },
+    {
+        name: "a body with a NONE operation",
+        policy: POLICY.methodsRequireIam,
+        level: "mandatory",
+        program: restApi(
+            openApi3({
+                "/pets": { get: operation(IAM), post: operation({ "x-amazon-apigateway-auth": { type: "NONE" } }) },
+            }),
+        ),
+        says: /REST API "raw-api": POST \/pets declares x-amazon-apigateway-auth NONE.*Fix: give it AWS_IAM.*publicOperations/,
+    },
+    {
+        name: "a body with a Lambda authorizer",
+        policy: POLICY.methodsRequireIam,
+        level: "mandatory",
+        program: restApi(
+            openApi3(
+                { "/pets": { get: operation({ security: [{ token: [] }] }) } },
+                { components: { securitySchemes: { token: LAMBDA_AUTHORIZER } } },
+            ),
+        ),
+        says: /GET \/pets is authorized by a Lambda authorizer \(security scheme "token"\).*acceptLambdaAuthorizers: true/,
+    },
+    {
+        name: "a resource policy whose public Allow reaches an IAM operation",
+        policy: POLICY.resourcePolicyScoped,
+        level: "mandatory",
+        program: restApi(
+            openApi3({
+                "/pets/{id}": { get: operation({ "x-amazon-apigateway-auth": { type: "NONE" } }) },
+                "/pets/{id}/owner": { get: operation(IAM) },
+            }),
+            {
+                // Written for the public GET /pets/{id}; IAM's * spans "/", so it also opens the owner.
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "execute-api:Invoke",
+                            Resource: "arn:aws:execute-api:us-west-2:123456789012:*/prod/GET/pets/*",
+                        },
+                    ],
+                }),
+            },
+        ),
+        // Its public operation is listed, so only the resource policy is left to refuse.
+        config: {
+            [POLICY.methodsRequireIam]: { publicOperations: [{ restApi: "raw-api", operations: ["GET /pets/{id}"] }] },
+        },
+        says: /REST API "raw-api": Resource policy statement 0 allows everyone \("\*"\) to invoke GET \/pets\/\{id\}\/owner, which requires AWS_IAM/,
+    },
+    {
+        name: "an identity policy on execute-api:*",
+        policy: POLICY.invokeNotAccountWide,
+        level: "advisory",
+        program: () =>
+            void new aws.iam.Policy("callers", {
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Action: "execute-api:*", Resource: "*" }],
+                }),
+            }),
+        says: /"callers": Policy statement 0 allows execute-api:Invoke on \*: every API of every account.*Fix: scope it to one API's stage/,
+    },
+    {
+        name: "AmazonAPIGatewayInvokeFullAccess attached",
+        policy: POLICY.noInvokeFullAccess,
+        level: "advisory",
+        program: () =>
+            void new aws.iam.RolePolicyAttachment("callers", {
+                role: "callers",
+                policyArn: "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess",
+            }),
+        says: /"callers" attaches AWS's AmazonAPIGatewayInvokeFullAccess.*Fix:/,
+    },
+    {
+        name: "an IAM access key",
+        policy: POLICY.noAccessKeys,
+        level: "advisory",
+        program: () => void new aws.iam.AccessKey("caller-key", { user: "caller" }),
+        says: /IAM access key "caller-key" is a long-lived credential.*Security Hub IAM\.3.*Fix:/,
+    },
+    {
+        name: "a stage without access logs or throttling",
+        policy: POLICY.stagesLoggedAndThrottled,
+        level: "advisory",
+        program: () =>
+            void new aws.apigateway.Stage("prod", { restApi: "abc123", deployment: "d1", stageName: "prod" }),
+        says: /Stage "prod" \("prod"\) (has no access logs|is not throttled).*Fix:/,
+    },
+];
+
+describe("the policy pack: seeded programs fail with their policy's name", () => {
+    for (const seeded of SEEDED) {
+        it(`${seeded.name}: ${seeded.level} ${seeded.policy}, and nothing without that policy`, async () => {
+            const diagnostics = await verdictOn(seeded.program, { config: seeded.config });
+            const own = diagnostics.filter((d) => d.policyName === seeded.policy);
+            expect(levels(own), JSON.stringify(diagnostics, null, 1)).to.include(`${seeded.level} ${seeded.policy}`);
+            expect(own.map((d) => d.message).join("\n")).to.match(seeded.says);
+            // With the policy removed the program passes: the test proves that policy, no other.
+            const without = await verdictOn(seeded.program, { config: seeded.config, without: seeded.policy });
+            expect(levels(without).filter((l) => l.startsWith("mandatory"))).to.deep.equal([]);
+            expect(without.some((d) => seeded.says.test(d.message))).to.equal(false);
+        });
+    }
+
+    it("reads the resource types the programs register (the pack names them without loading @pulumi/aws)", () => {
+        const classes: Record<keyof typeof TYPES, unknown> = {
+            restApi: aws.apigateway.RestApi,
+            restApiPolicy: aws.apigateway.RestApiPolicy,
+            method: aws.apigateway.Method,
+            stage: aws.apigateway.Stage,
+            methodSettings: aws.apigateway.MethodSettings,
+            accessKey: aws.iam.AccessKey,
+            policy: aws.iam.Policy,
+            rolePolicy: aws.iam.RolePolicy,
+            userPolicy: aws.iam.UserPolicy,
+            groupPolicy: aws.iam.GroupPolicy,
+            role: aws.iam.Role,
+            rolePolicyAttachment: aws.iam.RolePolicyAttachment,
+            userPolicyAttachment: aws.iam.UserPolicyAttachment,
+            groupPolicyAttachment: aws.iam.GroupPolicyAttachment,
+            policyAttachment: aws.iam.PolicyAttachment,
+        };
+        for (const [key, cls] of Object.entries(classes))
+            expect((cls as { __pulumiType: string }).__pulumiType, key).to.equal(TYPES[key as keyof typeof TYPES]);
+    });
+});
+
+describe("the policy pack's configuration: public operations per API, accepted authorizers", () => {
+    const open = restApi(
+        openApi3(
+            { "/health": { get: operation() }, "/pets": { get: operation(IAM) } },
+            { info: { title: "t", version: "1" } },
+        ),
+        { tags: { exposure: "public" } },
+    );
+    const config = (properties: Record<string, unknown>) => ({ [POLICY.methodsRequireIam]: properties });
+
+    it("lists an API's public operations by its name, or by a tag it carries", async () => {
+        expect(levels(await verdictOn(open))).to.include(M);
+        for (const entry of [
+            { restApi: "raw-api", operations: ["GET /health"] },
+            { tags: { exposure: "public" }, operations: ["get /health"] },
+        ])
+            expect(levels(await verdictOn(open, { config: config({ publicOperations: [entry] }) }))).to.not.include(M);
+    });
+
+    it("a listing for another API, tag value or operation leaves the method refused", async () => {
+        for (const entry of [
+            { restApi: "other-api", operations: ["GET /health"] },
+            { tags: { exposure: "internal" }, operations: ["GET /health"] },
+            { restApi: "raw-api", tags: { exposure: "internal" }, operations: ["GET /health"] },
+            { restApi: "raw-api", operations: ["POST /health"] },
+        ]) {
+            const diagnostics = await verdictOn(open, { config: config({ publicOperations: [entry] }) });
+            expect(diagnostics.map((d) => d.message).join("\n"), JSON.stringify(entry)).to.match(
+                /REST API "raw-api": GET \/health has no authorization/,
+            );
+        }
+    });
+
+    it("accepts a Lambda or Cognito authorizer only when configured to", async () => {
+        const lambda = SEEDED.find((s) => s.name === "a body with a Lambda authorizer")!.program;
+        expect(levels(await verdictOn(lambda, { config: config({ acceptCognitoAuthorizers: true }) }))).to.include(M);
+        expect(levels(await verdictOn(lambda, { config: config({ acceptLambdaAuthorizers: true }) }))).to.not.include(
+            M,
+        );
+        const cognitoMethod = () =>
+            void new aws.apigateway.Method("m", {
+                restApi: "abc123",
+                resourceId: "r1",
+                httpMethod: "GET",
+                authorization: "COGNITO_USER_POOLS",
+                authorizerId: "a1",
+            });
+        expect(levels(await verdictOn(cognitoMethod))).to.include(M);
+        expect(
+            levels(await verdictOn(cognitoMethod, { config: config({ acceptCognitoAuthorizers: true }) })),
+        ).to.not.include(M);
+    });
+
+    it("lists a public aws.apigateway.Method by its resource name", async () => {
+        const method = SEEDED[0].program;
+        expect(levels(await verdictOn(method, { config: config({ publicMethods: ["items-get"] }) }))).to.not.include(M);
+        expect(levels(await verdictOn(method, { config: config({ publicMethods: ["items-post"] }) }))).to.include(M);
+    });
+
+    it("refuses a configuration that could never match, naming the entry and the fix", async () => {
+        for (const [publicOperations, says] of [
+            [[{ operations: ["GET /health"] }], /publicOperations\[0\] names no API: give restApi/],
+            [[{ restApi: "raw-api", operations: ["/health"] }], /operations entry "\/health" is not "VERB \/path"/],
+        ] as const) {
+            const failure = await verdictOn(open, { config: config({ publicOperations }) }).then(
+                () => "passed",
+                (e: Error) => e.message,
+            );
+            expect(failure).to.match(says);
+        }
+    });
+
+    it("honours a configured enforcement level, as --policy-pack-config does", async () => {
+        const lowered = { [POLICY.methodsRequireIam]: { enforcementLevel: "advisory" as const } };
+        expect(levels(await verdictOn(open, { config: lowered }))).to.include(`advisory ${POLICY.methodsRequireIam}`);
+        const disabled = { [POLICY.methodsRequireIam]: "disabled" as const };
+        expect(levels(await verdictOn(open, { config: disabled }))).to.not.include(M);
+    });
+});
+
+describe("the policy pack with values only pulumi up knows (the SDK's unknown-checking proxy)", () => {
+    // The body waits on a function's ARN, as @pulumi/aws-apigateway and SecuredRestApi's lambdaIntegrations write it.
+    const openBehindUnknown = () => {
+        const fn = new aws.lambda.Function("fn", { role: "arn:aws:iam::123456789012:role/r", runtime: "nodejs22.x" });
+        new aws.apigateway.RestApi("raw", {
+            name: "raw-api",
+            body: fn.arn.apply((arn) =>
+                JSON.stringify(
+                    openApi3({ "/open": { get: operation({ "x-amazon-apigateway-integration": { uri: arn } }) } }),
+                ),
+            ),
+        });
+    };
+
+    it("at preview, a body it cannot read is reported (advisory, the SDK's words), never passed nor refused", async () => {
+        const diagnostics = await verdictOn(openBehindUnknown, { preview: true });
+        const own = diagnostics.filter((d) => d.policyName === POLICY.methodsRequireIam);
+        expect(levels(own)).to.deep.equal([`advisory ${POLICY.methodsRequireIam}`]);
+        expect(own[0].message).to.equal(
+            `can't run policy '${POLICY.methodsRequireIam}' from policy pack 'secured-rest-api-guard@v0.1.0' during preview: string value at .body can't be known during preview`,
+        );
+        expect(levels(diagnostics).filter((l) => l.startsWith("mandatory"))).to.deep.equal([]);
+    });
+
+    it("at up, the same body is known and the open method is refused before the API is created", async () => {
+        expect(levels(await verdictOn(openBehindUnknown))).to.include(M);
+    });
+
+    it("an API whose every method is IAM never needs its unknown tags", async () => {
+        const program = () => {
+            const fn = new aws.lambda.Function("fn", {
+                role: "arn:aws:iam::123456789012:role/r",
+                runtime: "nodejs22.x",
+            });
+            new aws.apigateway.RestApi("raw", {
+                name: "raw-api",
+                body: JSON.stringify(openApi3({ "/pets": { get: operation(IAM) } })),
+                tags: { owner: fn.arn },
+            });
+        };
+        const config = {
+            [POLICY.methodsRequireIam]: { publicOperations: [{ tags: { a: "b" }, operations: ["GET /x"] }] },
+        };
+        expect(await verdictOn(program, { preview: true, config })).to.deep.equal([]);
+    });
+});
+
+describe("the example program and examples/ pass the pack (no mandatory violation), at preview and at up", () => {
+    const mandatory = (d: PolicyDiagnostic[]) => d.filter((x) => x.enforcementLevel === "mandatory");
+    for (const [projectDir, program, stack, configFile] of [
+        [PROJECT_DIR, "index.ts", "test", undefined],
+        [PROJECT_DIR, "examples/lambda/index.ts", "test", undefined],
+        [path.join(PROJECT_DIR, "examples/consumer"), "index.ts", "dev", "policy-pack-config.json"],
+    ] as const)
+        for (const preview of [true, false])
+            it(`${path.relative(PROJECT_DIR, path.join(projectDir, program))} at ${preview ? "preview" : "up"}`, async () => {
+                const run = await runProgramLocally({ projectDir, program, stack, preview, typeCheck: false });
+                const config = configFile && readPolicyPackConfig(path.join(projectDir, configFile));
+                const diagnostics = await evaluatePolicyPack(run.mocks.registrations, { preview, config });
+                expect(mandatory(diagnostics), JSON.stringify(diagnostics, null, 1)).to.deep.equal([]);
+                if (configFile !== undefined && !preview) {
+                    // Its public preflight is what the configuration lists: without it, the pack refuses it.
+                    const bare = await evaluatePolicyPack(run.mocks.registrations);
+                    expect(
+                        mandatory(bare)
+                            .map((d) => d.message)
+                            .join("\n"),
+                    ).to.match(/OPTIONS \/orders/);
+                }
+            });
+
+    it("SecuredRestApi's own outputs satisfy every rule but the advisories it documents", async () => {
+        const run = await runProgramLocally({ projectDir: PROJECT_DIR, typeCheck: false });
+        const policies = new Set((await evaluatePolicyPack(run.mocks.registrations)).map((d) => d.policyName));
+        expect([...policies].sort()).to.deep.equal([POLICY.noAccessKeys, POLICY.stagesLoggedAndThrottled].sort());
+        expect(pulumi.getStack()).to.equal("test");
+    });
+});
