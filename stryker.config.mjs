@@ -14,7 +14,8 @@ export default {
         "components/policies/{resourcePolicy,operationPolicy,operationReach,invokePolicy}.ts",
         "components/callers/{callers,trust}.ts",
         "local-aws/gateway/{sigv4,iamEvaluation,path,routing}.ts",
-        "local-aws/identity/{sts,tokens,conditionKeys,cognitoInput}.ts",
+        "local-aws/identity/{sts,tokens,conditionKeys,cognito,cognitoInput}.ts",
+        "policy-pack/{policies,restApis}.ts",
     ],
     testRunner: "mocha",
     // The suite's own setup: its spec, extension and `require: ["tsx/cjs"]` (Stryker runs files in-process, not mocha's `parallel`).
