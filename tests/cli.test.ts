@@ -18,6 +18,15 @@ const COMMANDS = ["start", "smoke", "call", "postman", "bench"].map((name) => {
     return { name, script, usage: name === "start" ? "npm start --" : `npm run ${name} --` };
 });
 
+/** A misspelling of one of each command's flags, and the flag it meant. */
+const TYPOS: Record<string, [string, string]> = {
+    start: ["--prot", "--port"],
+    smoke: ["--spek", "--spec"],
+    call: ["--heder", "--header"],
+    postman: ["--otu", "--out"],
+    bench: ["--quik", "--quick"],
+};
+
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
     const server = net.createServer();
@@ -32,19 +41,23 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     // Every tool started at once (they are independent processes), each then judged by its own test.
-    let answers: Map<string, Promise<[ToolResult, ToolResult]>>;
+    let answers: Map<string, Promise<[ToolResult, ToolResult, ToolResult]>>;
     before(() => {
         answers = new Map(
-            COMMANDS.map(({ script }) => [
+            COMMANDS.map(({ name, script }) => [
                 script,
-                Promise.all([runTool(script, ["--help"]), runTool(script, ["--bogus"])]),
+                Promise.all([
+                    runTool(script, ["--help"]),
+                    runTool(script, ["--bogus"]),
+                    runTool(script, [TYPOS[name][0]]),
+                ]),
             ]),
         );
     });
 
     for (const { name, script, usage } of COMMANDS) {
-        it(`${name}: --help prints its usage, options and examples, exit 0; an unknown flag prints that usage, exit 2`, async () => {
-            const [help, unknown] = await answers.get(script)!;
+        it(`${name}: --help prints its usage, options and examples, exit 0; an unknown flag prints that usage (a misspelt one the flag it meant), exit 2`, async () => {
+            const [help, unknown, typo] = await answers.get(script)!;
             expect(help.code, help.stderr).to.equal(0);
             expect(help.stdout).to.match(new RegExp(`^usage: ${usage.replace(/[-]/g, "\\-")}`));
             expect(help.stdout).to.match(/\nOptions:\n[\s\S]*--help[\s\S]*\nExamples:\n {2}npm /);
@@ -52,6 +65,12 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
             expect(unknown.stderr).to.match(new RegExp(`^${name}: unknown option --bogus\n\nusage: `));
             expect(unknown.stderr).not.to.include("To specify a positional argument");
             expect(unknown.stderr).to.include(help.stdout);
+            const [misspelt, meant] = TYPOS[name];
+            expect(typo.code).to.equal(2);
+            expect(typo.stderr).to.match(
+                new RegExp(`^${name}: unknown option ${misspelt}; did you mean ${meant}\\?\n`),
+            );
+            expect(help.stdout, "the flag it names is one the command has").to.match(new RegExp(`\\s${meant}[ ,]`));
         });
     }
 

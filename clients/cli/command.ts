@@ -1,4 +1,5 @@
 import { parseArgs, ParseArgsConfig } from "util";
+import { closestName } from "../../components/argumentNames";
 
 type ParseArgsOptionConfig = NonNullable<ParseArgsConfig["options"]>[string];
 
@@ -99,7 +100,7 @@ export function parseCommandLine<Options extends Record<string, OptionSpec>>(
         });
     } catch (e) {
         if (args.includes("--help") || args.includes("-h")) wantsHelp();
-        return usageFailure(command, describeParseError(e));
+        return usageFailure(command, describeParseError(e, Object.keys(command.options)));
     }
     if ((parsed.values as { help?: boolean }).help) wantsHelp();
     const count = parsed.positionals.length;
@@ -109,13 +110,15 @@ export function parseCommandLine<Options extends Record<string, OptionSpec>>(
     return parsed;
 }
 
-/** Node's parseArgs messages, reworded without their advice about positional arguments. */
-function describeParseError(e: unknown): string {
+/** Node's parseArgs messages, reworded without their advice about positional arguments; a misspelt option gets the closest. */
+function describeParseError(e: unknown, options: readonly string[]): string {
     const error = e as NodeJS.ErrnoException;
     const option = /'(-[^' ]+)/.exec(error.message)?.[1];
     switch (error.code) {
-        case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-            return `unknown option ${option ?? error.message}`;
+        case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+            const meant = option?.startsWith("--") ? closestName(option.slice(2), [...options, "help"]) : undefined;
+            return `unknown option ${option ?? error.message}${meant ? `; did you mean --${meant}?` : ""}`;
+        }
         case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
             return option ? `option ${option} needs a value` : error.message;
         case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
