@@ -3,7 +3,10 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
+import { outputsAsJson } from "../local-aws/engine/runProgram";
+import { LocalMode, startLocalMode } from "../local-aws/localMode";
 import { runTool, ToolResult } from "./helpers/cli";
+import { TRANSPILED } from "./helpers/localAws";
 import { PROJECT_DIR } from "./helpers/specs";
 
 /** Every command the README shows, by its npm script, and the script file it runs. */
@@ -138,5 +141,44 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
             expect(result.stderr).to.include(`The connection to 127.0.0.1:${port} was refused (ECONNREFUSED).`);
             expect(result.stderr).to.include("Is `npm start` running on that port?");
         }
+    });
+});
+
+describe("npm run call to a path or verb that is no operation names the closest operations", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "call-"));
+    let local: LocalMode;
+    let outputs: string;
+    before(async () => {
+        local = await startLocalMode({ projectDir: PROJECT_DIR, ...TRANSPILED });
+        outputs = path.join(dir, "outputs.json");
+        fs.writeFileSync(outputs, JSON.stringify(outputsAsJson(local.outputs)));
+    });
+    after(async () => {
+        await local.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("GET /pet: 403 as if unsigned, the closest operations named; the first of them answers", async () => {
+        const [wrong, verb] = await Promise.all([
+            runTool("clients/cli/call.ts", ["GET", "/pet", "--outputs", outputs]),
+            runTool("clients/cli/call.ts", ["DELETE", "/pets", "--outputs", outputs]),
+        ]);
+        expect(wrong.code, wrong.stderr).to.equal(1);
+        expect(wrong.stderr).to.include(
+            "call: GET /pet is no operation of this API (API Gateway answers it as if unsigned); the closest: GET /pets, GET /, POST /pets.",
+        );
+        expect(verb.stderr).to.match(/call: DELETE \/pets is no operation of this API .*; the closest: GET \/pets, /);
+        const meant = /the closest: (\S+) (\S+),/.exec(wrong.stderr)!;
+        const right = await runTool("clients/cli/call.ts", [meant[1], meant[2], "--outputs", outputs]);
+        expect(right.code, right.stderr).to.equal(0);
+        expect(right.stderr).not.to.include("is no operation");
+    });
+
+    it("says nothing more when the operation exists and only the caller is refused", async () => {
+        const forged = path.join(dir, "forged.json");
+        fs.writeFileSync(forged, JSON.stringify({ ...outputsAsJson(local.outputs), secretAccessKey: "x".repeat(40) }));
+        const refused = await runTool("clients/cli/call.ts", ["GET", "/pets/1", "--outputs", forged]);
+        expect(refused.code).to.equal(1);
+        expect(refused.stderr).not.to.include("is no operation");
     });
 });

@@ -1,4 +1,7 @@
 import { fromCredentialProcess } from "../credentialProcess";
+import { nearestNames } from "../../components/argumentNames";
+import { mostSpecificTemplate } from "../../components/openapi/paths";
+import { operationsFromOutputs } from "../../smoke/operations";
 import { createSignedFetch } from "../signedFetch";
 import { parseCommandLine, runCommand, UsageError } from "./command";
 import { explainConnectionFailure } from "./connectionError";
@@ -65,8 +68,48 @@ runCommand(command, async () => {
         throw explainConnectionFailure(e, credentials.invokeUrl);
     });
     process.stderr.write(`HTTP ${response.status} ${response.statusText}\n`);
+    const hint = unknownOperationHint(response, method, credentials);
+    if (hint) process.stderr.write(`${command.name}: ${hint}\n`);
     if (values.include) response.headers.forEach((value, name) => process.stderr.write(`${name}: ${value}\n`));
     process.stdout.write(await response.text());
     if (process.stdout.isTTY) process.stdout.write("\n");
     return response.ok ? 0 : 1;
 });
+
+/**
+ * For an answer API Gateway gives an unknown path or verb (403 Missing Authentication Token, as if
+ * unsigned), the closest operations of the outputs' `operations`, when the request reached none of them.
+ */
+function unknownOperationHint(
+    response: Response,
+    method: string,
+    outputs: Record<string, unknown>,
+): string | undefined {
+    if (response.status !== 403 || response.headers.get("x-amzn-errortype") !== "MissingAuthenticationTokenException")
+        return undefined;
+    let operations;
+    try {
+        operations = operationsFromOutputs(outputs);
+    } catch {
+        return undefined; // outputs of another shape: nothing to compare with
+    }
+    if (!operations || operations.length === 0) return undefined;
+    const stagePath = new URL(String(outputs.invokeUrl)).pathname.replace(/\/$/, "");
+    const below = new URL(response.url).pathname.slice(stagePath.length);
+    let segments: string[];
+    try {
+        segments = below === "" || below === "/" ? [] : below.slice(1).split("/").map(decodeURIComponent);
+    } catch {
+        return undefined; // a malformed escape: not a path any operation has
+    }
+    const verb = method.toUpperCase();
+    const template = mostSpecificTemplate(new Set(operations.map((o) => o.path)), segments);
+    if (operations.some((o) => o.path === template && (o.verb === verb || o.verb === "ANY"))) return undefined;
+    const request = `${verb} ${below || "/"}`;
+    const closest = nearestNames(
+        request,
+        operations.map((o) => `${o.verb} ${o.path}`),
+        3,
+    );
+    return `${request} is no operation of this API (API Gateway answers it as if unsigned); the closest: ${closest.join(", ")}.`;
+}
