@@ -60,7 +60,7 @@ describe("security options, secure by default", () => {
                 return inputsOf(mocks, "aws:apigateway/restApi:RestApi").policy;
             };
             const granted = await policyOf({ crossAccountGrants: [{ principals: ["111122223333"] }] });
-            expect(JSON.parse(String(granted)).Statement).to.have.length(1);
+            expect((JSON.parse(String(granted)) as { Statement: unknown[] }).Statement).to.have.length(1);
             // The same stack after the grant is removed: the transition the provider sees.
             expect(await policyOf({})).to.equal("");
             expect(await policyOf({ resourcePolicy: [] })).to.equal("");
