@@ -4,9 +4,9 @@ const command = {
     name: "bench",
     usage: "npm run bench -- [options]",
     summary:
-        "Measures the program's evaluation against raw @pulumi/aws, how the component scales with the API, the local gateway's throughput against a plain Node server and a SigV4-verifying one, a Lambda proxy route against its handler called in-process, and npm test's wall time; writes bench/results.json and bench/results.md and refreshes the README's table. It reports; it never fails on a number.",
+        "Measures the program's evaluation against raw @pulumi/aws, how the component scales with the API, the local gateway's throughput against a plain Node server and a SigV4-verifying one, a Lambda proxy route against its handler called in-process, and npm test's wall time; a full run writes bench/results.json and bench/results.md and refreshes the README's table. It reports; it never fails on a number.",
     options: {
-        quick: { type: "boolean", description: "fewer runs and shorter loads, for a rough run" },
+        quick: { type: "boolean", description: "fewer runs and shorter loads, for a rough run that records nothing" },
         only: {
             type: "string",
             placeholder: "<section>",
