@@ -2,7 +2,7 @@ import { parseCommandLine, runCommand } from "../clients/cli/command";
 
 const command = {
     name: "bench",
-    usage: "npm run bench -- [options]",
+    usage: "[options]",
     summary:
         "Measures the program's evaluation against raw @pulumi/aws, how the component scales with the API, the local gateway's throughput against a plain Node server and a SigV4-verifying one, a Lambda proxy route against its handler called in-process, and npm test's wall time; a full run writes bench/results.json and bench/results.md and refreshes the README's table. It reports; it never fails on a number.",
     options: {
@@ -13,7 +13,7 @@ const command = {
             description: "run one section (program, scale, gateway, lambda or tests), print it and record nothing",
         },
     },
-    examples: ["npm run bench", "npm run bench -- --quick", "npm run bench -- --quick --only lambda"],
+    examples: ["", "--quick", "--quick --only lambda"],
 } as const;
 
 runCommand(command, async () => {

@@ -197,7 +197,7 @@ export function assertApiCredentials(value: unknown, where: string): asserts val
     const missing = REQUIRED_OUTPUTS.filter((k) => typeof record[k] !== "string" || record[k] === "");
     if (missing.length === REQUIRED_OUTPUTS.length) {
         throw new Error(
-            `${where} holds no stack outputs of a SecuredRestApi (no ${missing.join(", ")}). Use the file npm start writes, or "pulumi stack output --json --show-secrets > outputs.json".`,
+            `${where} holds no stack outputs of a SecuredRestApi (no ${missing.join(", ")}). Use the file local mode writes (.local/outputs-<stack>.json), or "pulumi stack output --json --show-secrets > outputs.json".`,
         );
     }
     if (missing.length > 0)

@@ -24,7 +24,7 @@ describe("npm run lint checks the project's files, never a user's own", function
             "notes.md",
             "handler.mjs",
             "app/index.js",
-            "scripts/seed.cjs",
+            "tools/seed.cjs",
         ]) {
             if (/\.[cm]?[jt]s$/.test(file))
                 expect(await eslint.isPathIgnored(path.join(PROJECT_DIR, file)), file).to.equal(true);

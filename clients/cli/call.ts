@@ -9,7 +9,7 @@ import { OUTPUTS_OPTIONS, readApiCredentials } from "./outputsOptions";
 
 const command = {
     name: "call",
-    usage: "npm run call -- <METHOD> <path> [options]",
+    usage: "<METHOD> <path> [options]",
     summary:
         "Like awscurl: one SigV4-signed request to the API of the stack outputs (see --outputs), the body to stdout, the status to stderr. Exit code 0 for a 2xx/3xx answer, 1 for any other.",
     positionals: { min: 2, max: 2 },
@@ -38,11 +38,11 @@ const command = {
         ...OUTPUTS_OPTIONS,
     },
     examples: [
-        "npm run call -- GET /pets",
-        `npm run call -- POST /pets --data '{"type":"cat","price":9}'`,
-        "npm run call -- GET /pets/1 -i --outputs .local/outputs-test.json",
-        "npm run call -- GET http://127.0.0.1:8787/test/pets   # a full URL under the invoke URL",
-        "npm run call -- GET /pets --credential-process 'aws configure export-credentials --profile ci --format process'",
+        "GET /pets",
+        `POST /pets --data '{"type":"cat","price":9}'`,
+        "GET /pets/1 -i --outputs .local/outputs-test.json",
+        "GET http://127.0.0.1:8787/test/pets   # a full URL under the invoke URL",
+        "GET /pets --credential-process 'aws configure export-credentials --profile ci --format process'",
     ],
 } as const;
 

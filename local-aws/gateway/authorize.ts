@@ -1,6 +1,6 @@
 import { Worker } from "worker_threads";
 import type { AssumeRoleQuestion } from "../identity/trustEvaluation";
-import { loaderCode, ownModule } from "../ownModules";
+import { loaderCode, ownModule } from "../packageLayout";
 import { InvokeAnswer, InvokeQuestion } from "./iamEvaluation";
 
 /** A question the IAM worker answers: an `execute-api:Invoke`, or assuming a role (the local STS). */

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
 import type { FunctionRecord } from "../engine/account";
-import { loaderCode, ownModule } from "../ownModules";
+import { loaderCode, ownModule } from "../packageLayout";
 
 /** The error document of a function error, as Lambda returns it (`X-Amz-Function-Error`). */
 export interface FunctionError {

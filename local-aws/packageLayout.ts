@@ -3,6 +3,20 @@ import * as path from "path";
 /** Whether local mode runs from its TypeScript sources (this checkout, through tsx) or compiled (bin/, as installed). */
 export const FROM_SOURCES = path.extname(__filename) === ".ts";
 
+/** The package's root, which holds its package.json: this checkout, or where a project installed it. */
+export const PACKAGE_ROOT = path.resolve(__dirname, FROM_SOURCES ? ".." : "../..");
+
+/**
+ * Local mode's tool cache (the type check's record, the managed policies' extract): `.cache/secured-rest-api`
+ * in the node_modules folder the package is installed in, or this checkout's own; wiped with it.
+ */
+export const CACHE_DIR = path.join(
+    path.basename(path.dirname(PACKAGE_ROOT)) === "node_modules"
+        ? path.dirname(PACKAGE_ROOT)
+        : path.join(PACKAGE_ROOT, "node_modules"),
+    ".cache/secured-rest-api",
+);
+
 /** A module of local mode next to `dir`, in the form this code runs as (`name.ts` from sources, `name.js` compiled). */
 export function ownModule(dir: string, name: string): string {
     return path.join(dir, `${name}${path.extname(__filename)}`);
