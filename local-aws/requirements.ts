@@ -13,21 +13,30 @@ const FOR_TYPESCRIPT = new Set(["tsx", "typescript"]);
  * one run transpile-only (`PULUMI_NODEJS_TRANSPILE_ONLY=true`) no typescript.
  */
 export function assertLocalModeInstalled(program: string): void {
+    const typeScript = /\.[cm]?tsx?$/.test(program);
+    const missing = Object.keys(peerDependencies()).filter(
+        (name) =>
+            (!FOR_TYPESCRIPT.has(name) ||
+                (typeScript && (name !== "typescript" || process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "true"))) &&
+            !installed(name),
+    );
+    if (missing.length === 0) return;
+    throw new Error(
+        `Local mode needs ${missing.join(", ")}, which this project has not installed (optional peer dependencies of secured-rest-api: the component never loads them). Install them as development dependencies:\n  ${installCommand(missing)}`,
+    );
+}
+
+/** The `npm install -D …` of local mode's packages (all of them, or those named), at the versions this package supports. */
+export function installCommand(names: readonly string[] = Object.keys(peerDependencies())): string {
+    const ranges = peerDependencies();
+    return `npm install -D ${names.map((name) => shellWord(`${name}@${ranges[name]}`)).join(" ")}`;
+}
+
+function peerDependencies(): Record<string, string> {
     const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")) as {
         peerDependencies: Record<string, string>;
     };
-    const typeScript = /\.[cm]?tsx?$/.test(program);
-    const needed = Object.entries(manifest.peerDependencies).filter(
-        ([name]) =>
-            !FOR_TYPESCRIPT.has(name) ||
-            (typeScript && (name !== "typescript" || process.env.PULUMI_NODEJS_TRANSPILE_ONLY !== "true")),
-    );
-    const missing = needed.filter(([name]) => !installed(name));
-    if (missing.length === 0) return;
-    const specs = missing.map(([name, range]) => shellWord(`${name}@${range}`));
-    throw new Error(
-        `Local mode needs ${missing.map(([name]) => name).join(", ")}, which this project has not installed (optional peer dependencies of secured-rest-api: the component never loads them). Install them as development dependencies:\n  npm install -D ${specs.join(" ")}`,
-    );
+    return manifest.peerDependencies;
 }
 
 function installed(name: string): boolean {

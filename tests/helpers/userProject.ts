@@ -2,6 +2,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+/** How the README installs the package in a project, `<…>` standing for the user's paths. */
+export const INSTALL_WAYS = [
+    "npm install --install-links <path-to-your-clone>",
+    "npm install git+file://<absolute-path-to-your-clone>",
+    "npm install <path-to-the-tarball>",
+];
+
 /** A mock-integrated GET /things, whose answer is `["a"]`. */
 export const THINGS_SPEC = {
     openapi: "3.0.3",
