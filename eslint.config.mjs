@@ -1,4 +1,5 @@
 // typescript-eslint's type-checked rules plus Pulumi's own (Outputs must not be string-interpolated).
+import * as fs from "fs";
 import eslint from "@eslint/js";
 import pulumi from "@pulumi/eslint-plugin";
 import globals from "globals";
@@ -13,18 +14,27 @@ const notInTsconfig = [
     ...config.include.map((p) => `!${p}`),
     ...(config.exclude ?? []).map((p) => `${p}/**`),
 ];
+// The JavaScript files linted are those in the project's own top-level entries, which .prettierignore
+// lists (tests/lintScope.test.ts keeps it complete); a user's handler or script anywhere else is theirs.
+const ownEntries = fs
+    .readFileSync(".prettierignore", "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("!/"))
+    .map((line) => line.slice(2));
+const notOwnJavaScript = ["**/*.{js,mjs,cjs}", ...ownEntries.map((e) => (e.endsWith("/") ? `!${e}**` : `!${e}`))];
 
 export default tseslint.config(
     // Stryker's sandboxes and reports (npm run mutate) are copies and output, not the project's files.
     {
         ignores: [
+            ...notOwnJavaScript,
+            ...notInTsconfig,
             "node_modules/",
             "bin/",
             "bench/results*",
             "examples/consumer/",
             ".stryker-tmp/",
             "reports/",
-            ...notInTsconfig,
         ],
     },
     eslint.configs.recommended,

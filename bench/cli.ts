@@ -2,18 +2,18 @@ import { parseCommandLine, runCommand } from "../clients/cli/command";
 
 const command = {
     name: "bench",
-    usage: "npm run bench -- [options]",
+    usage: "[options]",
     summary:
-        "Measures the program's evaluation against raw @pulumi/aws, how the component scales with the API, the local gateway's throughput against a plain Node server and a SigV4-verifying one, a Lambda proxy route against its handler called in-process, and npm test's wall time; writes bench/results.json and bench/results.md and refreshes the table in docs/benchmarks.md. It reports; it never fails on a number.",
+        "Measures the program's evaluation against raw @pulumi/aws, how the component scales with the API, the local gateway's throughput against a plain Node server and a SigV4-verifying one, a Lambda proxy route against its handler called in-process, and npm test's wall time; a full run writes bench/results.json and bench/results.md and refreshes the table in docs/benchmarks.md. It reports; it never fails on a number.",
     options: {
-        quick: { type: "boolean", description: "fewer runs and shorter loads, for a rough run" },
+        quick: { type: "boolean", description: "fewer runs and shorter loads, for a rough run that records nothing" },
         only: {
             type: "string",
             placeholder: "<section>",
             description: "run one section (program, scale, gateway, lambda or tests), print it and record nothing",
         },
     },
-    examples: ["npm run bench", "npm run bench -- --quick", "npm run bench -- --quick --only lambda"],
+    examples: ["", "--quick", "--quick --only lambda"],
 } as const;
 
 runCommand(command, async () => {

@@ -368,7 +368,7 @@ function markdown(results: Awaited<ReturnType<typeof collect>>): string {
             ? "refused at preview (over IAM's 10 × 6,144)"
             : `${row.perOperationPolicy.policies} ${row.perOperationPolicy.policies === 1 ? "policy" : "policies"}, ${row.perOperationPolicy.chars} chars (${row.perOperationPolicy.charsPerOperation}/op)`;
     return [
-        `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${quick ? " (quick run)" : ""}.`,
+        `Measured ${m.date.slice(0, 10)} on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${quick ? " (quick run, not recorded)" : ""}.`,
         "",
         "| measure | result | baseline / target |",
         "| --- | --- | --- |",
@@ -419,20 +419,39 @@ async function main(only: string | undefined): Promise<void> {
         process.stdout.write(JSON.stringify(await section(), null, 2) + "\n");
         return;
     }
-    const results = await collect();
-    fs.writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    process.stdout.write(await report(await collect(), { quick }));
+}
+
+/** Where a full run records its results. */
+export interface ResultFiles {
+    /** Holds results.json and results.md. */
+    readonly dir: string;
+    /** The page whose table between the bench markers is refreshed (docs/benchmarks.md). */
+    readonly readme: string;
+}
+
+/**
+ * The results' table; a full run also records them (results.json, results.md, the table of docs/benchmarks.md). A
+ * quick run's fewer runs and shorter loads make rougher figures: it records nothing.
+ */
+export async function report(
+    results: Awaited<ReturnType<typeof collect>>,
+    options: { readonly quick: boolean },
+    files: ResultFiles = { dir: __dirname, readme: path.join(ROOT, "docs/benchmarks.md") },
+): Promise<string> {
     const table = markdown(results);
-    fs.writeFileSync(path.join(__dirname, "results.md"), `# Benchmark results\n\n${table}`);
-    const readmePath = path.join(ROOT, "docs/benchmarks.md");
-    const readme = fs.readFileSync(readmePath, "utf8");
+    if (options.quick) return table;
+    fs.writeFileSync(path.join(files.dir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+    fs.writeFileSync(path.join(files.dir, "results.md"), `# Benchmark results\n\n${table}`);
+    const readme = fs.readFileSync(files.readme, "utf8");
     const marked = /<!-- bench:start -->[\s\S]*<!-- bench:end -->/;
     if (marked.test(readme)) {
         const updated = readme.replace(marked, `<!-- bench:start -->\n${table}<!-- bench:end -->`);
         // Formatted as CI's lint expects, so a fresh run never leaves the page failing `prettier --check`.
-        const options = { ...(await prettier.resolveConfig(readmePath)), filepath: readmePath };
-        fs.writeFileSync(readmePath, await prettier.format(updated, options));
+        const format = { ...(await prettier.resolveConfig(files.readme)), filepath: files.readme };
+        fs.writeFileSync(files.readme, await prettier.format(updated, format));
     }
-    process.stdout.write(table);
+    return table;
 }
 
 /** Runs every measure (fewer runs and shorter loads when quick) and writes the results. */

@@ -12,16 +12,21 @@ export interface ApiCredentials {
     readonly sessionToken?: string;
 }
 
-/** The parts of `fetch`'s `RequestInit` a signed request can carry. */
+/** The parts of `fetch`'s `RequestInit` a signed request can carry; each wins over a `Request`'s own. */
 export interface SignedRequestInit {
-    /** @default "GET" */
+    /** @default "GET" (or the `Request`'s) */
     readonly method?: string;
     readonly headers?: Record<string, string>;
     /** A string body is signed as sent; objects are not accepted (serialise them first). */
     readonly body?: string;
 }
 
-export type SignedFetch = (path: string, init?: SignedRequestInit) => Promise<Response>;
+/**
+ * A `fetch` that signs: given a path below the invoke URL (`/pets?type=cat`), a URL under it, or a
+ * `Request` for one (method, headers and body signed as the request holds them), as `openapi-fetch`'s
+ * `fetch` option passes it.
+ */
+export type SignedFetch = (input: string | URL | Request, init?: SignedRequestInit) => Promise<Response>;
 
 /**
  * Credentials to sign with: long-term keys, or temporary ones (a role session, an identity pool's
@@ -65,6 +70,13 @@ export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60 * 1000;
  * ```
  * @example
  * ```ts
+ * import createClient from "openapi-fetch";
+ * import type { paths } from "./petstore"; // npx openapi-typescript petstore.openapi.yaml -o petstore.d.ts
+ * const client = createClient<paths>({ baseUrl: outputs.invokeUrl, fetch: createSignedFetch(outputs) });
+ * const { data: pets } = await client.GET("/pets");
+ * ```
+ * @example
+ * ```ts
  * import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
  * const api = createSignedFetch({ invokeUrl, region, credentials: fromCognitoIdentityPool({ identityPoolId, clientConfig: { region } }) });
  * ```
@@ -83,10 +95,15 @@ export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCreden
         "credentials" in config ? refreshing(config.credentials, where) : () => Promise.resolve(config);
     const base = new URL(config.invokeUrl);
     const basePath = base.pathname.replace(/\/$/, "");
-    return async (path, init = {}) => {
-        const url = requestUrl(base, basePath, path);
+    return async (input, init = {}) => {
+        const request = input instanceof Request ? input : undefined;
+        const target = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
+        const url = requestUrl(base, basePath, target);
         const credentials = await credentialsNow();
-        const method = (init.method ?? "GET").toUpperCase();
+        const method = (init.method ?? request?.method ?? "GET").toUpperCase();
+        const requestHeaders: Record<string, string> = {};
+        request?.headers.forEach((value, name) => (requestHeaders[name] = value));
+        const body = init.body ?? (request?.body ? Buffer.from(await request.arrayBuffer()) : undefined);
         const signed = aws4.sign(
             {
                 host: url.host,
@@ -94,8 +111,8 @@ export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCreden
                 method,
                 service: "execute-api",
                 region: config.region,
-                headers: { ...init.headers },
-                body: init.body,
+                headers: { ...requestHeaders, ...init.headers },
+                body,
             },
             {
                 accessKeyId: credentials.accessKeyId,
@@ -103,11 +120,13 @@ export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCreden
                 sessionToken: credentials.sessionToken,
             },
         );
-        const headers = { ...(signed.headers as Record<string, string>) };
         // fetch sets Host and Content-Length from the URL and body itself, to the same values.
-        delete headers.Host;
-        delete headers["Content-Length"];
-        return fetch(url, { method, headers, body: init.body });
+        const headers = Object.fromEntries(
+            Object.entries(signed.headers as Record<string, string>).filter(
+                ([name]) => !/^(host|content-length)$/i.test(name),
+            ),
+        );
+        return fetch(url, { method, headers, body, signal: request?.signal });
     };
 }
 
@@ -197,7 +216,7 @@ export function assertApiCredentials(value: unknown, where: string): asserts val
     const missing = REQUIRED_OUTPUTS.filter((k) => typeof record[k] !== "string" || record[k] === "");
     if (missing.length === REQUIRED_OUTPUTS.length) {
         throw new Error(
-            `${where} holds no stack outputs of a SecuredRestApi (no ${missing.join(", ")}). Use the file npm start writes, or "pulumi stack output --json --show-secrets > outputs.json".`,
+            `${where} holds no stack outputs of a SecuredRestApi (no ${missing.join(", ")}). Use the file local mode writes (.local/outputs-<stack>.json), or "pulumi stack output --json --show-secrets > outputs.json".`,
         );
     }
     if (missing.length > 0)

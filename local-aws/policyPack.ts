@@ -14,9 +14,10 @@ import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/ru
 import { POLICY_PACK_NAME, policies as PACK_POLICIES } from "../policy-pack/policies";
 import { unknownCheckingProxy, UnknownValueError } from "../policy-pack/unknowns";
 import type { Registration } from "./engine/mocks";
+import { PACKAGE_ROOT } from "./packageLayout";
 
 /** The pack's folder, as `pulumi preview --policy-pack` is given it. */
-export const POLICY_PACK_DIR = path.resolve(__dirname, "../policy-pack");
+export const POLICY_PACK_DIR = path.join(PACKAGE_ROOT, "policy-pack");
 const PACK_VERSION = (
     JSON.parse(fs.readFileSync(path.join(POLICY_PACK_DIR, "package.json"), "utf8")) as {
         version: string;

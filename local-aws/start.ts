@@ -1,14 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
-import { numberOption, parseCommandLine, runCommand } from "../clients/cli/command";
+import { commandLine, numberOption, parseCommandLine, runCommand } from "../clients/cli/command";
 import { DEFAULT_PROGRAM, DEFAULT_STACK, displayPath, localOutputsFile } from "../clients/cli/stackOutputs";
 import { isJsonObject, listOperations, OpenApiDocument } from "../components/openapi/operations";
 import { formatLogEntry } from "./gateway/log";
 import type { LocalMode } from "./localMode";
+import { FROM_SOURCES } from "./packageLayout";
+import { assertLocalModeInstalled } from "./requirements";
 
 const command = {
     name: "start",
-    usage: "npm start -- [options]",
+    usage: "[options]",
     summary:
         "Runs a Pulumi program that uses SecuredRestApi on the embedded local AWS and serves its APIs on loopback until Ctrl+C or SIGTERM. The project (name, config) is the nearest folder above the program holding Pulumi.yaml. The outputs, secrets in clear, go to a file (mode 600) that is removed when it stops.",
     options: {
@@ -50,10 +52,10 @@ const command = {
         },
     },
     examples: [
-        "npm start",
-        "npm start -- --port 9000",
-        "npm start -- --program my-api.ts --stack test",
-        "npm start -- --program examples/consumer/index.ts --stack dev",
+        "",
+        "--port 9000",
+        "--program my-api.ts --stack test",
+        "--program examples/consumer/index.ts --stack dev",
     ],
 } as const;
 
@@ -80,6 +82,8 @@ runCommand(command, async () => {
     const projectDir = projectDirOf(program);
     const outputsFile = path.resolve(values.outputs ?? localOutputsFile(program, values.stack));
 
+    assertLocalModeInstalled(program);
+    // Loaded once the check above has named any missing peer (the pack needs @pulumi/policy).
     const { checkPolicyPack, readPolicyPackConfig } =
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require("./policyPack") as typeof import("./policyPack");
@@ -88,6 +92,10 @@ runCommand(command, async () => {
     const shown = (file: string) => displayPath(file, invokedFrom);
     // Pulumi runs a program in its project folder, so relative paths in it mean the same here.
     process.chdir(projectDir);
+    // Installed, a TypeScript program loads through the project's own tsx, with its tsconfig.json (from
+    // sources, this checkout's npm scripts loaded tsx already).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (!FROM_SOURCES && /\.[cm]?tsx?$/.test(program)) (require("tsx/cjs/api") as { register(): void }).register();
     // Loaded only now: the Pulumi SDK takes a second to load, which `--help` and bad flags need not wait for.
     const { startLocalMode, outputsAsJson, defaultIdentityPort } =
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -129,7 +137,7 @@ runCommand(command, async () => {
         console.log(
             `  curl -s --aws-sigv4 "aws:amz:${local.account.region}:execute-api" --user "$(node -p 'const o=require(${file.replace(/'/g, "")}); o.accessKeyId+":"+o.secretAccessKey')" ${example}`,
         );
-        console.log(`  npm run smoke -- --outputs ${shown(outputsFile)}`);
+        console.log(`  ${commandLine("smoke", `--outputs ${shown(outputsFile)}`)}`);
     }
     console.log("\nServing until Ctrl+C.");
 });

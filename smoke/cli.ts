@@ -10,7 +10,7 @@ const AWS_PROPAGATION_SECONDS = 90;
 
 const command = {
     name: "smoke",
-    usage: "npm run smoke -- [options]",
+    usage: "[options]",
     summary: `Proves that every operation of the deployed API refuses each bad caller (unsigned, wrong secret, unknown key, expired signature, path changed after signing) and lets the right signature through to its integration, which must answer (a 5xx or an x-amzn-ErrorType, an error API Gateway made itself, fails); public operations are reported, and fail only if their integration did not answer. The operations come from the stack outputs (operations), or from --spec. One row per operation and check; exit code 0 only if no row fails. Against AWS (*.amazonaws.com) signed checks retry for up to ${AWS_PROPAGATION_SECONDS} s while a new key propagates.`,
     failureExitCode: 2,
     options: {
@@ -39,11 +39,11 @@ const command = {
         },
     },
     examples: [
-        "npm run smoke",
-        "npm run smoke -- --outputs .local/outputs-test.json",
-        "npm run smoke -- --stack prod --retry-seconds 120",
-        "npm run smoke -- --outputs outputs.json --spec api/petstore.openapi.yaml",
-        "npm run smoke -- --credential-process 'aws configure export-credentials --profile ci --format process'",
+        "",
+        "--outputs .local/outputs-test.json",
+        "--stack prod --retry-seconds 120",
+        "--outputs outputs.json --spec api/petstore.openapi.yaml",
+        "--credential-process 'aws configure export-credentials --profile ci --format process'",
     ],
 } as const;
 

@@ -65,15 +65,15 @@ export function operationsFromOutputs(outputs: Record<string, unknown>): Deploye
 }
 
 /**
- * The operations of an OpenAPI document as the component deploys it (the same parsing, validation and
- * securing), with `publicOperations` as the program passes them.
+ * The operations of an OpenAPI document as given to the component (the same parsing and securing; its
+ * integrations may be the program's to wire), with `publicOperations` as the program passes them.
  */
 export function operationsFromSpec(file: string, publicOperations: readonly string[] = []): DeployedOperation[] {
     if (!fs.existsSync(file)) throw new Error(`The spec ${file} does not exist.`);
     // Loaded only for --spec: the document validator takes a second to load, which other runs need not wait for.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { prepareSpec } = require("../components/openapi/prepare") as typeof import("../components/openapi/prepare");
-    return prepareSpec(fs.readFileSync(file, "utf8"), { publicOperations }).operations.map(
-        ({ verb, path, authorization }) => ({ verb, path, authorization }),
-    );
+    const prepare = require("../components/openapi/prepare") as typeof import("../components/openapi/prepare");
+    return prepare
+        .operationsOfSpec(fs.readFileSync(file, "utf8"), publicOperations)
+        .map(({ verb, path, authorization }) => ({ verb, path, authorization }));
 }

@@ -2,11 +2,12 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { listOperations } from "../components/openapi/operations";
+import { PACKAGE_ROOT } from "../local-aws/packageLayout";
 import type { DeployedOperation } from "./operations";
 import type { SmokeCheck } from "./smokeTest";
 
-/** The document the project's own program deploys as its example. */
-export const PET_STORE_SPEC = path.resolve(__dirname, "../api/petstore.openapi.yaml");
+/** The document the project's own program deploys as its example (the package ships it). */
+export const PET_STORE_SPEC = path.join(PACKAGE_ROOT, "api/petstore.openapi.yaml");
 
 const ALL_PETS = [
     { id: 1, type: "dog", price: 249.99 },

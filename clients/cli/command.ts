@@ -1,4 +1,5 @@
 import { parseArgs, ParseArgsConfig } from "util";
+import { closestName } from "../../components/args/argumentNames";
 
 type ParseArgsOptionConfig = NonNullable<ParseArgsConfig["options"]>[string];
 
@@ -17,19 +18,37 @@ export type OptionSpec = ParseArgsOptionConfig & {
 
 /** A command line tool of this project: what it parses and what `--help` prints. */
 export interface Command<Options extends Record<string, OptionSpec>> {
-    /** Short name, used as the prefix of its error messages, e.g. `call`. */
+    /** Short name, used as the prefix of its error messages and to run it, e.g. `call`. */
     readonly name: string;
-    /** The synopsis, e.g. `npm run call -- <METHOD> <path> [options]`. */
+    /** The synopsis after the command itself (see {@link commandLine}), e.g. `<METHOD> <path> [options]`. */
     readonly usage: string;
     /** What the command does, in a sentence or two. */
     readonly summary: string;
     readonly options: Options;
-    /** Commands a user can copy as they are. */
+    /** Arguments of commands a user can copy as they are (printed after the command itself). */
     readonly examples: readonly string[];
     /** How many positional arguments it takes. @default { min: 0, max: 0 } */
     readonly positionals?: { readonly min: number; readonly max: number };
     /** Exit code for a failure that is not a usage error. @default 1 */
     readonly failureExitCode?: number;
+}
+
+/** Whether the tools run through the package's bin (a project that installed it), not this repository's npm scripts. */
+let throughBin = false;
+
+/** The package's bin says so before it loads a tool, so every message shows how to run the tools from there. */
+export function runThroughBin(): void {
+    throughBin = true;
+}
+
+/**
+ * A tool's command line as the person types it: `npx secured-rest-api call GET /pets` in a project that
+ * installed the package, `npm run call -- GET /pets` (`npm start -- …`) in this repository.
+ */
+export function commandLine(tool: string, args = ""): string {
+    const command = throughBin ? `npx secured-rest-api ${tool}` : tool === "start" ? "npm start" : `npm run ${tool}`;
+    if (args === "") return command;
+    return throughBin ? `${command} ${args}` : `${command} -- ${args}`;
 }
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
@@ -50,7 +69,7 @@ export function helpText<Options extends Record<string, OptionSpec>>(command: Co
     rows.push(["-h, --help", "print this help"]);
     const width = Math.max(...rows.map(([flag]) => flag.length));
     return [
-        `usage: ${command.usage}`,
+        `usage: ${commandLine(command.name, command.usage)}`,
         "",
         ...wrap(command.summary, 100),
         "",
@@ -58,7 +77,7 @@ export function helpText<Options extends Record<string, OptionSpec>>(command: Co
         ...rows.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
         "",
         "Examples:",
-        ...command.examples.map((e) => `  ${e}`),
+        ...command.examples.map((e) => `  ${commandLine(command.name, e)}`),
         "",
     ].join("\n");
 }
@@ -99,7 +118,7 @@ export function parseCommandLine<Options extends Record<string, OptionSpec>>(
         });
     } catch (e) {
         if (args.includes("--help") || args.includes("-h")) wantsHelp();
-        return usageFailure(command, describeParseError(e));
+        return usageFailure(command, describeParseError(e, Object.keys(command.options)));
     }
     if ((parsed.values as { help?: boolean }).help) wantsHelp();
     const count = parsed.positionals.length;
@@ -109,13 +128,15 @@ export function parseCommandLine<Options extends Record<string, OptionSpec>>(
     return parsed;
 }
 
-/** Node's parseArgs messages, reworded without their advice about positional arguments. */
-function describeParseError(e: unknown): string {
+/** Node's parseArgs messages, reworded without their advice about positional arguments; a misspelt option gets the closest. */
+function describeParseError(e: unknown, options: readonly string[]): string {
     const error = e as NodeJS.ErrnoException;
     const option = /'(-[^' ]+)/.exec(error.message)?.[1];
     switch (error.code) {
-        case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
-            return `unknown option ${option ?? error.message}`;
+        case "ERR_PARSE_ARGS_UNKNOWN_OPTION": {
+            const meant = option?.startsWith("--") ? closestName(option.slice(2), [...options, "help"]) : undefined;
+            return `unknown option ${option ?? error.message}${meant ? `; did you mean --${meant}?` : ""}`;
+        }
         case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
             return option ? `option ${option} needs a value` : error.message;
         case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":

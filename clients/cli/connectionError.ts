@@ -1,3 +1,5 @@
+import { commandLine } from "./command";
+
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 /**
@@ -16,7 +18,7 @@ export function explainConnectionFailure(e: unknown, invokeUrl: string): Error {
     }
     if (code === "ECONNREFUSED" && url) {
         const hint = LOOPBACK_HOSTS.has(url.hostname)
-            ? ` Is \`npm start\` running on that port? Start it in another terminal (it serves until stopped), or pass the outputs of a running one with --outputs.`
+            ? ` Is \`${commandLine("start")}\` running on that port? Start it in another terminal (it serves until stopped), or pass the outputs of a running one with --outputs.`
             : " Is the invoke URL right, and the API deployed?";
         return new Error(`The connection to ${url.host} was refused (ECONNREFUSED).${hint}`);
     }

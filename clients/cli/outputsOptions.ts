@@ -1,5 +1,5 @@
 import { ApiCredentials, assertApiCredentials, assertApiEndpoint } from "../signedFetch";
-import { OptionSpec, UsageError } from "./command";
+import { commandLine, OptionSpec, UsageError } from "./command";
 import { readStackOutputs } from "./stackOutputs";
 
 /** The options by which every tool of this repository chooses the stack outputs it reads. */
@@ -7,12 +7,12 @@ export const OUTPUTS_OPTIONS = {
     outputs: {
         type: "string",
         placeholder: "<file>",
-        description: "stack outputs as `pulumi stack output --json --show-secrets` prints them (or npm start writes)",
+        description: `stack outputs as \`pulumi stack output --json --show-secrets\` prints them (or ${commandLine("start")} writes)`,
     },
     program: {
         type: "string",
         placeholder: "<file>",
-        description: "the outputs npm start wrote for this --program (with --stack)",
+        description: `the outputs ${commandLine("start")} wrote for this --program (with --stack)`,
     },
     stack: {
         type: "string",

@@ -7,7 +7,7 @@ import { displayPath } from "./stackOutputs";
 
 const command = {
     name: "postman",
-    usage: "npm run postman -- [options]",
+    usage: "[options]",
     summary:
         'Writes a Postman environment (mode 600: the keys are in it) for the API of the stack outputs, for Postman\'s "AWS Signature" authorization.',
     failureExitCode: 2,
@@ -21,11 +21,7 @@ const command = {
         },
         name: { type: "string", placeholder: "<name>", description: "the environment's name in Postman" },
     },
-    examples: [
-        "npm run postman",
-        "npm run postman -- --stack test",
-        "npm run postman -- --outputs outputs.json --out env.json --name orders",
-    ],
+    examples: ["", "--stack test", "--outputs outputs.json --out env.json --name orders"],
 } as const;
 
 runCommand(command, () => {

@@ -1,9 +1,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-
-/** The repository this tool belongs to; `npm start` resolves programs and writes its state here. */
-export const REPOSITORY_ROOT = path.resolve(__dirname, "../..");
+import { commandLine } from "./command";
 
 /** The program `npm start` runs when none is named. */
 export const DEFAULT_PROGRAM = "index.ts";
@@ -11,21 +9,22 @@ export const DEFAULT_PROGRAM = "index.ts";
 export const DEFAULT_STACK = "test";
 
 /**
- * Where local mode keeps what it writes (outputs files, the type-check record): `.local/` of the
- * repository, git-ignored. `SECURED_REST_API_LOCAL_DIR` moves it (the tests use their own).
+ * Where local mode keeps what it writes (the outputs files): `.local/` of the folder the tools run in,
+ * this repository's root for its npm scripts, a project's own folder for `npx secured-rest-api`.
+ * `SECURED_REST_API_LOCAL_DIR` moves it (the tests use their own).
  */
 export function localStateDir(): string {
-    return path.resolve(process.env.SECURED_REST_API_LOCAL_DIR ?? path.join(REPOSITORY_ROOT, ".local"));
+    return path.resolve(process.env.SECURED_REST_API_LOCAL_DIR ?? ".local");
 }
 
 /**
  * The outputs file `npm start` writes for a program and stack: `.local/outputs-<stack>.json` for the
- * project's own `index.ts` (the name the README shows), else `.local/outputs-<program>-<stack>.json`
- * with the program's path (relative to the repository, without extension) in the name, so two
- * programs running side by side never overwrite each other's file.
+ * default `index.ts` (the name the README shows), else `.local/outputs-<program>-<stack>.json` with the
+ * program's path (relative to the current folder, without extension) in the name, so two programs
+ * running side by side never overwrite each other's file.
  */
 export function localOutputsFile(program: string, stack: string): string {
-    const relative = path.relative(REPOSITORY_ROOT, path.resolve(program));
+    const relative = path.relative(process.cwd(), path.resolve(program));
     const slug = relative
         .replace(/\.[cm]?[jt]s$/, "")
         .replace(/[^A-Za-z0-9_-]+/g, "-")
@@ -65,7 +64,7 @@ export function readStackOutputs(choice: OutputsChoice = {}): LocatedOutputs {
         const file = localOutputsFile(choice.program, stack);
         if (!fs.existsSync(file)) {
             throw new Error(
-                `No outputs of program ${choice.program}, stack ${stack}: ${displayPath(file)} does not exist. Start it with "npm start -- --program ${choice.program} --stack ${stack}".`,
+                `No outputs of program ${choice.program}, stack ${stack}: ${displayPath(file)} does not exist. Start it with "${commandLine("start", `--program ${choice.program} --stack ${stack}`)}".`,
             );
         }
         return { outputs: readOutputsFile(file), source: displayPath(file) };
@@ -77,16 +76,16 @@ export function readStackOutputs(choice: OutputsChoice = {}): LocatedOutputs {
     if (candidates.length === 1) {
         return {
             outputs: readOutputsFile(candidates[0]),
-            source: `${displayPath(candidates[0])} (written by npm start; ${pulumi.failure})`,
+            source: `${displayPath(candidates[0])} (written by ${commandLine("start")}; ${pulumi.failure})`,
         };
     }
     if (candidates.length === 0) {
         throw new Error(
-            `No stack outputs found: ${pulumi.failure}, and ${displayPath(localStateDir())} holds no outputs file${choice.stack ? ` of stack ${choice.stack}` : ""} (npm start writes one while it serves). Run "npm start" in another terminal, or pass --outputs <file>.`,
+            `No stack outputs found: ${pulumi.failure}, and ${displayPath(localStateDir())} holds no outputs file${choice.stack ? ` of stack ${choice.stack}` : ""} (${commandLine("start")} writes one while it serves). Run "${commandLine("start")}" in another terminal, or pass --outputs <file>.`,
         );
     }
     throw new Error(
-        `Several local outputs files exist (${candidates.map((c) => displayPath(c)).join(", ")}); choose one with --outputs <file>, or with --program <file> [--stack <name>] as given to npm start.`,
+        `Several local outputs files exist (${candidates.map((c) => displayPath(c)).join(", ")}); choose one with --outputs <file>, or with --program <file> [--stack <name>] as given to ${commandLine("start")}.`,
     );
 }
 

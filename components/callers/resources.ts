@@ -14,6 +14,7 @@ import {
 } from "./callers";
 import { InvalidSecuredRestApiInput } from "../errors";
 import { bindStageArn } from "../policies/operationPolicy";
+import { knownRegion } from "../args/regions";
 import { identityPoolTrustPolicy, principalArn, ResolvedWebIdentity, roleTrustPolicy } from "./trust";
 
 /** The provider's partition, region and account, each asked of the provider once and only when needed. */
@@ -33,7 +34,7 @@ export class AwsContext {
         return this.once("dnsSuffix", () => aws.getPartitionOutput({}, { parent: this.parent }).dnsSuffix);
     }
     get region(): pulumi.Output<string> {
-        return this.once("region", () => aws.getRegionOutput({}, { parent: this.parent }).region);
+        return this.once("region", () => aws.getRegionOutput({}, { parent: this.parent }).region.apply(knownRegion));
     }
     get accountId(): pulumi.Output<string> {
         return this.once("accountId", () => aws.getCallerIdentityOutput({}, { parent: this.parent }).accountId);

@@ -44,7 +44,7 @@ const IMPORT_WARNINGS =
 
 /**
  * Every API Gateway rule the intake checks (kinds refused, warning, ignored). The README's table lists the
- * same ids; `tests/importRules.test.ts` triggers each one and checks the table.
+ * same ids; `tests/openapi/importRules.test.ts` triggers each one and checks the table.
  */
 export const IMPORT_RULES = {
     openapiVersion: {

@@ -55,12 +55,8 @@ function parseSpecText(input: string): OpenApiDocument {
     } catch (e) {
         return fail(`openApiSpec text is not valid JSON or YAML: ${(e as Error).message}`);
     }
-    if (parsed.errors.length > 0) {
-        const first = parsed.errors[0];
-        fail(
-            `openApiSpec text is not valid JSON or YAML: ${first.message.split("\n")[0]}. Fix the syntax at that line.`,
-        );
-    }
+    if (parsed.errors.length > 0)
+        fail(`openApiSpec text is not valid JSON or YAML: ${syntaxProblem(text, parsed.errors[0])}`);
     let value: unknown;
     try {
         value = parsed.toJS({ maxAliasCount: 100 });
@@ -73,6 +69,43 @@ function parseSpecText(input: string): OpenApiDocument {
         );
     }
     return JSON.parse(JSON.stringify(value)) as OpenApiDocument;
+}
+
+/**
+ * The parser's error at the place to fix, with that line and a caret under the column. An error at the
+ * very end (an unclosed quote, `[` or `{` runs to the end of the text) is shown where that opening is.
+ */
+function syntaxProblem(text: string, error: YAML.YAMLError): string {
+    const reason = error.message.replace(/ at line \d+, column \d+(:\n[\s\S]*)?$/, "");
+    const atEnd = error.pos[0] >= text.replace(/\s+$/, "").length;
+    const opening = atEnd ? unclosedOpening(text) : undefined;
+    const offset = opening ?? Math.min(error.pos[0], text.length);
+    const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+    const line = text.slice(0, lineStart).split("\n").length;
+    const column = offset - lineStart + 1;
+    const lineText = text.slice(lineStart).split(/\r?\n/)[0];
+    const where = opening === undefined ? "" : " (it opens here and is never closed)";
+    return `line ${line}, column ${column}: ${reason}${where}. Fix the syntax there:\n\n${lineText}\n${" ".repeat(column - 1)}^`;
+}
+
+/** Where the last quote, `[` or `{` that the text never closes begins, as an offset; undefined if none. */
+function unclosedOpening(text: string): number | undefined {
+    const openings: number[] = [];
+    let quote: number | undefined;
+    let offset = 0;
+    for (const token of new YAML.Lexer().lex(text)) {
+        const type = YAML.CST.tokenType(token);
+        // The lexer's markers (document, scalar, flow end) stand for no character of the text.
+        if (token.length === 1 && (type === "doc-mode" || type === "scalar" || type === "flow-error-end")) continue;
+        if (type === "flow-seq-start" || type === "flow-map-start") openings.push(offset);
+        if (type === "flow-seq-end" || type === "flow-map-end") openings.pop();
+        if (type === "double-quoted-scalar" || type === "single-quoted-scalar") {
+            const closed = token.length > 1 && token.endsWith(token[0]) && !/(^|[^\\])(\\\\)*\\"$/.test(token);
+            if (!closed) quote = offset;
+        }
+        offset += token.length;
+    }
+    return quote ?? openings.at(-1);
 }
 
 /** Reads `swagger: "2.0"` or `openapi: 3.0.x`, the two versions API Gateway REST APIs import. */

@@ -43,5 +43,44 @@ export function compareScores(a: readonly Specificity[], b: readonly Specificity
     return a.length - b.length;
 }
 
+/**
+ * Whether a template matches a request's decoded segments, with the parameters it binds (a greedy one
+ * spans the rest, at least one segment) and the specificity it matched with, for {@link compareScores}.
+ */
+export function matchTemplate(
+    parts: readonly TemplatePart[],
+    segments: readonly string[],
+): { params: Map<string, string>; score: Specificity[] } | undefined {
+    const params = new Map<string, string>();
+    const score: Specificity[] = [];
+    for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (part.kind === Specificity.Greedy) {
+            if (segments.length <= i) return undefined;
+            params.set(part.name, segments.slice(i).join("/"));
+            score.push(Specificity.Greedy);
+            return { params, score };
+        }
+        if (i >= segments.length) return undefined;
+        if (part.kind === Specificity.Param) params.set(part.name, segments[i]);
+        else if (part.kind === Specificity.Literal && part.text !== segments[i]) return undefined;
+        score.push(part.kind);
+    }
+    return parts.length === segments.length ? { params, score } : undefined;
+}
+
+/**
+ * The template of `templates` a request with these decoded segments reaches, as API Gateway routes:
+ * the most specific one that matches; undefined when none does.
+ */
+export function mostSpecificTemplate(templates: Iterable<string>, segments: readonly string[]): string | undefined {
+    let best: { template: string; score: Specificity[] } | undefined;
+    for (const template of templates) {
+        const match = matchTemplate(templateParts(template), segments);
+        if (match && (!best || compareScores(match.score, best.score) > 0)) best = { template, score: match.score };
+    }
+    return best?.template;
+}
+
 /** The HTTP methods a REST API answers; `ANY` stands for each of them a resource does not define itself. */
 export const HTTP_METHODS: readonly string[] = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];

@@ -134,6 +134,28 @@ export function prepareSpec(spec: OpenApiSpecInput, options: PrepareOptions = {}
     return { version, document, body, operations, warnings: findings, lambdaOperations: lambda.wired, awsVariables };
 }
 
+/**
+ * The operations a document deploys, with their authorization, from the document as a program gives it
+ * to the component: only what decides them is checked (parsing, the paths, securing with
+ * `publicOperations`), not its integrations, which the program may wire (`lambdaIntegrations`) or fill
+ * (`specValues`). For tools that prove a deployed API against its document (`npm run smoke -- --spec`).
+ */
+export function operationsOfSpec(
+    spec: OpenApiSpecInput,
+    publicOperations: readonly string[] = [],
+): readonly SecuredOperation[] {
+    const document = parseSpec(spec);
+    const noPaths = noPathsFinding(document);
+    if (noPaths) throw InvalidSecuredRestApiInput.fromFindings([noPaths]);
+    const integrity = validateDocument(document);
+    const { operations, findings } = secureDocument(document, detectVersion(document), publicOperations);
+    const fatal = orderFindings([...integrity, ...findings]).filter(
+        (f) => f.kind === FindingKind.Security || f.kind === FindingKind.Refused,
+    );
+    if (fatal.length > 0) throw InvalidSecuredRestApiInput.fromFindings(fatal);
+    return operations;
+}
+
 /** The contract, checked once more on what is sent: a method left otherwise is a bug, said loudly. */
 function assertEverySecured(document: OpenApiDocument, operations: readonly SecuredOperation[]): void {
     const expected = new Map(operations.map((o) => [operationKey(o.verb, o.path), o.authorization]));

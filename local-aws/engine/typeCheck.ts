@@ -2,11 +2,15 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type * as TypeScript from "typescript";
+import { CACHE_DIR, FROM_SOURCES, PACKAGE_ROOT } from "../packageLayout";
 
-/** The repository: its tsconfig maps `secured-rest-api` to this checkout, for every program local mode runs. */
-const REPOSITORY_ROOT = path.resolve(__dirname, "../..");
+/**
+ * From sources, this checkout's tsconfig maps `secured-rest-api` to its sources for every program local
+ * mode runs (as tsx resolves it); installed, a program resolves the package as installed.
+ */
+const REPOSITORY_TSCONFIG = FROM_SOURCES ? path.join(PACKAGE_ROOT, "tsconfig.json") : undefined;
 /** Where clean checks are recorded: a tool cache, wiped with node_modules, so a reinstall checks again. */
-export const TYPE_CHECK_RECORD = path.join(REPOSITORY_ROOT, "node_modules/.cache/secured-rest-api/typecheck.json");
+export const TYPE_CHECK_RECORD = path.join(CACHE_DIR, "typecheck.json");
 
 /** The program does not compile: what `pulumi up` prints instead of running it. */
 export class ProgramTypeErrors extends Error {
@@ -79,7 +83,7 @@ export function typeCheckProgram(programFile: string, projectDir: string): void 
 
 /**
  * What a check's outcome depends on besides the files it reads: the compiler's version and the text of
- * the tsconfig files that shape it (the project's, a local one it extends, the repository's paths).
+ * the tsconfig files that shape it (the project's, a local one it extends, this checkout's paths, from sources).
  */
 function checkInputs(configFile: string): (string | undefined)[] {
     const version = (
@@ -91,7 +95,7 @@ function checkInputs(configFile: string): (string | undefined)[] {
         version,
         fileHash(configFile),
         extended === undefined ? undefined : fileHash(path.resolve(path.dirname(configFile), extended)),
-        fileHash(path.join(REPOSITORY_ROOT, "tsconfig.json")),
+        REPOSITORY_TSCONFIG === undefined ? undefined : fileHash(REPOSITORY_TSCONFIG),
     ];
 }
 
@@ -101,11 +105,11 @@ function compilerOptions(ts: typeof TypeScript, configFile: string): TypeScript.
         ? parseConfig(ts, configFile)
         : // Without a tsconfig.json, the language host compiles with defaults like these.
           { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true };
-    const repositoryPaths = parseConfig(ts, path.join(REPOSITORY_ROOT, "tsconfig.json")).paths ?? {};
+    const repositoryPaths = REPOSITORY_TSCONFIG === undefined ? {} : (parseConfig(ts, REPOSITORY_TSCONFIG).paths ?? {});
     const absolute = Object.fromEntries(
         Object.entries(repositoryPaths).map(([name, targets]) => [
             name,
-            targets.map((t) => path.resolve(REPOSITORY_ROOT, t)),
+            targets.map((t) => path.resolve(PACKAGE_ROOT, t)),
         ]),
     );
     return { ...options, paths: { ...options.paths, ...absolute }, noEmit: true };
@@ -143,9 +147,9 @@ function compilerHost(ts: typeof TypeScript, options: TypeScript.CompilerOptions
     };
 }
 
-/** What npm installed, for the repository and the project: a reinstall may change any declaration file. */
+/** What npm installed, for this package and the project: a reinstall may change any declaration file. */
 function dependenciesFingerprint(projectDir: string): string {
-    return [REPOSITORY_ROOT, projectDir]
+    return [PACKAGE_ROOT, projectDir]
         .map((dir) => fileHash(path.join(dir, "node_modules/.package-lock.json")) ?? "none")
         .join("+");
 }

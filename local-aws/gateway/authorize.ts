@@ -1,6 +1,6 @@
-import * as path from "path";
 import { Worker } from "worker_threads";
 import type { AssumeRoleQuestion } from "../identity/trustEvaluation";
+import { loaderCode, ownModule } from "../packageLayout";
 import { InvokeAnswer, InvokeQuestion } from "./iamEvaluation";
 
 /** A question the IAM worker answers: an `execute-api:Invoke`, or assuming a role (the local STS). */
@@ -142,12 +142,9 @@ class EvaluationPool {
 
     private workerOf(slot: Slot): Worker {
         if (slot.worker) return slot.worker;
-        // The worker loads TypeScript through this project's tsx, whatever loader the parent used and
-        // wherever the program's own folder is (an eval worker resolves modules from the current folder).
-        const worker = new Worker(
-            `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register(); require(${JSON.stringify(path.join(__dirname, "iamWorker.ts"))});`,
-            { eval: true },
-        );
+        // No execArgv: a worker inherits the parent's (`--require tsx/cjs`) and would resolve it from the
+        // current folder, a program's project that need not hold tsx; the loader code names it by path.
+        const worker = new Worker(loaderCode(ownModule(__dirname, "iamWorker")), { eval: true, execArgv: [] });
         worker.on("message", (message: { ready?: true; id: number; answer?: InvokeAnswer; error?: string }) => {
             if (message.ready) {
                 slot.ready = true;

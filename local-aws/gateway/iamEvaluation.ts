@@ -1,5 +1,5 @@
 import { createValidatedPolicy, validateResourcePolicy } from "@cloud-copilot/iam-policy";
-import { anonymousPrincipal, runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { anonymousPrincipal, runUnsafeSimulation } from "./iamSimulator";
 import { INVOKE_ACTION } from "../../components/policies/invokePolicy";
 
 export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "child_process";
 import { randomBytes } from "crypto";
-import * as path from "path";
 import type { FunctionRecord } from "../engine/account";
+import { loaderCode, ownModule } from "../packageLayout";
 
 /** The error document of a function error, as Lambda returns it (`X-Amz-Function-Error`). */
 export interface FunctionError {
@@ -45,9 +45,8 @@ export const INIT_TIMEOUT_MS = 10_000;
 const MAX_LOG_LINE = 256 * 1024;
 /** Environments one function may run at once; more invocations wait for one to be free. */
 export const MAX_ENVIRONMENTS_PER_FUNCTION = 10;
-/** The runtime an environment runs, loaded through tsx in a namespace of its own, so handlers load as in Node. */
-const RUNTIME = path.join(__dirname, "lambdaRuntime.ts");
-const BOOTSTRAP = `require(${JSON.stringify(require.resolve("tsx/cjs/api"))}).register({ namespace: "local-lambda-runtime" }).require(${JSON.stringify(RUNTIME)}, ${JSON.stringify(RUNTIME)});`;
+/** The runtime an environment runs (from sources: through tsx in a namespace of its own, so handlers load as in Node). */
+const BOOTSTRAP = loaderCode(ownModule(__dirname, "lambdaRuntime"), "local-lambda-runtime");
 
 interface Pending {
     readonly resolve: (invocation: Invocation) => void;

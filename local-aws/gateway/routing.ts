@@ -1,5 +1,5 @@
 import { isJsonObject, JsonObject, OpenApiDocument, OPERATION_VERBS } from "../../components/openapi/operations";
-import { compareScores, Specificity, TemplatePart, templateParts } from "../../components/openapi/paths";
+import { compareScores, matchTemplate, Specificity, TemplatePart, templateParts } from "../../components/openapi/paths";
 import { parseResourcePath } from "./path";
 
 /** The method a request reaches in the deployed API. */
@@ -85,26 +85,4 @@ export function matchRoute(document: OpenApiDocument, method: string, resourcePa
     let table = tables.get(document);
     if (!table) tables.set(document, (table = buildRouteTable(document)));
     return findRoute(table, method, path.segments);
-}
-
-function matchTemplate(
-    parts: readonly TemplatePart[],
-    segments: readonly string[],
-): { params: Map<string, string>; score: Specificity[] } | undefined {
-    const params = new Map<string, string>();
-    const score: Specificity[] = [];
-    for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
-        if (part.kind === Specificity.Greedy) {
-            if (segments.length <= i) return undefined;
-            params.set(part.name, segments.slice(i).join("/"));
-            score.push(Specificity.Greedy);
-            return { params, score };
-        }
-        if (i >= segments.length) return undefined;
-        if (part.kind === Specificity.Param) params.set(part.name, segments[i]);
-        else if (part.kind === Specificity.Literal && part.text !== segments[i]) return undefined;
-        score.push(part.kind);
-    }
-    return parts.length === segments.length ? { params, score } : undefined;
 }

@@ -1,5 +1,5 @@
 import { createValidatedPolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
-import { runUnsafeSimulation } from "@cloud-copilot/iam-simulate";
+import { runUnsafeSimulation } from "../gateway/iamSimulator";
 import { InvokeAnswer, NamedPolicy, stricterOfReadings } from "../gateway/iamEvaluation";
 
 /** Everything IAM looks at to decide whether a caller may assume a role, in plain data (it crosses to a worker). */

@@ -46,9 +46,19 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
         error: /openApiSpec text is not valid JSON or YAML/,
     },
     {
+        name: "a dangling :. in YAML: the line, the parser's reason and an excerpt with a caret",
+        args: { openApiSpec: "openapi: 3.0.3\npaths:\n  /pets:\n    get:\n      responses: {}\n    :.\n" },
+        error: /not valid JSON or YAML: line 6, column 5: Implicit map keys need to be followed by map values\. Fix the syntax there:\n\n {4}:\.\n {4}\^$/,
+    },
+    {
+        name: "an unclosed quote in YAML: the line where it opens, not the end of the text",
+        args: { openApiSpec: 'openapi: 3.0.3\ninfo:\n  title: "Pets\n  version: 1\npaths: {}\n' },
+        error: /line 3, column 10: Missing closing "quote \(it opens here and is never closed\)\. Fix the syntax there:\n\n {2}title: "Pets\n {9}\^$/,
+    },
+    {
         name: "duplicate paths (YAML)",
         args: { openApiSpec: PETSTORE_OPENAPI.replace("  /pets/{petId}:", "  /pets:") },
-        error: /not valid JSON or YAML: Map keys must be unique/,
+        error: /not valid JSON or YAML: line 94, column 3: Map keys must be unique\. Fix the syntax there:\n\n {2}\/pets:\n {2}\^$/,
     },
     {
         name: "duplicate paths (JSON)",

@@ -3,7 +3,10 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
+import { outputsAsJson } from "../../local-aws/engine/runProgram";
+import { LocalMode, startLocalMode } from "../../local-aws/localMode";
 import { runTool, ToolResult } from "../helpers/cli";
+import { TRANSPILED } from "../helpers/localAws";
 import { PROJECT_DIR } from "../helpers/specs";
 
 /** Every command the README shows, by its npm script, and the script file it runs. */
@@ -17,6 +20,15 @@ const COMMANDS = ["start", "smoke", "call", "postman", "bench"].map((name) => {
     if (!script) throw new Error(`package.json script ${name} runs no .ts file: ${scripts[name]}`);
     return { name, script, usage: name === "start" ? "npm start --" : `npm run ${name} --` };
 });
+
+/** A misspelling of one of each command's flags, and the flag it meant. */
+const TYPOS: Record<string, [string, string]> = {
+    start: ["--prot", "--port"],
+    smoke: ["--spek", "--spec"],
+    call: ["--heder", "--header"],
+    postman: ["--otu", "--out"],
+    bench: ["--quik", "--quick"],
+};
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -32,19 +44,23 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     // Every tool started at once (they are independent processes), each then judged by its own test.
-    let answers: Map<string, Promise<[ToolResult, ToolResult]>>;
+    let answers: Map<string, Promise<[ToolResult, ToolResult, ToolResult]>>;
     before(() => {
         answers = new Map(
-            COMMANDS.map(({ script }) => [
+            COMMANDS.map(({ name, script }) => [
                 script,
-                Promise.all([runTool(script, ["--help"]), runTool(script, ["--bogus"])]),
+                Promise.all([
+                    runTool(script, ["--help"]),
+                    runTool(script, ["--bogus"]),
+                    runTool(script, [TYPOS[name][0]]),
+                ]),
             ]),
         );
     });
 
     for (const { name, script, usage } of COMMANDS) {
-        it(`${name}: --help prints its usage, options and examples, exit 0; an unknown flag prints that usage, exit 2`, async () => {
-            const [help, unknown] = await answers.get(script)!;
+        it(`${name}: --help prints its usage, options and examples, exit 0; an unknown flag prints that usage (a misspelt one the flag it meant), exit 2`, async () => {
+            const [help, unknown, typo] = await answers.get(script)!;
             expect(help.code, help.stderr).to.equal(0);
             expect(help.stdout).to.match(new RegExp(`^usage: ${usage.replace(/[-]/g, "\\-")}`));
             expect(help.stdout).to.match(/\nOptions:\n[\s\S]*--help[\s\S]*\nExamples:\n {2}npm /);
@@ -52,6 +68,12 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
             expect(unknown.stderr).to.match(new RegExp(`^${name}: unknown option --bogus\n\nusage: `));
             expect(unknown.stderr).not.to.include("To specify a positional argument");
             expect(unknown.stderr).to.include(help.stdout);
+            const [misspelt, meant] = TYPOS[name];
+            expect(typo.code).to.equal(2);
+            expect(typo.stderr).to.match(
+                new RegExp(`^${name}: unknown option ${misspelt}; did you mean ${meant}\\?\n`),
+            );
+            expect(help.stdout, "the flag it names is one the command has").to.match(new RegExp(`\\s${meant}[ ,]`));
         });
     }
 
@@ -119,5 +141,44 @@ describe("the command line tools: --help, usage errors, clear errors", () => {
             expect(result.stderr).to.include(`The connection to 127.0.0.1:${port} was refused (ECONNREFUSED).`);
             expect(result.stderr).to.include("Is `npm start` running on that port?");
         }
+    });
+});
+
+describe("npm run call to a path or verb that is no operation names the closest operations", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "call-"));
+    let local: LocalMode;
+    let outputs: string;
+    before(async () => {
+        local = await startLocalMode({ projectDir: PROJECT_DIR, ...TRANSPILED });
+        outputs = path.join(dir, "outputs.json");
+        fs.writeFileSync(outputs, JSON.stringify(outputsAsJson(local.outputs)));
+    });
+    after(async () => {
+        await local.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("GET /pet: 403 as if unsigned, the closest operations named; the first of them answers", async () => {
+        const [wrong, verb] = await Promise.all([
+            runTool("clients/cli/call.ts", ["GET", "/pet", "--outputs", outputs]),
+            runTool("clients/cli/call.ts", ["DELETE", "/pets", "--outputs", outputs]),
+        ]);
+        expect(wrong.code, wrong.stderr).to.equal(1);
+        expect(wrong.stderr).to.include(
+            "call: GET /pet is no operation of this API (API Gateway answers it as if unsigned); the closest: GET /pets, GET /, POST /pets.",
+        );
+        expect(verb.stderr).to.match(/call: DELETE \/pets is no operation of this API .*; the closest: GET \/pets, /);
+        const meant = /the closest: (\S+) (\S+),/.exec(wrong.stderr)!;
+        const right = await runTool("clients/cli/call.ts", [meant[1], meant[2], "--outputs", outputs]);
+        expect(right.code, right.stderr).to.equal(0);
+        expect(right.stderr).not.to.include("is no operation");
+    });
+
+    it("says nothing more when the operation exists and only the caller is refused", async () => {
+        const forged = path.join(dir, "forged.json");
+        fs.writeFileSync(forged, JSON.stringify({ ...outputsAsJson(local.outputs), secretAccessKey: "x".repeat(40) }));
+        const refused = await runTool("clients/cli/call.ts", ["GET", "/pets/1", "--outputs", forged]);
+        expect(refused.code).to.equal(1);
+        expect(refused.stderr).not.to.include("is no operation");
     });
 });

@@ -1,4 +1,4 @@
-import { execFile } from "child_process";
+import { ChildProcessWithoutNullStreams, execFile } from "child_process";
 import { promisify } from "util";
 import { PROJECT_DIR } from "./specs";
 
@@ -33,4 +33,25 @@ export async function runTool(
         const failed = e as { code: number; stdout: string; stderr: string };
         return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
     }
+}
+
+/** Resolves with what a local mode process printed once it says it serves; rejects if it exits first. */
+export function serving(child: ChildProcessWithoutNullStreams): Promise<string> {
+    let printed = "";
+    return new Promise((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+            printed += chunk.toString();
+            if (printed.includes("Serving until")) resolve(printed);
+        });
+        child.stderr.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+        child.on("exit", (code) => reject(new Error(`exited early (${code}): ${printed}`)));
+    });
+}
+
+/** Stops a local mode process with SIGTERM, which stops the whole chain (SIGKILL to npm would leave its grandchild serving). */
+export async function stop(child: ChildProcessWithoutNullStreams): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
 }

@@ -10,7 +10,7 @@ import { outputsAsJson } from "../../local-aws/engine/runProgram";
 import { defaultIdentityPort, LocalMode, startLocalMode } from "../../local-aws/localMode";
 import { operationsFromOutputs } from "../../smoke/operations";
 import { runSmokeTest, SmokeOutputs } from "../../smoke/smokeTest";
-import { NODE_WITH_TSX, runTool } from "../helpers/cli";
+import { NODE_WITH_TSX, runTool, serving, stop } from "../helpers/cli";
 import { TRANSPILED, TRANSPILED_ENV } from "../helpers/localAws";
 import { PROJECT_DIR } from "../helpers/specs";
 
@@ -184,19 +184,6 @@ describe("npm start", () => {
         );
     });
 
-    /** Resolves once the process has printed that it serves; rejects if it exits first. */
-    function serving(child: ChildProcessWithoutNullStreams): Promise<string> {
-        let printed = "";
-        return new Promise((resolve, reject) => {
-            child.stdout.on("data", (chunk: Buffer) => {
-                printed += chunk.toString();
-                if (printed.includes("Serving until")) resolve(printed);
-            });
-            child.stderr.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-            child.on("exit", (code) => reject(new Error(`exited early (${code}): ${printed}`)));
-        });
-    }
-
     /** Whether something accepts connections on a loopback port. */
     function listening(port: number): Promise<boolean> {
         return new Promise((resolve) => {
@@ -239,13 +226,7 @@ describe("npm start", () => {
         [printed] = await Promise.all([serving(npm), serving(other), serving(lambda)]);
     });
     after(async () => {
-        // SIGTERM, which stops the whole chain; SIGKILL to npm would leave its grandchild serving.
-        for (const child of [npm, other, lambda]) {
-            if (child.exitCode !== null || child.signalCode !== null) continue;
-            const exited = new Promise((resolve) => child.once("exit", resolve));
-            child.kill("SIGTERM");
-            await exited;
-        }
+        for (const child of [npm, other, lambda]) await stop(child);
         fs.rmSync(stateDir, { recursive: true, force: true });
     });
     const outputsOf = (file: string) =>

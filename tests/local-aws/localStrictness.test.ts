@@ -14,6 +14,8 @@ import { craftSignedHeaders } from "../helpers/craftedSigV4";
 import { TRANSPILED } from "../helpers/localAws";
 import { Credentials, RawAnswer, rawRequest, signedHeaders } from "../helpers/rawHttp";
 import { mockIntegration, openApi3, PROJECT_DIR } from "../helpers/specs";
+// What the gateway's evaluation loads first: the simulator, with its two answers fixed.
+import "../../local-aws/gateway/iamSimulator";
 
 // The AWS SDK warns that its 2027 releases need Node 22; the tests run on the project's Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
@@ -412,7 +414,7 @@ describe("local mode refuses what AWS refuses (condition keys, NotPrincipal, CID
         });
     });
 
-    describe("NotPrincipal in a Deny exempts only what it lists, at every level AWS evaluates (patched simulator)", () => {
+    describe("NotPrincipal in a Deny exempts only what it lists, at every level AWS evaluates (the simulator fixed at run time)", () => {
         it("listing a user and its account's root exempts that user, not the account's other users", async () => {
             expect((await call(o.alice, "/np-user")).status).to.equal(200);
             const bob = await call(o.bob, "/np-user");
@@ -429,7 +431,7 @@ describe("local mode refuses what AWS refuses (condition keys, NotPrincipal, CID
         });
     });
 
-    describe("an IPv4 /0 is every address (patched simulator), in both directions", () => {
+    describe("an IPv4 /0 is every address (the simulator fixed at run time), in both directions", () => {
         it("a Deny on IpAddress 0.0.0.0/0 refuses every caller", async () => {
             const denied = await call(o.alice, "/ip-deny");
             expect([denied.status, errorType(denied)]).to.deep.equal([403, "AccessDeniedException"]);
@@ -441,7 +443,7 @@ describe("local mode refuses what AWS refuses (condition keys, NotPrincipal, CID
             expect([refused.status, errorType(refused)]).to.deep.equal([403, "AccessDeniedException"]);
         });
 
-        it("the patched function itself, for prefixes 0, 1, 31 and 32 (the build the project loads)", async () => {
+        it("the fixed function itself, for prefixes 0, 1, 31 and 32 (the build the project loads)", async () => {
             const loaded = require.resolve("@cloud-copilot/iam-simulate");
             expect(loaded).to.include(`${path.sep}dist${path.sep}cjs${path.sep}`);
             const { isIpInCidrV4 } = (await import(path.join(path.dirname(loaded), "condition/ipaddress/ipv4.js"))) as {

@@ -16,11 +16,37 @@ describe("npm run lint checks the project's files, never a user's own", function
     const eslint = new ESLint({ cwd: PROJECT_DIR });
 
     it("leaves alone a user's program, spec and stack file at the root or in a folder of their own", async () => {
-        for (const file of ["my-api.ts", "apis/orders.ts", "my-api.openapi.yaml", "Pulumi.dev.yaml", "notes.md"]) {
-            if (file.endsWith(".ts"))
+        for (const file of [
+            "my-api.ts",
+            "apis/orders.ts",
+            "my-api.openapi.yaml",
+            "Pulumi.dev.yaml",
+            "notes.md",
+            "handler.mjs",
+            "app/index.js",
+            "tools/seed.cjs",
+        ]) {
+            if (/\.[cm]?[jt]s$/.test(file))
                 expect(await eslint.isPathIgnored(path.join(PROJECT_DIR, file)), file).to.equal(true);
             expect(await formatChecked(file), file).to.equal(false);
         }
+    });
+
+    it("lints every JavaScript file of the project's own", async function () {
+        let tracked: string[];
+        try {
+            tracked = execFileSync("git", ["ls-files", "*.js", "*.mjs", "*.cjs"], {
+                cwd: PROJECT_DIR,
+                encoding: "utf8",
+            })
+                .split("\n")
+                .filter((f) => f !== "");
+        } catch {
+            return this.skip(); // not a git checkout: the list of the project's files is unknown
+        }
+        expect(tracked).to.include("examples/lambda/app/index.mjs");
+        for (const file of tracked)
+            expect(await eslint.isPathIgnored(path.join(PROJECT_DIR, file)), file).to.equal(false);
     });
 
     it("lints every TypeScript file tsconfig.json compiles", async () => {

@@ -7,7 +7,9 @@ import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from "../../components/restApi/acce
 import { EMULATED_RUNTIMES } from "../../local-aws/engine/lambda";
 import { DEFAULT_INTEGRATION_TIMEOUT_MS } from "../../local-aws/gateway/lambdaIntegration";
 import { INIT_TIMEOUT_MS, MAX_ENVIRONMENTS_PER_FUNCTION } from "../../local-aws/gateway/lambdaRuntimes";
+import { installCommand } from "../../local-aws/requirements";
 import { runTool } from "../helpers/cli";
+import { INSTALL_WAYS } from "../helpers/userProject";
 import { PROJECT_DIR } from "../helpers/specs";
 
 /** Every page a user reads: the README, the docs (but the generated reference) and the example's README. */
@@ -34,15 +36,18 @@ const TOOLS: Record<string, string> = {
     bench: "bench/cli.ts",
 };
 
-/** Every `npm start …` / `npm run <tool> …` the documents show, in code blocks or inline code. */
-function commandsShown(text: string): { tool: string; line: string }[] {
-    const lines = [
+/** The lines of the documents' `sh` code blocks and inline `npm …`/`npx …` code, without comments. */
+function shellLines(text: string): string[] {
+    return [
         ...[...text.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) => m[1].split("\n")),
-        ...[...text.matchAll(/`(npm [^`]+)`/g)].map((m) => m[1]),
-    ];
-    return lines.flatMap((raw) => {
-        const line = raw.replace(/\s+#.*$/, "").trim();
-        const match = /^npm (?:run )?(start|smoke|call|postman|bench)\b/.exec(line);
+        ...[...text.matchAll(/`(np[mx] [^`]+)`/g)].map((m) => m[1]),
+    ].map((raw) => raw.replace(/\s+#.*$/, "").trim());
+}
+
+/** Every `npm start …` / `npm run <tool> …` / `npx secured-rest-api <tool> …` the documents show. */
+function commandsShown(text: string): { tool: string; line: string }[] {
+    return shellLines(text).flatMap((line) => {
+        const match = /^(?:npm (?:run )?|npx secured-rest-api )(start|smoke|call|postman|bench)\b/.exec(line);
         return match ? [{ tool: match[1], line }] : [];
     });
 }
@@ -127,5 +132,15 @@ describe("the README and the docs say what the code does", () => {
                 );
             }
         }
+    });
+
+    it("show npx secured-rest-api for each tool of the bin, and local mode's npm install -D as start names it", () => {
+        const shown = commandsShown(handWritten).filter((c) => c.line.startsWith("npx "));
+        expect(shown.map((c) => c.tool)).to.include.members(["start", "call", "smoke", "postman"]);
+        expect(shellLines(handWritten)).to.include(installCommand());
+    });
+
+    it("show the three ways to install the package, each with placeholders (tests/installWays.test.ts runs them)", () => {
+        expect(shellLines(handWritten)).to.include.members(INSTALL_WAYS);
     });
 });

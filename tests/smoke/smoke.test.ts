@@ -146,3 +146,51 @@ describe("the smoke test proves any API, operation by operation, from the deploy
         });
     });
 });
+
+describe("npm run smoke -- --spec takes the document as the program gives it to the component", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "smoke-spec-"));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const write = (name: string, document: object) => {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, JSON.stringify(document));
+        return file;
+    };
+    const items = {
+        get: { responses: { "200": { description: "The items" } } },
+        post: { responses: { "201": { description: "The item added" } } },
+    };
+
+    it("operations without an integration (lambdaIntegrations wires them) or with a {{placeholder}} are its operations", () => {
+        const spec = write("items.json", {
+            openapi: "3.0.3",
+            info: { title: "Items", version: "1" },
+            paths: {
+                "/items": items,
+                "/orders": {
+                    get: {
+                        responses: { "200": { description: "The orders" } },
+                        "x-amazon-apigateway-integration": {
+                            type: "http_proxy",
+                            httpMethod: "GET",
+                            uri: "{{ordersUrl}}",
+                        },
+                    },
+                },
+            },
+        });
+        expect(operationsFromSpec(spec, ["GET /orders"])).to.deep.equal([
+            { verb: "GET", path: "/items", authorization: "AWS_IAM" },
+            { verb: "POST", path: "/items", authorization: "AWS_IAM" },
+            { verb: "GET", path: "/orders", authorization: "NONE" },
+        ]);
+    });
+
+    it("still refuses what decides the operations: a public operation the document does not have", () => {
+        const spec = write("lambda.json", {
+            openapi: "3.0.3",
+            info: { title: "Items", version: "1" },
+            paths: { "/items": items },
+        });
+        expect(() => operationsFromSpec(spec, ["DELETE /items"])).to.throw(/DELETE \/items/);
+    });
+});

@@ -1,10 +1,10 @@
 import { execFile } from "child_process";
 import * as os from "os";
-import * as path from "path";
 import { promisify } from "util";
 import { expect } from "chai";
 import { IamEvaluator, InvokeQuestion } from "../../../local-aws/gateway/authorize";
 import { formatLogEntry } from "../../../local-aws/gateway/log";
+import { NODE_WITH_TSX } from "../../helpers/cli";
 import { PROJECT_DIR } from "../../helpers/specs";
 
 const question = (principal: string | undefined, tail: string): InvokeQuestion => ({
@@ -43,13 +43,9 @@ describe("the gateway's IAM evaluator and request log", () => {
 
     it("loads its workers from any current folder (a program's project folder need not resolve tsx)", async () => {
         const { stdout } = await promisify(execFile)(
-            process.execPath,
-            [
-                "--require",
-                require.resolve("tsx/cjs"),
-                path.join(PROJECT_DIR, "tests/fixtures/evaluateFromElsewhere.ts"),
-            ],
-            { cwd: os.tmpdir(), encoding: "utf8" },
+            NODE_WITH_TSX[0],
+            [...NODE_WITH_TSX.slice(1), "tests/fixtures/evaluateFromElsewhere.ts", os.tmpdir()],
+            { cwd: PROJECT_DIR, encoding: "utf8" },
         );
         expect(stdout.trim()).to.equal("ImplicitlyDenied");
     });
