@@ -22,6 +22,7 @@ import { MANAGED_INVOKE_POLICY_NAME } from "./policies/invokePolicy";
 import { policyInPartition, storedResourcePolicy } from "./policies/resourcePolicy";
 import { AccessLogArgs, DeployedOperation, SecuredRestApiArgs } from "./args/args";
 import { resolveSettings, Settings } from "./args/settings";
+import { associateWebAcl, createDomain, FrontDoorContext } from "./domain/resources";
 
 /**
  * A REST API on Amazon API Gateway that only IAM-authenticated callers can use, with the IAM identity
@@ -90,6 +91,18 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly body: pulumi.Output<string>;
     /** The `aws.lambda.Permission` of each operation `lambdaIntegrations` wires, in its order. */
     public readonly lambdaPermissions: aws.lambda.Permission[];
+    /** The custom domain name (`domain`), if any. */
+    public readonly customDomain: aws.apigateway.DomainName | undefined;
+    /** The mapping of the custom domain's base path to the stage (`domain`), if any. */
+    public readonly basePathMapping: aws.apigateway.BasePathMapping | undefined;
+    /** The ACM certificate the component requested for the domain (`domain` without `certificateArn`), if any. */
+    public readonly certificate: aws.acm.Certificate | undefined;
+    /** The wait for {@link certificate} to be issued, once its DNS validation record exists. */
+    public readonly certificateValidation: aws.acm.CertificateValidation | undefined;
+    /** The alias record pointing the domain at {@link domainTarget} (`domain.hostedZoneId`), if any. */
+    public readonly domainAliasRecord: aws.route53.Record | undefined;
+    /** The association of `webAclArn` with the stage, if any. */
+    public readonly webAclAssociation: aws.wafv2.WebAclAssociation | undefined;
 
     /** ID of the REST API. */
     public readonly restApiId: pulumi.Output<string>;
@@ -101,6 +114,14 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly executionArn: pulumi.Output<string>;
     /** Region the API runs in: the region clients must sign for. */
     public readonly region: pulumi.Output<string>;
+    /** The custom domain's URL, `https://<domainName>/<basePath>`: what clients call and sign (`domain`). */
+    public readonly domainUrl: pulumi.Output<string> | undefined;
+    /** What DNS points the custom domain at: its regional domain name, or an EDGE domain's CloudFront name. */
+    public readonly domainTarget: pulumi.Output<string> | undefined;
+    /** The Route 53 hosted zone of {@link domainTarget}, for an alias record of your own. */
+    public readonly domainTargetZoneId: pulumi.Output<string> | undefined;
+    /** Whether the default `execute-api` endpoint is off (clients must use the custom domain). */
+    public readonly disableExecuteApiEndpoint: pulumi.Output<boolean>;
     /** Name of the IAM group allowed to invoke the API. */
     public readonly groupName: pulumi.Output<string>;
     /** ARN of the invoke policy attached to the group. */
@@ -134,7 +155,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecuredRestApiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a refused input must not leave even the component registered.
-        const settings = settingsFor(name, args);
+        const settings = settingsFor(name, args, opts);
         super(SecuredRestApi.typeToken, name, {}, opts);
         const { spec } = settings;
         logImportWarnings(settings, this);
@@ -188,6 +209,25 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             logging.ready,
         );
 
+        const frontDoor: FrontDoorContext = {
+            parent: this,
+            name,
+            tags,
+            restApi: this.restApi,
+            stage: this.stage,
+            region: provider.region,
+        };
+        const domain = settings.domain && createDomain(frontDoor, settings.domain);
+        this.customDomain = domain?.domainName;
+        this.basePathMapping = domain?.basePathMapping;
+        this.certificate = domain?.certificate;
+        this.certificateValidation = domain?.certificateValidation;
+        this.domainAliasRecord = domain?.aliasRecord;
+        this.webAclAssociation =
+            settings.webAclArn === undefined
+                ? undefined
+                : associateWebAcl(frontDoor, settings.webAclArn, settings.endpointType);
+
         const callers: CallerContext = {
             parent: this,
             name,
@@ -230,6 +270,10 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         this.invokeUrl = this.stage.invokeUrl;
         this.executionArn = this.restApi.executionArn;
         this.region = provider.region;
+        this.domainUrl = domain?.url;
+        this.domainTarget = domain?.target;
+        this.domainTargetZoneId = domain?.targetZoneId;
+        this.disableExecuteApiEndpoint = pulumi.output(settings.disableExecuteApiEndpoint);
         this.groupName = this.group.name;
         this.userName = this.user?.name;
         this.userArn = this.user?.arn;
@@ -251,6 +295,10 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             invokeUrl: this.invokeUrl,
             executionArn: this.executionArn,
             region: this.region,
+            domainUrl: this.domainUrl,
+            domainTarget: this.domainTarget,
+            domainTargetZoneId: this.domainTargetZoneId,
+            disableExecuteApiEndpoint: this.disableExecuteApiEndpoint,
             groupName: this.groupName,
             policyArn: this.policyArn,
             userName: this.userName,
@@ -371,13 +419,27 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     }
 }
 
-function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
+function settingsFor(
+    name: string,
+    args: SecuredRestApiArgs,
+    opts: pulumi.ComponentResourceOptions | undefined,
+): Settings {
     try {
-        return resolveSettings(args);
+        return resolveSettings(args, { region: regionKnownNow(opts) });
     } catch (e) {
         if (e instanceof InvalidSecuredRestApiInput) throw new InvalidSecuredRestApiInput(e.problems, name, e.findings);
         throw e;
     }
+}
+
+/**
+ * The region the AWS provider deploys to, when the stack's configuration says it before anything runs
+ * (`aws:region`, else the provider's environment variables); undefined with a provider or parent of the
+ * component's own, which may deploy elsewhere: the region checks then run once the region is known.
+ */
+function regionKnownNow(opts: pulumi.ComponentResourceOptions | undefined): string | undefined {
+    if (opts?.provider !== undefined || opts?.providers !== undefined || opts?.parent !== undefined) return undefined;
+    return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
 }
 
 /** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */
