@@ -45,6 +45,8 @@ export interface RunOptions {
      * @default true
      */
     readonly typeCheck?: boolean;
+    /** The folder standing in for S3 (a truststore `s3://<bucket>/<key>` is `<folder>/<bucket>/<key>`). @default none */
+    readonly s3Dir?: string;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     const region = config.values["aws:region"];
     if (!region) throw new Error(`Stack "${stack}" does not set aws:region; add it to Pulumi.${stack}.yaml.`);
     const account = options.account ?? new LocalAwsAccount(region, options.allocateEndpoint);
+    if (options.s3Dir !== undefined) account.s3Dir = options.s3Dir;
     const mocks = await useLocalAws({ account, project: config.project, stack, preview: options.preview });
     pulumi.runtime.setAllConfig(config.values);
 
