@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { numberOption, parseCommandLine, runCommand } from "../clients/cli/command";
 import { DEFAULT_PROGRAM, DEFAULT_STACK, displayPath, localOutputsFile } from "../clients/cli/stackOutputs";
-import { isJsonObject, listOperations, OpenApiDocument } from "../components/openapi/operations";
 import { formatLogEntry } from "./gateway/log";
 import type { LocalMode } from "./localMode";
+import { certificateAuthorityFile, domainLines, exampleGetPath, localEndpoints } from "./tryIt";
 
 const command = {
     name: "start",
@@ -23,6 +23,12 @@ const command = {
             placeholder: "<n>",
             description:
                 "port of the local STS and Cognito Identity endpoint (default: --port + 1000; free with --port 0)",
+        },
+        "domain-port": {
+            type: "string",
+            placeholder: "<n>",
+            description:
+                "port of the first custom domain's HTTPS listener (each further domain takes the next; default: --port + 443; free with --port 0)",
         },
         stack: {
             type: "string",
@@ -66,6 +72,12 @@ runCommand(command, async () => {
         integer: true,
         what: "a port number (0 to 65535)",
     });
+    const domainPort = numberOption(values["domain-port"], "domain-port", {
+        min: 0,
+        max: 65535,
+        integer: true,
+        what: "a port number (0 to 65535)",
+    });
     const program = path.resolve(values.program);
     if (!fs.existsSync(program) || !fs.statSync(program).isFile())
         throw new Error(
@@ -78,7 +90,7 @@ runCommand(command, async () => {
     // Pulumi runs a program in its project folder, so relative paths in it mean the same here.
     process.chdir(projectDir);
     // Loaded only now: the Pulumi SDK takes a second to load, which `--help` and bad flags need not wait for.
-    const { startLocalMode, outputsAsJson, defaultIdentityPort } =
+    const { startLocalMode, outputsAsJson, defaultIdentityPort, defaultDomainPort } =
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require("./localMode") as typeof import("./localMode");
     const local = await startLocalMode({
@@ -87,15 +99,19 @@ runCommand(command, async () => {
         stack: values.stack,
         port,
         identityPort: identityPort ?? defaultIdentityPort(port),
+        domainPort: domainPort ?? defaultDomainPort(port),
         log: (entry) => console.log(formatLogEntry(entry)),
         // What a function logs goes to CloudWatch in AWS; here it goes to this terminal, after the function's name.
         functionLog: (line) => console.log(line),
     });
     // Written only now that every API listens, so a reader can call it at once.
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
-    fs.writeFileSync(outputsFile, JSON.stringify(outputsAsJson(local.outputs), null, 2) + "\n", { mode: 0o600 });
+    const caFile = certificateAuthorityFile(outputsFile);
+    // Clients find local mode's custom domains (address, CA) in the outputs file, under a key no program can export.
+    const written = { ...outputsAsJson(local.outputs), ...localEndpoints(local, caFile) };
+    fs.writeFileSync(outputsFile, JSON.stringify(written, null, 2) + "\n", { mode: 0o600 });
     fs.chmodSync(outputsFile, 0o600); // also when it existed before
-    stopCleanly(local, outputsFile);
+    stopCleanly(local, [outputsFile, caFile]);
 
     console.log(
         `Local mode: program ${shown(program)}, stack ${values.stack}, region ${local.account.region}, account ${local.account.accountId}`,
@@ -117,6 +133,8 @@ runCommand(command, async () => {
         );
         console.log(`  npm run smoke -- --outputs ${shown(outputsFile)}`);
     }
+    const domains = domainLines(local, { caFile, outputsFile }, shown);
+    if (domains.length > 0) console.log(["", ...domains].join("\n"));
     console.log("\nServing until Ctrl+C.");
 });
 
@@ -136,12 +154,12 @@ function projectDirOf(program: string): string {
  * SIGINT, SIGTERM, or when the process that started this one is gone: `npm start` runs us through a
  * shell that a SIGTERM to npm kills without passing the signal on, which would leave us serving.
  */
-function stopCleanly(local: LocalMode, outputsFile: string): void {
+function stopCleanly(local: LocalMode, files: readonly string[]): void {
     let stopping = false;
     const stop = () => {
         if (stopping) return;
         stopping = true;
-        fs.rmSync(outputsFile, { force: true });
+        for (const file of files) fs.rmSync(file, { force: true });
         void local.close().then(
             () => process.exit(0),
             (e: Error) => {
@@ -156,21 +174,16 @@ function stopCleanly(local: LocalMode, outputsFile: string): void {
     setInterval(() => process.ppid !== parent && stop(), 200).unref();
 }
 
-/** A GET URL of the first deployed API that needs no path parameter, preferring one below the root. */
+/**
+ * A GET URL of the first deployed API whose default endpoint is on that needs no path parameter,
+ * preferring one below the root.
+ */
 function exampleCall(local: LocalMode): string | undefined {
     for (const stage of local.account.stages.values()) {
-        const body = local.account.deployments.get(stage.deploymentId)?.body;
-        if (!body) continue;
-        const document = JSON.parse(body) as OpenApiDocument;
-        const gets = listOperations(document).filter(
-            (o) => (o.verb === "GET" || o.verb === "ANY") && !o.path.includes("{"),
-        );
-        const authType = (o: (typeof gets)[number]) =>
-            isJsonObject(o.operation["x-amazon-apigateway-auth"])
-                ? o.operation["x-amazon-apigateway-auth"].type
-                : undefined;
-        const chosen = gets.find((o) => o.path !== "/" && authType(o) === "AWS_IAM") ?? gets[0];
-        if (chosen) return `${stage.invokeUrl}${chosen.path === "/" ? "/" : chosen.path}`;
+        const deployment = local.account.deployments.get(stage.deploymentId);
+        if (!deployment || deployment.disableExecuteApiEndpoint) continue;
+        const chosen = exampleGetPath(deployment.body);
+        if (chosen !== undefined) return `${stage.invokeUrl}${chosen}`;
     }
     return undefined;
 }
