@@ -10,7 +10,7 @@ import { INIT_TIMEOUT_MS, MAX_ENVIRONMENTS_PER_FUNCTION } from "../../local-aws/
 import { runTool } from "../helpers/cli";
 import { PROJECT_DIR } from "../helpers/specs";
 
-const DOCUMENTS = ["README.md", "examples/consumer/README.md"];
+const DOCUMENTS = ["README.md", "examples/consumer/README.md", "docs/domain.md"];
 const read = (file: string) => fs.readFileSync(path.join(PROJECT_DIR, file), "utf8");
 /** The README without its generated part (the bench table, written by npm run bench). */
 const handWritten = read("README.md").replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, "");
