@@ -62,6 +62,7 @@ export interface MutualTlsArgs {
     /**
      * The truststore: an S3 object, one PEM file of the CA certificates (public or private CAs, or
      * self-signed client certificates) whose clients may connect.
+     * @default none: required
      * @example
      * ```ts
      * mutualTls: { truststoreUri: "s3://my-truststore-bucket/truststore.pem" }
@@ -88,6 +89,7 @@ export interface MutualTlsArgs {
 export interface DomainArgs {
     /**
      * The domain name clients call, lower case, e.g. `api.example.com` (or a wildcard `*.example.com`).
+     * @default none: required
      * @example
      * ```ts
      * domain: { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0e8c1a47-5b2d-4f4e-9a53-7d1e2f6a9b10" }

@@ -123,7 +123,8 @@ describe("domain: the custom domain's resources, each a child of the component",
     });
 
     it("webAclArn: a WAFv2 association of that web ACL with the stage", async () => {
-        const { api, of } = await build({ webAclArn: REGIONAL_ACL });
+        const { api, of, children } = await build({ webAclArn: REGIONAL_ACL });
+        expect(children.find((c) => c.type === T.webAcl)!.parent).to.equal(api);
         const [association] = of(T.webAcl);
         expect(association.webAclArn).to.equal(REGIONAL_ACL);
         expect(association.resourceArn).to.equal(await valueOf(api.stage.arn));
