@@ -117,8 +117,9 @@ runCommand(command, async () => {
         `Local mode: program ${shown(program)}, stack ${values.stack}, region ${local.account.region}, account ${local.account.accountId}`,
     );
     console.log("Outputs:");
+    const width = Math.max(16, ...Object.keys(local.outputs).map((name) => name.length));
     for (const [name, output] of Object.entries(local.outputs)) {
-        console.log(`  ${name.padEnd(16)} ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
+        console.log(`  ${name.padEnd(width)} ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
     }
     console.log(`Outputs with secrets in clear (removed when this stops): ${shown(outputsFile)}`);
     console.log(

@@ -13,7 +13,7 @@ const AWS_PROPAGATION_SECONDS = 90;
 const command = {
     name: "smoke",
     usage: "npm run smoke -- [options]",
-    summary: `Proves that every operation of the deployed API refuses each bad caller (unsigned, wrong secret, unknown key, expired signature, path changed after signing) and lets the right signature through to its integration, which must answer (a 5xx or an x-amzn-ErrorType, an error API Gateway made itself, fails); public operations are reported, and fail only if their integration did not answer. The operations come from the stack outputs (operations), or from --spec. One row per operation and check; exit code 0 only if no row fails. Against AWS (*.amazonaws.com) signed checks retry for up to ${AWS_PROPAGATION_SECONDS} s while a new key propagates.`,
+    summary: `Proves that every operation of the deployed API refuses each bad caller (unsigned, wrong secret, unknown key, expired signature, path changed after signing) and lets the right signature through to its integration, which must answer (a 5xx or an x-amzn-ErrorType, an error API Gateway made itself, fails); public operations are reported, and fail only if their integration did not answer. Through a custom domain (the outputs' domainUrl; --endpoint default for the execute-api endpoint) it also proves that a disabled default endpoint refuses every operation, and with --cert that the domain refuses a client without its certificate. The operations come from the stack outputs (operations), or from --spec. One row per operation and check; exit code 0 only if no row fails. Against AWS (*.amazonaws.com) signed checks retry for up to ${AWS_PROPAGATION_SECONDS} s while a new key propagates.`,
     failureExitCode: 2,
     options: {
         ...OUTPUTS_OPTIONS,
