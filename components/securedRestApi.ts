@@ -433,13 +433,13 @@ function settingsFor(
 }
 
 /**
- * The region the AWS provider deploys to, when the stack's configuration says it before anything runs
- * (`aws:region`, else the provider's environment variables); undefined with a provider or parent of the
- * component's own, which may deploy elsewhere: the region checks then run once the region is known.
+ * The region the AWS provider deploys to when the stack's configuration says it before anything runs
+ * (`aws:region`); undefined with a provider or parent of the component's own, which may deploy
+ * elsewhere, or a region from the environment only: the region checks then run once it is known.
  */
 function regionKnownNow(opts: pulumi.ComponentResourceOptions | undefined): string | undefined {
     if (opts?.provider !== undefined || opts?.providers !== undefined || opts?.parent !== undefined) return undefined;
-    return new pulumi.Config("aws").get("region") ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    return new pulumi.Config("aws").get("region");
 }
 
 /** What API Gateway will import with a warning (failOnWarnings: false) or ignore, said on the component. */

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import {
     githubActions,
@@ -19,7 +20,7 @@ type Args = Record<string, unknown>;
 interface Refusal {
     readonly name: string;
     readonly args: Args;
-    /** The stack's region, when the refusal needs it known at preview (AWS_REGION, as the provider reads it). */
+    /** The stack's region, when the refusal needs it known at preview (the stack's `aws:region`). */
     readonly region?: string;
     readonly fixes: readonly { readonly says: string; readonly apply: (args: Args) => Args }[];
 }
@@ -705,8 +706,8 @@ describe("every suggested fix, followed as written, makes the error go away", ()
     for (const { name, args, fixes, region } of REFUSALS) {
         it(name, async () => {
             await freshLocalAws(true);
-            const regionBefore = process.env.AWS_REGION;
-            if (region !== undefined) process.env.AWS_REGION = region;
+            const configBefore = pulumi.runtime.allConfig();
+            if (region !== undefined) pulumi.runtime.setConfig("aws:region", region);
             try {
                 let count = 0;
                 const create = (a: Args) => new SecuredRestApi(`api-${++count}`, a as unknown as SecuredRestApiArgs);
@@ -722,8 +723,7 @@ describe("every suggested fix, followed as written, makes the error go away", ()
                     expect(() => create(fix.apply(args)), `after "${fix.says}"`).not.to.throw();
                 }
             } finally {
-                if (regionBefore === undefined) delete process.env.AWS_REGION;
-                else process.env.AWS_REGION = regionBefore;
+                pulumi.runtime.setAllConfig(configBefore);
             }
         });
     }

@@ -4,8 +4,9 @@ import { deploymentHash, SecuredRestApi, SecuredRestApiArgs } from "../../compon
 import { certificateArnProblems, domainUrlOf, planDomain, truststoreUriProblems } from "../../components/domain/checks";
 import { webAclArnProblems } from "../../components/domain/webAcl";
 import { allRegistrationsSettled } from "../../local-aws/engine/mocks";
+import { runProgramLocally } from "../../local-aws/engine/runProgram";
 import { freshLocalAws, valueOf } from "../helpers/localAws";
-import { PETSTORE_OPENAPI } from "../helpers/specs";
+import { PETSTORE_OPENAPI, PROJECT_DIR } from "../helpers/specs";
 
 const T = {
     domainName: "aws:apigateway/domainName:DomainName",
@@ -141,6 +142,26 @@ describe("domain: the custom domain's resources, each a child of the component",
 });
 
 describe("domain: the checks that also run once an Output's value is known", () => {
+    it("with the stack's aws:region set, a REGIONAL certificate of another region is refused at preview", async () => {
+        const refused = await runProgramLocally({
+            projectDir: PROJECT_DIR,
+            preview: true,
+            program: () => {
+                const api = new SecuredRestApi("api", {
+                    openApiSpec: PETSTORE_OPENAPI,
+                    domain: { domainName: "api.example.com", certificateArn: EDGE_CERTIFICATE },
+                });
+                return { url: api.domainUrl };
+            },
+        }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(refused?.message).to.include(
+            "domain.certificateArn is in us-east-1, and a REGIONAL domain's certificate must be in the API's region, us-west-2",
+        );
+    });
+
     it("an EDGE certificate outside us-east-1, a REGIONAL one outside the API's region, anything but an ACM ARN", () => {
         expect(certificateArnProblems(REGIONAL_CERTIFICATE, "EDGE", "us-west-2")[0]).to.include(
             "an EDGE domain's certificate must be in us-east-1",
