@@ -101,6 +101,10 @@ export const DOMAIN_HANDLERS: HandlerTable = {
         };
         account.domainNames.set(domainName, record);
         const edge = endpointType === "EDGE";
+        if (edge)
+            account.notices.add(
+                `EDGE domain ${domainName}: local mode serves it itself; the CloudFront distribution API Gateway puts in front of it exists only on AWS.`,
+            );
         return {
             id: domainName,
             state: {

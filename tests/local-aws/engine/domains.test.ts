@@ -69,6 +69,14 @@ describe("local mode's custom domains, certificates, DNS records and web ACL ass
             "BadRequestException: The certificate provided must be owned by the account creating the domain.",
         );
         expect(account.domainNames.size).to.equal(0);
+        await account.provision(T.domainName, "d", {
+            domainName: "api.example.com",
+            endpointConfiguration: { types: "EDGE" },
+            certificateArn: CERTIFICATE_WEST.replace("us-west-2", "us-east-1"),
+        });
+        expect([...account.notices].filter((n) => n.startsWith("EDGE domain"))).to.deep.equal([
+            "EDGE domain api.example.com: local mode serves it itself; the CloudFront distribution API Gateway puts in front of it exists only on AWS.",
+        ]);
     });
 
     it("a certificate made outside the program is said once, plainly, not checked", async () => {
