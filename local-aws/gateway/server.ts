@@ -390,7 +390,7 @@ export class LocalGateway {
         request: GatewayRequest,
         socket: TLSSocket,
     ): Promise<Outcome> {
-        // The certificate comes with the connection, before anything of the request is read.
+        // Before anything of the request is read: the developer guide says 403 ("Invoke an API … mutual TLS"); the body is inferred.
         const refusal = domain.mutualTls ? clientCertificateRefusal(socket) : undefined;
         if (refusal !== undefined) return { response: forbidden(), reason: `mutual TLS: ${refusal}` };
         const hosts = headerValues(request.headers, "host");
