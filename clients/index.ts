@@ -4,8 +4,10 @@ export {
     createSignedFetch,
     CredentialsProvider,
     SignedFetch,
+    SignedFetchOptions,
     SignedRequestInit,
     TemporaryCredentials,
 } from "./signedFetch";
 export { postmanEnvironment, PostmanEnvironment } from "./postman";
 export { fromCredentialProcess } from "./credentialProcess";
+export { EndpointChoice } from "./endpoint";

@@ -10,9 +10,14 @@ export interface PostmanEnvironment {
 /**
  * The environment Postman's "AWS Signature" authorization reads: `{{AccessKey}}`, `{{SecretKey}}`,
  * `{{AWS Region}}`, `{{Service Name}}` (always `execute-api`), and `{{baseUrl}}` for request URLs.
- * The keys are typed `secret`, so Postman masks them.
+ * The keys are typed `secret`, so Postman masks them. `baseUrl` is the invoke URL unless another is given
+ * (a custom domain's URL, signed for its host and base path just the same).
  */
-export function postmanEnvironment(name: string, credentials: ApiCredentials): PostmanEnvironment {
+export function postmanEnvironment(
+    name: string,
+    credentials: ApiCredentials,
+    baseUrl: string = credentials.invokeUrl,
+): PostmanEnvironment {
     const variable = (key: string, value: string, secret = false) => ({
         key,
         value,
@@ -22,7 +27,7 @@ export function postmanEnvironment(name: string, credentials: ApiCredentials): P
     return {
         name,
         values: [
-            variable("baseUrl", credentials.invokeUrl),
+            variable("baseUrl", baseUrl),
             variable("AccessKey", credentials.accessKeyId, true),
             variable("SecretKey", credentials.secretAccessKey, true),
             variable("AWS Region", credentials.region),

@@ -1,4 +1,6 @@
 import * as aws4 from "aws4";
+import { chooseEndpoint, EndpointChoice } from "./endpoint";
+import { asResponse, sendRequest, TlsOptions } from "./transport";
 
 /** What a client needs from the stack outputs to call the API. */
 export interface ApiCredentials {
@@ -10,6 +12,23 @@ export interface ApiCredentials {
     readonly secretAccessKey: string;
     /** Only for temporary credentials (STS). */
     readonly sessionToken?: string;
+    /** The custom domain's URL (`https://<domain>/<basePath>`): called and signed instead of the invoke URL when present. */
+    readonly domainUrl?: string;
+    /** Whether the default endpoint is off, as the stack outputs say. */
+    readonly disableExecuteApiEndpoint?: boolean;
+}
+
+/** How a signed fetch reaches the API, beyond the stack outputs. */
+export interface SignedFetchOptions {
+    /**
+     * `"domain"` calls and signs the custom domain (the default when the outputs hold `domainUrl`),
+     * `"default"` the `execute-api` invoke URL (refused when the outputs say it is disabled).
+     */
+    readonly endpoint?: EndpointChoice;
+    /** The client certificate and its key, PEM, for a custom domain with mutual TLS. */
+    readonly clientCertificate?: TlsOptions["clientCertificate"];
+    /** CA certificates to trust instead of Node's own, PEM (local mode's CA is read from its outputs by itself). */
+    readonly ca?: string | Buffer;
 }
 
 /** The parts of `fetch`'s `RequestInit` a signed request can carry; each wins over a `Request`'s own. */
@@ -51,6 +70,10 @@ export interface ApiEndpointWithCredentials {
     /** The region to sign for. */
     readonly region: string;
     readonly credentials: TemporaryCredentials | CredentialsProvider;
+    /** The custom domain's URL, called and signed instead of the invoke URL when present. */
+    readonly domainUrl?: string;
+    /** Whether the default endpoint is off, as the stack outputs say. */
+    readonly disableExecuteApiEndpoint?: boolean;
 }
 
 /** Credentials are asked for again when they expire within this (the AWS SDKs' own margin). */
@@ -77,11 +100,19 @@ export const CREDENTIALS_REFRESH_MARGIN_MS = 5 * 60 * 1000;
  * ```
  * @example
  * ```ts
+ * // A custom domain with mutual TLS: the outputs' domainUrl is called and signed, with the client's certificate.
+ * const api = createSignedFetch(outputs, { clientCertificate: { cert: fs.readFileSync("client.pem"), key: fs.readFileSync("client.key") } });
+ * ```
+ * @example
+ * ```ts
  * import { fromCognitoIdentityPool } from "@aws-sdk/credential-providers";
  * const api = createSignedFetch({ invokeUrl, region, credentials: fromCognitoIdentityPool({ identityPoolId, clientConfig: { region } }) });
  * ```
  */
-export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCredentials): SignedFetch {
+export function createSignedFetch(
+    config: ApiCredentials | ApiEndpointWithCredentials,
+    options: SignedFetchOptions = {},
+): SignedFetch {
     const where = "createSignedFetch's credentials";
     if ("credentials" in config) {
         assertApiEndpoint(config, where);
@@ -93,12 +124,20 @@ export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCreden
     } else assertApiCredentials(config, where);
     const credentialsNow =
         "credentials" in config ? refreshing(config.credentials, where) : () => Promise.resolve(config);
-    const base = new URL(config.invokeUrl);
+    const endpoint = chooseEndpoint(config as ApiCredentials & Record<string, unknown>, options.endpoint);
+    const tls: TlsOptions = {
+        ca: options.ca ?? endpoint.ca,
+        clientCertificate: options.clientCertificate,
+        connectTo: endpoint.connectTo,
+    };
+    // fetch cannot be told where to connect, what to trust or which certificate to present: node:https can.
+    const ownTransport = tls.ca !== undefined || tls.clientCertificate !== undefined || tls.connectTo !== undefined;
+    const base = new URL(endpoint.baseUrl);
     const basePath = base.pathname.replace(/\/$/, "");
     return async (input, init = {}) => {
         const request = input instanceof Request ? input : undefined;
         const target = input instanceof Request ? input.url : input instanceof URL ? input.href : input;
-        const url = requestUrl(base, basePath, target);
+        const url = requestUrl(base, basePath, target, endpoint.domain ? "custom domain's URL" : "invoke URL");
         const credentials = await credentialsNow();
         const method = (init.method ?? request?.method ?? "GET").toUpperCase();
         const requestHeaders: Record<string, string> = {};
@@ -120,6 +159,14 @@ export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCreden
                 sessionToken: credentials.sessionToken,
             },
         );
+        if (ownTransport)
+            return asResponse(
+                await sendRequest(
+                    url,
+                    { method, headers: { ...(signed.headers as Record<string, string>) }, body },
+                    tls,
+                ),
+            );
         // fetch sets Host and Content-Length from the URL and body itself, to the same values.
         const headers = Object.fromEntries(
             Object.entries(signed.headers as Record<string, string>).filter(
@@ -131,17 +178,17 @@ export function createSignedFetch(config: ApiCredentials | ApiEndpointWithCreden
 }
 
 /**
- * The URL a request goes to: a path (with its query) below the invoke URL, or a full URL that is
- * already below it. Anything that would leave the invoke URL's origin is refused, so a signed request
- * never goes to another host.
+ * The URL a request goes to: a path (with its query) below the base URL (the invoke URL or the custom
+ * domain's), or a full URL that is already below it. Anything that would leave the base URL's origin
+ * is refused, so a signed request never goes to another host.
  */
-function requestUrl(base: URL, basePath: string, target: string): URL {
+function requestUrl(base: URL, basePath: string, target: string, what: string): URL {
     const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(target);
     const url = absolute ? new URL(target) : new URL(basePath + (target.startsWith("/") ? target : `/${target}`), base);
     const underBase = url.pathname === basePath || url.pathname.startsWith(`${basePath}/`);
     if (url.origin !== base.origin || !underBase) {
         throw new Error(
-            `${target} is not under the invoke URL ${base.href}: pass a path such as /pets, or a URL that starts with the invoke URL.`,
+            `${target} is not under the ${what} ${base.href}: pass a path such as /pets, or a URL that starts with the ${what}.`,
         );
     }
     return url;

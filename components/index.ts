@@ -2,9 +2,13 @@ export { SecuredRestApi } from "./securedRestApi";
 export {
     AccessLogArgs,
     DeployedOperation,
+    DomainArgs,
+    DomainEndpointType,
+    DomainSecurityPolicy,
     EndpointType,
     ExecutionLoggingLevel,
     InvokePolicyKind,
+    MutualTlsArgs,
     SecuredRestApiArgs,
     ThrottleSettings,
 } from "./args/args";

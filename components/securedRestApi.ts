@@ -26,6 +26,7 @@ import { MANAGED_INVOKE_POLICY_NAME } from "./policies/invokePolicy";
 import { policyInPartition, storedResourcePolicy } from "./policies/resourcePolicy";
 import { AccessLogArgs, DeployedOperation, SecuredRestApiArgs } from "./args/args";
 import { resolveSettings, Settings } from "./args/settings";
+import { associateWebAcl, createDomain, DomainResources, FrontDoorContext } from "./domain/resources";
 
 /**
  * A REST API on Amazon API Gateway that only IAM-authenticated callers can use, with the IAM identity
@@ -101,6 +102,18 @@ export class SecuredRestApi extends pulumi.ComponentResource {
      * its 20 KB resource policy one by one.
      */
     public readonly lambdaPermissions: aws.lambda.Permission[];
+    /** The custom domain name (`domain`), if any. */
+    public readonly customDomain: aws.apigateway.DomainName | undefined;
+    /** The mapping of the custom domain's base path to the stage (`domain`), if any. */
+    public readonly basePathMapping: aws.apigateway.BasePathMapping | undefined;
+    /** The ACM certificate the component requested for the domain (`domain` without `certificateArn`), if any. */
+    public readonly certificate: aws.acm.Certificate | undefined;
+    /** The wait for {@link certificate} to be issued, once its DNS validation record exists. */
+    public readonly certificateValidation: aws.acm.CertificateValidation | undefined;
+    /** The alias record pointing the domain at {@link domainTarget} (`domain.hostedZoneId`), if any. */
+    public readonly domainAliasRecord: aws.route53.Record | undefined;
+    /** The association of `webAclArn` with the stage, if any. */
+    public readonly webAclAssociation: aws.wafv2.WebAclAssociation | undefined;
 
     /** ID of the REST API. */
     public readonly restApiId: pulumi.Output<string>;
@@ -112,6 +125,14 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     public readonly executionArn: pulumi.Output<string>;
     /** Region the API runs in: the region clients must sign for. */
     public readonly region: pulumi.Output<string>;
+    /** The custom domain's URL, `https://<domainName>/<basePath>`: what clients call and sign (`domain`). */
+    public readonly domainUrl: pulumi.Output<string> | undefined;
+    /** What DNS points the custom domain at: its regional domain name, or an EDGE domain's CloudFront name. */
+    public readonly domainTarget: pulumi.Output<string> | undefined;
+    /** The Route 53 hosted zone of {@link domainTarget}, for an alias record of your own. */
+    public readonly domainTargetZoneId: pulumi.Output<string> | undefined;
+    /** Whether the default `execute-api` endpoint is off (clients must use the custom domain). */
+    public readonly disableExecuteApiEndpoint: pulumi.Output<boolean>;
     /** Name of the IAM group allowed to invoke the API. */
     public readonly groupName: pulumi.Output<string>;
     /** ARN of the invoke policy attached to the group. */
@@ -145,7 +166,7 @@ export class SecuredRestApi extends pulumi.ComponentResource {
 
     constructor(name: string, args: SecuredRestApiArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before super(): a refused input must not leave even the component registered.
-        const settings = settingsFor(name, args);
+        const settings = settingsFor(name, args, opts);
         super(SecuredRestApi.typeToken, name, {}, opts);
         sayAtPreview(settings, args, this);
         const provider = new AwsContext(this);
@@ -174,6 +195,18 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             identityPool: this.identityPool,
         } = callers);
 
+        const frontDoor = this.createFrontDoor(name, args, settings, provider);
+        ({
+            domain: {
+                domainName: this.customDomain,
+                basePathMapping: this.basePathMapping,
+                certificate: this.certificate,
+                certificateValidation: this.certificateValidation,
+                aliasRecord: this.domainAliasRecord,
+            },
+            webAclAssociation: this.webAclAssociation,
+        } = frontDoor);
+
         this.invokePolicy = this.invokePolicies[0];
         this.accessKey = this.accessKeys[this.accessKeys.length - 1];
         this.restApiId = this.restApi.id;
@@ -181,6 +214,10 @@ export class SecuredRestApi extends pulumi.ComponentResource {
         this.invokeUrl = this.stage.invokeUrl;
         this.executionArn = this.restApi.executionArn;
         this.region = provider.region;
+        this.domainUrl = frontDoor.domain.url;
+        this.domainTarget = frontDoor.domain.target;
+        this.domainTargetZoneId = frontDoor.domain.targetZoneId;
+        this.disableExecuteApiEndpoint = pulumi.output(settings.disableExecuteApiEndpoint);
         this.groupName = this.group.name;
         this.userName = this.user?.name;
         this.userArn = this.user?.arn;
@@ -202,6 +239,10 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             invokeUrl: this.invokeUrl,
             executionArn: this.executionArn,
             region: this.region,
+            domainUrl: this.domainUrl,
+            domainTarget: this.domainTarget,
+            domainTargetZoneId: this.domainTargetZoneId,
+            disableExecuteApiEndpoint: this.disableExecuteApiEndpoint,
             groupName: this.groupName,
             policyArn: this.policyArn,
             userName: this.userName,
@@ -281,6 +322,24 @@ export class SecuredRestApi extends pulumi.ComponentResource {
             accessLogGroup: logging.group,
             executionLogGroup: logging.executionGroup,
         };
+    }
+
+    /** The way in besides the default endpoint: the custom domain with its certificate and DNS, and the web ACL. */
+    private createFrontDoor(name: string, args: SecuredRestApiArgs, settings: Settings, provider: AwsContext) {
+        const context: FrontDoorContext = {
+            parent: this,
+            name,
+            tags: args.tags,
+            restApi: this.restApi,
+            stage: this.stage,
+            region: provider.region,
+        };
+        const domain: Partial<DomainResources> = settings.domain ? createDomain(context, settings.domain) : {};
+        const webAclAssociation =
+            settings.webAclArn === undefined
+                ? undefined
+                : associateWebAcl(context, settings.webAclArn, settings.endpointType);
+        return { domain, webAclAssociation };
     }
 
     /** Who may call: the group and its invoke policy, the user and its keys, grants, the role, the identity pool. */
@@ -451,13 +510,27 @@ export class SecuredRestApi extends pulumi.ComponentResource {
     }
 }
 
-function settingsFor(name: string, args: SecuredRestApiArgs): Settings {
+function settingsFor(
+    name: string,
+    args: SecuredRestApiArgs,
+    opts: pulumi.ComponentResourceOptions | undefined,
+): Settings {
     try {
-        return resolveSettings(args);
+        return resolveSettings(args, { region: regionKnownNow(opts) });
     } catch (e) {
         if (e instanceof InvalidSecuredRestApiInput) throw new InvalidSecuredRestApiInput(e.problems, name, e.findings);
         throw e;
     }
+}
+
+/**
+ * The region the AWS provider deploys to when the stack's configuration says it before anything runs
+ * (`aws:region`); undefined with a provider or parent of the component's own, which may deploy
+ * elsewhere, or a region from the environment only: the region checks then run once it is known.
+ */
+function regionKnownNow(opts: pulumi.ComponentResourceOptions | undefined): string | undefined {
+    if (opts?.provider !== undefined || opts?.providers !== undefined || opts?.parent !== undefined) return undefined;
+    return new pulumi.Config("aws").get("region");
 }
 
 /**

@@ -1,3 +1,5 @@
+import * as path from "path";
+import { localStateDir } from "../clients/cli/stackOutputs";
 import { LocalAwsAccount } from "./engine/account";
 import { LocalAwsAccounts } from "./engine/accounts";
 import { LocalRun, RunOptions, runProgramLocally, StackOutput } from "./engine/runProgram";
@@ -34,6 +36,13 @@ export interface LocalModeOptions {
     readonly before?: RunOptions["before"];
     /** Runs after the program and before anything is served; throwing stops local mode (the policy pack). */
     readonly beforeServe?: (run: LocalRun) => Promise<void> | void;
+    /** Port of the first custom domain's HTTPS listener (each further domain takes the next). @default 0 (free ports) */
+    readonly domainPort?: number;
+    /**
+     * The folder standing in for S3, where a mutual TLS truststore `s3://<bucket>/<key>` is read from
+     * (`<folder>/<bucket>/<key>`). @default `s3/` in local mode's state folder (`.local/s3/`)
+     */
+    readonly s3Dir?: string;
 }
 
 export interface LocalMode {
@@ -45,6 +54,10 @@ export interface LocalMode {
     readonly gateway: LocalGateway;
     /** The loopback STS and Cognito Identity endpoint (`identity.url`), and its test-token issuer. */
     readonly identity: LocalIdentityServices;
+    /** Where each custom domain name is served over TLS (`127.0.0.1:<port>`), by domain name. */
+    readonly domains: ReadonlyMap<string, string>;
+    /** The PEM certificate of local mode's CA, which issued the domains' certificates; undefined without a domain. */
+    readonly certificateAuthorityPem: string | undefined;
     /** Stops serving; rejects when the gateway or STS failed internally meanwhile (see `LocalGateway.close`). */
     close(): Promise<void>;
 }
@@ -61,6 +74,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
         onInternalError: options.onInternalError,
         evaluationTimeoutMs: options.evaluationTimeoutMs,
         functionLog: options.functionLog,
+        domainPort: options.domainPort,
     });
     let identity: LocalIdentityServices | undefined;
     try {
@@ -71,10 +85,12 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             allocateEndpoint: gateway.allocateEndpoint,
             typeCheck: options.typeCheck,
             before: options.before,
+            s3Dir: options.s3Dir ?? path.join(localStateDir(), "s3"),
         });
         await options.beforeServe?.(run);
         const accounts = new LocalAwsAccounts(run.account);
         gateway.serve(run.account, accounts);
+        const domains = await gateway.serveDomains(run.account);
         identity = new LocalIdentityServices({
             accounts,
             evaluator: new IamEvaluator(options.evaluationTimeoutMs ?? DEFAULT_EVALUATION_TIMEOUT_MS),
@@ -88,7 +104,16 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
             const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
             if (failed) throw failed.reason;
         };
-        return { outputs: run.outputs, account: run.account, accounts, gateway, identity, close };
+        return {
+            outputs: run.outputs,
+            account: run.account,
+            accounts,
+            gateway,
+            identity,
+            domains,
+            certificateAuthorityPem: gateway.certificateAuthorityPem,
+            close,
+        };
     } catch (e) {
         await gateway.close().catch(() => undefined);
         await identity?.close().catch(() => undefined);
@@ -97,6 +122,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<LocalMo
 }
 
 const IDENTITY_PORT_OFFSET = 1000;
+/** Custom domains listen from `--port` + 443 on: clear of the APIs' next ports and of STS's. */
+const DOMAIN_PORT_OFFSET = 443;
+
+/** The first custom domain's port for APIs from `port` on; free (0) with free API ports or past the last port. */
+export function defaultDomainPort(port: number): number {
+    return port === 0 || port + DOMAIN_PORT_OFFSET > 65535 ? 0 : port + DOMAIN_PORT_OFFSET;
+}
 
 /**
  * The STS and Cognito Identity port for APIs from `port` on: far enough that a second program's APIs

@@ -2,11 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { commandLine, numberOption, parseCommandLine, runCommand } from "../clients/cli/command";
 import { DEFAULT_PROGRAM, DEFAULT_STACK, displayPath, localOutputsFile } from "../clients/cli/stackOutputs";
-import { isJsonObject, listOperations, OpenApiDocument } from "../components/openapi/operations";
 import { formatLogEntry } from "./gateway/log";
 import type { LocalMode } from "./localMode";
 import { FROM_SOURCES } from "./packageLayout";
 import { assertLocalModeInstalled } from "./requirements";
+import { certificateAuthorityFile, domainLines, exampleGetPath, localEndpoints } from "./tryIt";
 
 const command = {
     name: "start",
@@ -25,6 +25,12 @@ const command = {
             placeholder: "<n>",
             description:
                 "port of the local STS and Cognito Identity endpoint (default: --port + 1000; free with --port 0)",
+        },
+        "domain-port": {
+            type: "string",
+            placeholder: "<n>",
+            description:
+                "port of the first custom domain's HTTPS listener (each further domain takes the next; default: --port + 443; free with --port 0)",
         },
         stack: {
             type: "string",
@@ -74,6 +80,12 @@ runCommand(command, async () => {
         integer: true,
         what: "a port number (0 to 65535)",
     });
+    const domainPort = numberOption(values["domain-port"], "domain-port", {
+        min: 0,
+        max: 65535,
+        integer: true,
+        what: "a port number (0 to 65535)",
+    });
     const program = path.resolve(values.program);
     if (!fs.existsSync(program) || !fs.statSync(program).isFile())
         throw new Error(
@@ -97,7 +109,7 @@ runCommand(command, async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     if (!FROM_SOURCES && /\.[cm]?tsx?$/.test(program)) (require("tsx/cjs/api") as { register(): void }).register();
     // Loaded only now: the Pulumi SDK takes a second to load, which `--help` and bad flags need not wait for.
-    const { startLocalMode, outputsAsJson, defaultIdentityPort } =
+    const { startLocalMode, outputsAsJson, defaultIdentityPort, defaultDomainPort } =
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require("./localMode") as typeof import("./localMode");
     const local = await startLocalMode({
@@ -106,6 +118,7 @@ runCommand(command, async () => {
         stack: values.stack,
         port,
         identityPort: identityPort ?? defaultIdentityPort(port),
+        domainPort: domainPort ?? defaultDomainPort(port),
         log: (entry) => console.log(formatLogEntry(entry)),
         // What a function logs goes to CloudWatch in AWS; here it goes to this terminal, after the function's name.
         functionLog: (line) => console.log(line),
@@ -115,16 +128,20 @@ runCommand(command, async () => {
     });
     // Written only now that every API listens, so a reader can call it at once.
     fs.mkdirSync(path.dirname(outputsFile), { recursive: true });
-    fs.writeFileSync(outputsFile, JSON.stringify(outputsAsJson(local.outputs), null, 2) + "\n", { mode: 0o600 });
+    const caFile = certificateAuthorityFile(outputsFile);
+    // Clients find local mode's custom domains (address, CA) in the outputs file, under a key no program can export.
+    const written = { ...outputsAsJson(local.outputs), ...localEndpoints(local, caFile) };
+    fs.writeFileSync(outputsFile, JSON.stringify(written, null, 2) + "\n", { mode: 0o600 });
     fs.chmodSync(outputsFile, 0o600); // also when it existed before
-    stopCleanly(local, outputsFile);
+    stopCleanly(local, [outputsFile, caFile]);
 
     console.log(
         `Local mode: program ${shown(program)}, stack ${values.stack}, region ${local.account.region}, account ${local.account.accountId}`,
     );
     console.log("Outputs:");
+    const width = Math.max(16, ...Object.keys(local.outputs).map((name) => name.length));
     for (const [name, output] of Object.entries(local.outputs)) {
-        console.log(`  ${name.padEnd(16)} ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
+        console.log(`  ${name.padEnd(width)} ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
     }
     console.log(`Outputs with secrets in clear (removed when this stops): ${shown(outputsFile)}`);
     console.log(
@@ -139,6 +156,8 @@ runCommand(command, async () => {
         );
         console.log(`  ${commandLine("smoke", `--outputs ${shown(outputsFile)}`)}`);
     }
+    const domains = domainLines(local, { caFile, outputsFile }, shown);
+    if (domains.length > 0) console.log(["", ...domains].join("\n"));
     console.log("\nServing until Ctrl+C.");
 });
 
@@ -158,12 +177,12 @@ function projectDirOf(program: string): string {
  * SIGINT, SIGTERM, or when the process that started this one is gone: `npm start` runs us through a
  * shell that a SIGTERM to npm kills without passing the signal on, which would leave us serving.
  */
-function stopCleanly(local: LocalMode, outputsFile: string): void {
+function stopCleanly(local: LocalMode, files: readonly string[]): void {
     let stopping = false;
     const stop = () => {
         if (stopping) return;
         stopping = true;
-        fs.rmSync(outputsFile, { force: true });
+        for (const file of files) fs.rmSync(file, { force: true });
         void local.close().then(
             () => process.exit(0),
             (e: Error) => {
@@ -178,21 +197,16 @@ function stopCleanly(local: LocalMode, outputsFile: string): void {
     setInterval(() => process.ppid !== parent && stop(), 200).unref();
 }
 
-/** A GET URL of the first deployed API that needs no path parameter, preferring one below the root. */
+/**
+ * A GET URL of the first deployed API whose default endpoint is on that needs no path parameter,
+ * preferring one below the root.
+ */
 function exampleCall(local: LocalMode): string | undefined {
     for (const stage of local.account.stages.values()) {
-        const body = local.account.deployments.get(stage.deploymentId)?.body;
-        if (!body) continue;
-        const document = JSON.parse(body) as OpenApiDocument;
-        const gets = listOperations(document).filter(
-            (o) => (o.verb === "GET" || o.verb === "ANY") && !o.path.includes("{"),
-        );
-        const authType = (o: (typeof gets)[number]) =>
-            isJsonObject(o.operation["x-amazon-apigateway-auth"])
-                ? o.operation["x-amazon-apigateway-auth"].type
-                : undefined;
-        const chosen = gets.find((o) => o.path !== "/" && authType(o) === "AWS_IAM") ?? gets[0];
-        if (chosen) return `${stage.invokeUrl}${chosen.path === "/" ? "/" : chosen.path}`;
+        const deployment = local.account.deployments.get(stage.deploymentId);
+        if (!deployment || deployment.disableExecuteApiEndpoint) continue;
+        const chosen = exampleGetPath(deployment.body);
+        if (chosen !== undefined) return `${stage.invokeUrl}${chosen}`;
     }
     return undefined;
 }

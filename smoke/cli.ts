@@ -1,5 +1,7 @@
 import { numberOption, parseCommandLine, runCommand, UsageError } from "../clients/cli/command";
 import { explainConnectionFailure } from "../clients/cli/connectionError";
+import { ENDPOINT_OPTIONS, endpointSettings } from "../clients/cli/endpointOptions";
+import { chooseEndpoint } from "../clients/endpoint";
 import { OUTPUTS_OPTIONS, readApiCredentials } from "../clients/cli/outputsOptions";
 import { fromCredentialProcess } from "../clients/credentialProcess";
 import { operationsFromOutputs, operationsFromSpec } from "./operations";
@@ -11,7 +13,7 @@ const AWS_PROPAGATION_SECONDS = 90;
 const command = {
     name: "smoke",
     usage: "[options]",
-    summary: `Proves that every operation of the deployed API refuses each bad caller (unsigned, wrong secret, unknown key, expired signature, path changed after signing) and lets the right signature through to its integration, which must answer (a 5xx or an x-amzn-ErrorType, an error API Gateway made itself, fails); public operations are reported, and fail only if their integration did not answer. The operations come from the stack outputs (operations), or from --spec. One row per operation and check; exit code 0 only if no row fails. Against AWS (*.amazonaws.com) signed checks retry for up to ${AWS_PROPAGATION_SECONDS} s while a new key propagates.`,
+    summary: `Proves that every operation of the deployed API refuses each bad caller (unsigned, wrong secret, unknown key, expired signature, path changed after signing) and lets the right signature through to its integration, which must answer (a 5xx or an x-amzn-ErrorType, an error API Gateway made itself, fails); public operations are reported, and fail only if their integration did not answer. Through a custom domain (the outputs' domainUrl; --endpoint default for the execute-api endpoint) it also proves that a disabled default endpoint refuses every operation, and with --cert that the domain refuses a client without its certificate. The operations come from the stack outputs (operations), or from --spec. One row per operation and check; exit code 0 only if no row fails. Against AWS (*.amazonaws.com) signed checks retry for up to ${AWS_PROPAGATION_SECONDS} s while a new key propagates.`,
     failureExitCode: 2,
     options: {
         ...OUTPUTS_OPTIONS,
@@ -37,6 +39,7 @@ const command = {
             placeholder: "<s>",
             description: `how long signed checks retry while a new key propagates (default ${AWS_PROPAGATION_SECONDS} on AWS, 0 elsewhere)`,
         },
+        ...ENDPOINT_OPTIONS,
     },
     examples: [
         "",
@@ -44,6 +47,7 @@ const command = {
         "--stack prod --retry-seconds 120",
         "--outputs outputs.json --spec api/petstore.openapi.yaml",
         "--credential-process 'aws configure export-credentials --profile ci --format process'",
+        "--cert client.pem --key client.key   # a custom domain with mutual TLS",
     ],
 } as const;
 
@@ -55,6 +59,7 @@ runCommand(command, async () => {
     });
     if (values.public !== undefined && values.spec === undefined)
         throw new UsageError("--public goes with --spec (the stack outputs say which operations are public)");
+    const reach = endpointSettings(values);
     const process_ = values["credential-process"];
     const endpoint = readApiCredentials(command.name, values, { keys: process_ === undefined });
     const outputs = process_ === undefined ? endpoint : { ...endpoint, ...(await fromCredentialProcess(process_)()) };
@@ -67,13 +72,13 @@ runCommand(command, async () => {
     const onAws = /\.amazonaws\.com$/.test(new URL(outputs.invokeUrl).hostname);
     const retryForSeconds = retrySeconds ?? (onAws ? AWS_PROPAGATION_SECONDS : 0);
     const source = values.spec !== undefined ? values.spec : "the stack outputs";
-    console.log(
-        `Smoke test of ${outputs.invokeUrl} (region ${outputs.region}): ${operations.length} operations from ${source}`,
-    );
+    const { baseUrl } = chooseEndpoint(outputs, reach.endpoint);
+    console.log(`Smoke test of ${baseUrl} (region ${outputs.region}): ${operations.length} operations from ${source}`);
     const rows = await runSmokeTest(outputs, {
         operations,
         retryForSeconds,
         log: (line) => console.log(`  … ${line}`),
+        ...reach,
     }).catch((e: unknown) => {
         throw explainConnectionFailure(e, outputs.invokeUrl);
     });

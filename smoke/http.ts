@@ -1,5 +1,5 @@
-import * as http from "http";
-import * as https from "https";
+import type * as http from "http";
+import { sendRequest, TlsOptions } from "../clients/transport";
 
 /** A response as received: status, lower-cased headers, body text. */
 export interface HttpAnswer {
@@ -10,36 +10,16 @@ export interface HttpAnswer {
 
 /**
  * Sends exactly the headers given (a signed request must reach the server byte for byte as signed),
- * over http or https by the URL's scheme.
+ * over http or https by the URL's scheme; `tls` says where a custom domain of local mode listens, what to
+ * trust and which client certificate to present.
  */
-export function send(url: URL, method: string, headers: Record<string, string>, body?: string): Promise<HttpAnswer> {
-    const transport = url.protocol === "https:" ? https : http;
-    return new Promise((resolve, reject) => {
-        const request = transport.request(
-            {
-                protocol: url.protocol,
-                hostname: url.hostname,
-                port: url.port,
-                path: url.pathname + url.search,
-                method,
-                headers,
-                timeout: 30_000,
-            },
-            (response) => {
-                const chunks: Buffer[] = [];
-                response.on("data", (c: Buffer) => chunks.push(c));
-                response.on("end", () =>
-                    resolve({
-                        status: response.statusCode ?? 0,
-                        headers: response.headers,
-                        body: Buffer.concat(chunks).toString(),
-                    }),
-                );
-                response.on("error", reject);
-            },
-        );
-        request.on("timeout", () => request.destroy(new Error(`${method} ${url.origin} timed out`)));
-        request.on("error", reject);
-        request.end(body);
-    });
+export async function send(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body?: string,
+    tls: TlsOptions = {},
+): Promise<HttpAnswer> {
+    const answer = await sendRequest(url, { method, headers, body }, tls);
+    return { status: answer.status, headers: answer.headers, body: answer.body.toString() };
 }

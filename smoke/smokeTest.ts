@@ -1,6 +1,8 @@
 import { randomInt } from "crypto";
 import * as aws4 from "aws4";
+import { chooseEndpoint, EndpointChoice } from "../clients/endpoint";
 import { assertApiCredentials } from "../clients/signedFetch";
+import type { TlsOptions } from "../clients/transport";
 import { HttpAnswer, send } from "./http";
 import { DeployedOperation, sampleRequest, SampleRequest } from "./operations";
 import { isPetStore, PET_STORE_DATA_CHECKS } from "./petStore";
@@ -13,6 +15,10 @@ export interface SmokeOutputs {
     readonly secretAccessKey: string;
     /** With temporary credentials (a role's session): sent as `X-Amz-Security-Token` on every signed check. */
     readonly sessionToken?: string;
+    /** The custom domain's URL: when present, every check goes through it (signed for its host and base path). */
+    readonly domainUrl?: string;
+    /** Whether the default endpoint is off: then it must refuse every operation, however well signed. */
+    readonly disableExecuteApiEndpoint?: boolean;
 }
 
 /** What a row says: passed, failed, or an operation left public on purpose (not proved for auth). */
@@ -50,7 +56,29 @@ export interface SmokeOptions {
     readonly retryForSeconds?: number;
     /** Called with a line for each retry, and for what the run found out about the API. */
     readonly log?: (line: string) => void;
+    /** The endpoint to prove: the custom domain (the default when the outputs hold domainUrl) or the default one. */
+    readonly endpoint?: EndpointChoice;
+    /**
+     * The client certificate for a custom domain with mutual TLS; each operation then also proves the
+     * domain refuses a request without it.
+     */
+    readonly clientCertificate?: TlsOptions["clientCertificate"];
+    /** CA certificates to trust instead of Node's own, PEM (local mode's CA is read from its outputs). */
+    readonly ca?: string | Buffer;
 }
+
+/** Where the checks go: the base URL they are signed for, and how to reach it. */
+interface Target {
+    readonly baseUrl: string;
+    readonly tls: TlsOptions;
+}
+
+/** API Gateway's answer to any request of a disabled default endpoint, and of a domain to a client it refuses. */
+const FORBIDDEN_EXPECTED = (head: boolean): Expectation => ({
+    status: 403,
+    errorType: "ForbiddenException",
+    body: head ? undefined : '{"message":"Forbidden"}',
+});
 
 type Signing = "valid" | "none" | "wrongSecret" | "unknownKey" | "expired" | "pathChangedAfterSigning";
 
@@ -146,15 +174,44 @@ export async function runSmokeTest(outputs: SmokeOutputs, options: SmokeOptions)
     assertApiCredentials(outputs, "The smoke test's outputs");
     const operations = options.operations;
     if (operations.length === 0) throw new Error("The API has no operations to check.");
+    const endpoint = chooseEndpoint(outputs as SmokeOutputs & Record<string, unknown>, options.endpoint);
+    const target: Target = {
+        baseUrl: endpoint.baseUrl,
+        tls: {
+            ca: options.ca ?? endpoint.ca,
+            clientCertificate: options.clientCertificate,
+            connectTo: endpoint.connectTo,
+        },
+    };
+    // Through the domain, the default endpoint must be refused when disabled, and the domain without the client's certificate.
+    const around: { target: Target; check: string }[] = [];
+    if (endpoint.domain && outputs.disableExecuteApiEndpoint === true)
+        around.push({ target: { baseUrl: outputs.invokeUrl, tls: {} }, check: "default endpoint (disabled), signed" });
+    if (endpoint.domain && options.clientCertificate !== undefined)
+        around.push({
+            target: { ...target, tls: { ...target.tls, clientCertificate: undefined } },
+            check: "no client certificate, signed",
+        });
     const rows: SmokeRow[] = [];
     for (const operation of operations) {
         const name = `${operation.verb} ${operation.path}`;
         const request = sampleRequest(operation, operations);
         if (operation.authorization === "NONE") {
-            rows.push(await publicRow(outputs, name, request));
+            rows.push(await publicRow(outputs, target, name, request));
             continue;
         }
-        for (const check of refusalChecks(name, request)) rows.push(await runCheck(outputs, check, options, "refusal"));
+        for (const check of refusalChecks(name, request))
+            rows.push(await runCheck(outputs, target, check, options, "refusal"));
+        for (const other of around) {
+            const check: SmokeCheck = {
+                operation: name,
+                check: other.check,
+                request,
+                signing: "valid",
+                expect: FORBIDDEN_EXPECTED(request.method === "HEAD"),
+            };
+            rows.push(await runCheck(outputs, other.target, check, options, "refusal"));
+        }
         const signed: SmokeCheck = {
             operation: name,
             check: `signed ${request.method}`,
@@ -162,11 +219,11 @@ export async function runSmokeTest(outputs: SmokeOutputs, options: SmokeOptions)
             signing: "valid",
             expect: { integrationAnswered: true },
         };
-        rows.push(await runCheck(outputs, signed, options, "signed"));
+        rows.push(await runCheck(outputs, target, signed, options, "signed"));
     }
     if (isPetStore(operations)) {
         options.log?.("the API is the example pet store (api/petstore.openapi.yaml): its data checks follow");
-        for (const check of PET_STORE_DATA_CHECKS) rows.push(await runCheck(outputs, check, options, "data"));
+        for (const check of PET_STORE_DATA_CHECKS) rows.push(await runCheck(outputs, target, check, options, "data"));
     }
     return rows;
 }
@@ -175,8 +232,13 @@ export async function runSmokeTest(outputs: SmokeOutputs, options: SmokeOptions)
  * A public operation, called unsigned: not proved for auth (an auth refusal means it is secured after
  * all, which is no failure), but it fails if API Gateway answered instead of its integration.
  */
-async function publicRow(outputs: SmokeOutputs, operation: string, request: SampleRequest): Promise<SmokeRow> {
-    const answer = await sendCheck(outputs, { operation, check: "", request, signing: "none", expect: {} });
+async function publicRow(
+    outputs: SmokeOutputs,
+    target: Target,
+    operation: string,
+    request: SampleRequest,
+): Promise<SmokeRow> {
+    const answer = await sendCheck(outputs, target, { operation, check: "", request, signing: "none", expect: {} });
     const refusedByAuth = AUTH_FAILURES.has(String(answer.headers["x-amzn-errortype"]));
     const problems = refusedByAuth ? [] : integrationProblems(answer);
     const seen = `unsigned ${request.method}: ${summary(answer)}`;
@@ -195,6 +257,7 @@ async function publicRow(outputs: SmokeOutputs, operation: string, request: Samp
 
 async function runCheck(
     outputs: SmokeOutputs,
+    target: Target,
     check: SmokeCheck,
     options: SmokeOptions,
     kind: Exclude<SmokeRowKind, "public">,
@@ -204,7 +267,7 @@ async function runCheck(
     let answer: HttpAnswer;
     for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
         attempts++;
-        answer = await sendCheck(outputs, check);
+        answer = await sendCheck(outputs, target, check);
         const mayBePropagating =
             check.signing === "valid" &&
             answer.status === 403 &&
@@ -231,14 +294,14 @@ async function runCheck(
     };
 }
 
-async function sendCheck(outputs: SmokeOutputs, check: SmokeCheck): Promise<HttpAnswer> {
-    const base = new URL(outputs.invokeUrl);
+async function sendCheck(outputs: SmokeOutputs, target: Target, check: SmokeCheck): Promise<HttpAnswer> {
+    const base = new URL(target.baseUrl);
     const stagePath = base.pathname.replace(/\/$/, "");
     const url = new URL(stagePath + check.request.path, base);
     const { method, body } = check.request;
     const headers: Record<string, string> = {};
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (check.signing === "none") return send(url, method, { Host: url.host, ...headers }, body);
+    if (check.signing === "none") return send(url, method, { Host: url.host, ...headers }, body, target.tls);
 
     let credentials = {
         accessKeyId: outputs.accessKeyId,
@@ -267,7 +330,7 @@ async function sendCheck(outputs: SmokeOutputs, check: SmokeCheck): Promise<Http
     );
     const sentUrl =
         check.signing === "pathChangedAfterSigning" ? new URL(stagePath + (check.alteredPath ?? "/smoke"), base) : url;
-    return send(sentUrl, method, signed.headers as Record<string, string>, body);
+    return send(sentUrl, method, signed.headers as Record<string, string>, body, target.tls);
 }
 
 function judge(expect: Expectation, answer: HttpAnswer): string[] {

@@ -5,6 +5,7 @@ import { operationsFromOutputs } from "../../smoke/operations";
 import { createSignedFetch } from "../signedFetch";
 import { parseCommandLine, runCommand, UsageError } from "./command";
 import { explainConnectionFailure } from "./connectionError";
+import { ENDPOINT_OPTIONS, endpointSettings } from "./endpointOptions";
 import { OUTPUTS_OPTIONS, readApiCredentials } from "./outputsOptions";
 
 const command = {
@@ -36,6 +37,7 @@ const command = {
                 "sign with the temporary credentials this command prints (the AWS CLI's credential_process format), instead of the outputs' keys",
         },
         ...OUTPUTS_OPTIONS,
+        ...ENDPOINT_OPTIONS,
     },
     examples: [
         "GET /pets",
@@ -43,6 +45,8 @@ const command = {
         "GET /pets/1 -i --outputs .local/outputs-test.json",
         "GET http://127.0.0.1:8787/test/pets   # a full URL under the invoke URL",
         "GET /pets --credential-process 'aws configure export-credentials --profile ci --format process'",
+        "GET /pets --cert client.pem --key client.key   # a custom domain with mutual TLS",
+        "GET /pets --endpoint default   # the execute-api endpoint, not the custom domain",
     ],
 } as const;
 
@@ -60,10 +64,11 @@ runCommand(command, async () => {
     }
     const process_ = values["credential-process"];
     const credentials = readApiCredentials(command.name, values, { keys: process_ === undefined });
+    const reach = endpointSettings(values);
     const signedFetch =
         process_ === undefined
-            ? createSignedFetch(credentials)
-            : createSignedFetch({ ...credentials, credentials: fromCredentialProcess(process_) });
+            ? createSignedFetch(credentials, reach)
+            : createSignedFetch({ ...credentials, credentials: fromCredentialProcess(process_) }, reach);
     const response = await signedFetch(path, { method, headers, body: values.data }).catch((e: unknown) => {
         throw explainConnectionFailure(e, credentials.invokeUrl);
     });

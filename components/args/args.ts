@@ -34,6 +34,134 @@ export const EndpointType = {
 export type EndpointType = (typeof EndpointType)[keyof typeof EndpointType];
 export const ENDPOINT_TYPES: readonly EndpointType[] = Object.values(EndpointType);
 
+/** The endpoint types of a custom domain name (a private API's domain is not created by this component). */
+export const DomainEndpointType = {
+    /** Served from the API's region; its certificate is in that region. Mutual TLS needs this type. */
+    Regional: "REGIONAL",
+    /** Served through a CloudFront distribution API Gateway manages; its certificate is in us-east-1. */
+    Edge: "EDGE",
+} as const;
+export type DomainEndpointType = (typeof DomainEndpointType)[keyof typeof DomainEndpointType];
+export const DOMAIN_ENDPOINT_TYPES: readonly DomainEndpointType[] = Object.values(DomainEndpointType);
+
+/** The minimum TLS version (and cipher suites) a custom domain name accepts from clients. */
+export const DomainSecurityPolicy = {
+    /** TLS 1.2 and later. */
+    Tls12: "TLS_1_2",
+    /** TLS 1.0 and later: only for clients that cannot do TLS 1.2. */
+    Tls10: "TLS_1_0",
+} as const;
+export type DomainSecurityPolicy = (typeof DomainSecurityPolicy)[keyof typeof DomainSecurityPolicy];
+export const DOMAIN_SECURITY_POLICIES: readonly DomainSecurityPolicy[] = Object.values(DomainSecurityPolicy);
+
+/**
+ * Mutual TLS on the custom domain name: clients must present an X.509 certificate that the truststore
+ * trusts, or API Gateway answers 403 before any signature is read.
+ */
+export interface MutualTlsArgs {
+    /**
+     * The truststore: an S3 object, one PEM file of the CA certificates (public or private CAs, or
+     * self-signed client certificates) whose clients may connect.
+     * @default none: required
+     * @example
+     * ```ts
+     * mutualTls: { truststoreUri: "s3://my-truststore-bucket/truststore.pem" }
+     * ```
+     */
+    truststoreUri: pulumi.Input<string>;
+    /**
+     * The S3 object version of the truststore (the bucket must be versioned); API Gateway reads the
+     * truststore when the domain is created or updated, so a new version takes effect with this one.
+     * @default undefined (the object's current version, read when the domain is created or updated)
+     * @example
+     * ```ts
+     * mutualTls: { truststoreUri: "s3://my-truststore-bucket/truststore.pem", truststoreVersion: truststore.versionId }
+     * ```
+     */
+    truststoreVersion?: pulumi.Input<string>;
+}
+
+/**
+ * A custom domain name for the stage: the domain (`aws.apigateway.DomainName`) with its certificate, a
+ * base path mapping to this stage, and an alias record when a hosted zone is given. Clients then call
+ * and sign `https://<domainName>/<basePath>/…` (the signature covers that host and path).
+ */
+export interface DomainArgs {
+    /**
+     * The domain name clients call, lower case, e.g. `api.example.com` (or a wildcard `*.example.com`).
+     * @default none: required
+     * @example
+     * ```ts
+     * domain: { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0e8c1a47-5b2d-4f4e-9a53-7d1e2f6a9b10" }
+     * ```
+     */
+    domainName: string;
+    /**
+     * ARN of an issued ACM certificate that covers `domainName`: in the API's region for a `REGIONAL`
+     * domain, in `us-east-1` for an `EDGE` one, of the same account.
+     * @default undefined: the component requests a certificate for `domainName` and validates it by DNS in `hostedZoneId`
+     * @example
+     * ```ts
+     * domain: { domainName: "api.example.com", certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0e8c1a47-5b2d-4f4e-9a53-7d1e2f6a9b10" }
+     * ```
+     */
+    certificateArn?: pulumi.Input<string>;
+    /**
+     * The Route 53 hosted zone of `domainName` (its id, `Z…`). The component writes an alias record there
+     * pointing `domainName` at the domain's target and, without `certificateArn`, requests an ACM
+     * certificate and validates it with a DNS record in this zone.
+     * @default undefined (no record: point your DNS at the output domainTarget)
+     * @example
+     * ```ts
+     * domain: { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" }
+     * ```
+     */
+    hostedZoneId?: pulumi.Input<string>;
+    /**
+     * `REGIONAL`, or `EDGE` (through CloudFront; its certificate must be in us-east-1).
+     * @default "REGIONAL"
+     * @example
+     * ```ts
+     * domain: { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", endpointType: "EDGE" }
+     * ```
+     */
+    endpointType?: DomainEndpointType;
+    /**
+     * The minimum TLS version clients must use.
+     * @default "TLS_1_2"
+     * @example
+     * ```ts
+     * domain: { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", securityPolicy: "TLS_1_2" }
+     * ```
+     */
+    securityPolicy?: DomainSecurityPolicy;
+    /**
+     * The first path segment that leads to this stage, e.g. `v1` for `https://api.example.com/v1/pets`;
+     * letters, digits, `-`, `_` and `.`, without slashes. Empty maps the stage at the domain's root.
+     * @default "" (the root: `https://api.example.com/pets`)
+     * @example
+     * ```ts
+     * domain: { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", basePath: "v1" }
+     * ```
+     */
+    basePath?: string;
+    /**
+     * Mutual TLS: clients must present a certificate the truststore trusts (`REGIONAL` and `TLS_1_2`
+     * only, as AWS requires). It also makes `disableExecuteApiEndpoint` default to true, since the
+     * default endpoint takes no client certificate.
+     * @default undefined (no client certificate asked for)
+     * @example
+     * ```ts
+     * domain: {
+     *     domainName: "api.example.com",
+     *     hostedZoneId: "Z0123456789ABCDEFGHIJ",
+     *     mutualTls: { truststoreUri: "s3://my-truststore-bucket/truststore.pem" },
+     * }
+     * ```
+     */
+    mutualTls?: MutualTlsArgs;
+}
+
 /** API Gateway's execution logging levels for a stage. */
 export const ExecutionLoggingLevel = {
     /** No execution logs. */
@@ -198,10 +326,43 @@ export interface SecuredRestApiArgs {
 
     /**
      * Turn off the default `https://<api-id>.execute-api.<region>.amazonaws.com` endpoint, for APIs
-     * served only through a custom domain name.
-     * @default false
+     * served only through a custom domain name. It takes effect with a deployment, so a change redeploys.
+     * With `domain.mutualTls` it defaults to true (the default endpoint would bypass the client
+     * certificate), and `false` is refused there.
+     * @default false (true with domain.mutualTls)
+     * @example
+     * ```ts
+     * new SecuredRestApi("orders", { openApiSpec, domain: { domainName: "api.example.com", hostedZoneId }, disableExecuteApiEndpoint: true });
+     * ```
      */
     disableExecuteApiEndpoint?: boolean;
+
+    /**
+     * A custom domain name for the stage: its certificate (an ACM ARN, or one requested and validated by
+     * DNS in `hostedZoneId`), endpoint type, TLS policy, base path, alias record and mutual TLS. Outputs
+     * `domainUrl` (what clients call and sign) and `domainTarget` (what DNS points at).
+     * @default undefined (the default endpoint only)
+     * @example
+     * ```ts
+     * new SecuredRestApi("orders", {
+     *     openApiSpec,
+     *     domain: { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ", basePath: "v1" },
+     * });
+     * ```
+     */
+    domain?: DomainArgs;
+
+    /**
+     * ARN of a WAFv2 web ACL of scope `REGIONAL`, in the API's region, to associate with the stage (AWS
+     * WAF evaluates its rules before IAM). A `CLOUDFRONT` web ACL goes on a CloudFront distribution of
+     * your own instead (see docs/domain.md).
+     * @default undefined (no web ACL)
+     * @example
+     * ```ts
+     * new SecuredRestApi("orders", { openApiSpec, webAclArn: acl.arn }); // acl: aws.wafv2.WebAcl with scope "REGIONAL"
+     * ```
+     */
+    webAclArn?: pulumi.Input<string>;
 
     /**
      * Fail the import when API Gateway reports a warning (for example a response model it cannot

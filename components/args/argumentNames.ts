@@ -8,7 +8,7 @@ import type {
 } from "../callers/callers";
 import type { CorsArgs } from "../openapi/cors";
 import type { PolicyPrincipal, ResourcePolicyStatement } from "../policies/resourcePolicy";
-import type { AccessLogArgs, SecuredRestApiArgs, ThrottleSettings } from "./args";
+import type { AccessLogArgs, DomainArgs, MutualTlsArgs, SecuredRestApiArgs, ThrottleSettings } from "./args";
 
 // Each table is a Record over the keys of its interface, so the compiler refuses a name missing from it
 // or one the interface does not have: a new argument cannot be forgotten here.
@@ -39,7 +39,19 @@ const ARGUMENTS: Record<keyof SecuredRestApiArgs, true> = {
     role: true,
     identityPool: true,
     cors: true,
+    domain: true,
+    webAclArn: true,
 };
+const DOMAIN: Record<keyof DomainArgs, true> = {
+    domainName: true,
+    certificateArn: true,
+    hostedZoneId: true,
+    endpointType: true,
+    securityPolicy: true,
+    basePath: true,
+    mutualTls: true,
+};
+const MUTUAL_TLS: Record<keyof MutualTlsArgs, true> = { truststoreUri: true, truststoreVersion: true };
 const GRANT: Record<keyof InvokeGrant, true> = { roles: true, users: true, groups: true, operations: true };
 const CROSS_ACCOUNT_GRANT: Record<keyof CrossAccountGrant, true> = { principals: true, operations: true };
 const ROLE: Record<keyof InvokeRoleArgs, true> = {
@@ -90,7 +102,7 @@ export const ARGUMENT_NAMES: readonly string[] = Object.keys(ARGUMENTS);
 /**
  * One problem per argument name the component does not know, at any depth it defines (`accessLog`,
  * `throttle`, each `resourcePolicy` statement and its `Principal`, each grant, `role` and its web
- * identities, `identityPool` and its `userPool`, `cors`), with the closest known name when
+ * identities, `identityPool` and its `userPool`, `cors`, `domain` and its `mutualTls`), with the closest known name when
  * one is close: a misspelled name would otherwise be dropped silently (TypeScript's excess-property
  * check does not run for programs that are only transpiled, nor for other languages).
  */
@@ -116,6 +128,11 @@ export function unknownArgumentProblems(args: Record<string, unknown>): string[]
             problems.push(...unknownKeys(args.identityPool.userPool, USER_POOL, "identityPool.userPool."));
     }
     if (isPlainObject(args.cors)) problems.push(...unknownKeys(args.cors, CORS, "cors."));
+    if (isPlainObject(args.domain)) {
+        problems.push(...unknownKeys(args.domain, DOMAIN, "domain."));
+        if (isPlainObject(args.domain.mutualTls))
+            problems.push(...unknownKeys(args.domain.mutualTls, MUTUAL_TLS, "domain.mutualTls."));
+    }
     if (Array.isArray(args.resourcePolicy)) {
         (args.resourcePolicy as unknown[]).forEach((statement, i) => {
             if (!isPlainObject(statement)) return;

@@ -11,6 +11,8 @@ import {
     scopeKey,
 } from "../callers/callers";
 import { CorsArgs, corsArgumentProblems } from "../openapi/cors";
+import { DomainPlan, planDomain } from "../domain/checks";
+import { webAclArgumentProblems } from "../domain/webAcl";
 import { InvalidSecuredRestApiInput } from "../errors";
 import { isJsonObject } from "../openapi/operations";
 import { FindingKind } from "../openapi/findings";
@@ -65,6 +67,16 @@ export interface Settings {
     readonly callers: CallerPlan;
     /** CORS for browser apps, when asked for (already written into the spec). */
     readonly cors: CorsArgs | undefined;
+    /** The custom domain name, when asked for. */
+    readonly domain: DomainPlan | undefined;
+    /** The WAFv2 web ACL to associate with the stage, when given. */
+    readonly webAclArn: pulumi.Input<string> | undefined;
+}
+
+/** What the checks may know of where the API goes before anything runs. */
+export interface SettingsContext {
+    /** The region the API is deployed to (the stack's `aws:region`), when known now. @default unknown */
+    readonly region?: string;
 }
 
 /**
@@ -72,7 +84,7 @@ export interface Settings {
  * registering itself, so bad input fails `pulumi preview` with nothing created. Argument problems are
  * reported together; spec problems follow once the arguments are sound.
  */
-export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings {
+export function resolveSettings(args: SecuredRestApiArgs | undefined, context: SettingsContext = {}): Settings {
     if (!isJsonObject(args)) {
         throw new InvalidSecuredRestApiInput(["args are required: pass at least { openApiSpec }."]);
     }
@@ -188,6 +200,9 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
     );
     problems.push(...callerArgumentProblems(args));
     if (args.cors !== undefined) problems.push(...corsArgumentProblems(args.cors));
+    const domain = planDomain(args, context.region);
+    problems.push(...domain.problems);
+    problems.push(...webAclArgumentProblems(args.webAclArn, endpointType, context.region));
     if (problems.length > 0) throw new InvalidSecuredRestApiInput(problems);
 
     const crossAccountGrants = args.crossAccountGrants ?? [];
@@ -229,7 +244,8 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
         invokePolicy,
         publicOperations,
         endpointType,
-        disableExecuteApiEndpoint: args.disableExecuteApiEndpoint ?? false,
+        // The default endpoint takes no client certificate: with mutual TLS it is off unless said otherwise.
+        disableExecuteApiEndpoint: args.disableExecuteApiEndpoint ?? domain.plan?.mutualTls !== undefined,
         failOnWarnings,
         restApiName: args.restApiName,
         throttle,
@@ -253,6 +269,8 @@ export function resolveSettings(args: SecuredRestApiArgs | undefined): Settings 
                   },
         callers,
         cors: args.cors,
+        domain: domain.plan,
+        webAclArn: args.webAclArn,
         lambdaIntegrations: new Map([...spec.lambdaOperations].map(([entry, key]) => [key, lambdaIntegrations[entry]])),
         specValues,
     };

@@ -1,17 +1,25 @@
 import { awsManagedPolicyArn, iamArn } from "../../components/policies/arns";
+import { ACM_HANDLERS } from "./acm";
 import { APIGATEWAY_HANDLERS } from "./apigateway";
+import { DOMAIN_HANDLERS } from "./apigatewayDomains";
 import { COGNITO_HANDLERS } from "./cognito";
 import { IAM_HANDLERS } from "./iam";
 import { LOCAL_ACCOUNT_ID } from "./ids";
 import { LAMBDA_HANDLERS } from "./lambda";
 import { awsManagedPolicyDocument, nearestAwsManagedPolicies } from "./managedPolicies";
 import { LOGS_HANDLERS } from "./logs";
+import { ROUTE53_HANDLERS } from "./route53";
+import { WAFV2_HANDLERS } from "./wafv2";
 import { sessionIdentity } from "./sessions";
 import {
     AccessKeyRecord,
     AttachedPolicy,
+    BasePathMappingRecord,
     CallerIdentity,
+    CertificateRecord,
     DeploymentRecord,
+    DnsRecord,
+    DomainNameRecord,
     FunctionRecord,
     HandlerTable,
     IdentityPoolRecord,
@@ -31,8 +39,12 @@ import {
 export {
     AccessKeyRecord,
     AttachedPolicy,
+    BasePathMappingRecord,
     CallerIdentity,
+    CertificateRecord,
     DeploymentRecord,
+    DnsRecord,
+    DomainNameRecord,
     FunctionRecord,
     LocalAwsError,
     PermissionRecord,
@@ -94,6 +106,22 @@ export class LocalAwsAccount {
     readonly logGroups = new Map<string, { name: string; arn: string; retentionInDays: number | undefined }>();
     /** Stage-wide method settings per `apiId/stage`, as set by MethodSettings `*\/*`. */
     readonly methodSettings = new Map<string, Record<string, unknown>>();
+    /** ACM certificates the program requested, by ARN. */
+    readonly certificates = new Map<string, CertificateRecord>();
+    /** Route 53 record sets the program wrote, in hosted zones outside it. */
+    readonly dnsRecords: DnsRecord[] = [];
+    /** API Gateway custom domain names by name, and each one's base path mappings. */
+    readonly domainNames = new Map<string, DomainNameRecord>();
+    readonly basePathMappings = new Map<string, BasePathMappingRecord[]>();
+    /** The WAFv2 web ACL associated with each stage, by stage ARN. */
+    readonly webAclAssociations = new Map<string, string>();
+    /**
+     * What local mode cannot check or apply and says once, plainly (a certificate made outside the
+     * program, a web ACL's rules), in the order first met.
+     */
+    readonly notices = new Set<string>();
+    /** The folder standing in for S3 (`s3://<bucket>/<key>` is `<folder>/<bucket>/<key>`); undefined: no S3. */
+    s3Dir: string | undefined;
     /** The region's API Gateway CloudWatch role (`aws.apigateway.Account`); logging needs it. */
     cloudWatchRoleArn: string | undefined;
     /** Grows with every change to the account, so caches of decisions know when they are stale. */
@@ -293,6 +321,10 @@ export class LocalAwsAccount {
 /** Every resource type local mode emulates, by Pulumi type token, one table per AWS service. */
 const HANDLERS: HandlerTable = {
     ...APIGATEWAY_HANDLERS,
+    ...DOMAIN_HANDLERS,
+    ...ACM_HANDLERS,
+    ...ROUTE53_HANDLERS,
+    ...WAFV2_HANDLERS,
     ...LOGS_HANDLERS,
     ...IAM_HANDLERS,
     ...LAMBDA_HANDLERS,

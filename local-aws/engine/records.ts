@@ -234,3 +234,60 @@ export function addTo(map: Map<string, Set<string>>, key: string, value: string)
 export function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
     map.set(key, [...(map.get(key) ?? []), value]);
 }
+
+/** An ACM certificate the program requested (DNS validation only), and where it stands. */
+export interface CertificateRecord {
+    readonly arn: string;
+    /** The region of the ARN: a resource's own `region`, else the account's. */
+    readonly region: string;
+    /** The names it covers: `domainName` first, then the subject alternative names. */
+    readonly names: readonly string[];
+    /** One CNAME per name, which must exist in DNS for ACM to issue the certificate. */
+    readonly validation: readonly { readonly domainName: string; readonly name: string; readonly value: string }[];
+    status: "PENDING_VALIDATION" | "ISSUED";
+}
+
+/** A Route 53 record set the program wrote, in a hosted zone of the account (the zone itself is outside the program). */
+export interface DnsRecord {
+    readonly zoneId: string;
+    /** Lower case, without the trailing dot. */
+    readonly name: string;
+    readonly type: string;
+    readonly values: readonly string[];
+    readonly alias: { readonly name: string; readonly zoneId: string } | undefined;
+}
+
+/** A custom domain name of API Gateway, as CreateDomainName made it. */
+export interface DomainNameRecord {
+    readonly domainName: string;
+    readonly endpointType: "REGIONAL" | "EDGE";
+    readonly certificateArn: string;
+    /** `TLS_1_2` or `TLS_1_0`: the lowest TLS version clients may use. */
+    readonly securityPolicy: string;
+    /** The truststore as API Gateway read it when the domain was made (it reads S3 again only on an update). */
+    readonly mutualTls:
+        | {
+              readonly truststoreUri: string;
+              readonly truststoreVersion: string | undefined;
+              /** The local file that stands in for the S3 object. */
+              readonly file: string;
+              /** The truststore's certificates, PEM. */
+              readonly certificates: readonly string[];
+              /** What API Gateway returns as `truststoreWarnings`: certificates it cannot use. */
+              readonly warnings: readonly string[];
+          }
+        | undefined;
+    /** What DNS points at: `d-<id>.execute-api.<region>.amazonaws.com`, or an EDGE domain's CloudFront name. */
+    readonly target: string;
+    readonly targetZoneId: string;
+}
+
+/** A base path of a custom domain name mapped to a stage (or to every stage, named after the base path). */
+export interface BasePathMappingRecord {
+    readonly domainName: string;
+    /** `""` for the root, which AWS shows as `(none)`. */
+    readonly basePath: string;
+    readonly restApiId: string;
+    /** Undefined: the stage is the first path segment after the base path. */
+    readonly stageName: string | undefined;
+}

@@ -52,6 +52,8 @@ export interface RunOptions {
      * @default nothing: the account is empty
      */
     readonly before?: (account: LocalAwsAccount) => Promise<void>;
+    /** The folder standing in for S3 (a truststore `s3://<bucket>/<key>` is `<folder>/<bucket>/<key>`). @default none */
+    readonly s3Dir?: string;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function runProgramLocally(options: RunOptions): Promise<LocalRun> 
     }
     const account = options.account ?? new LocalAwsAccount(region, options.allocateEndpoint);
     await options.before?.(account);
+    if (options.s3Dir !== undefined) account.s3Dir = options.s3Dir;
     const mocks = await useLocalAws({ account, project: config.project, stack, preview: options.preview });
     pulumi.runtime.setAllConfig(config.values);
 

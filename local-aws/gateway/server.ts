@@ -1,8 +1,10 @@
 import * as http from "http";
+import * as https from "https";
 import { AddressInfo, Socket } from "net";
+import type { TLSSocket } from "tls";
 import { isJsonObject, OpenApiDocument } from "../../components/openapi/operations";
 import { requiresApiKey } from "../../components/openapi/secure";
-import { LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
+import { DomainNameRecord, LocalAwsAccount, RestApiRecord, StageRecord } from "../engine/account";
 import { CredentialDirectory } from "../engine/accounts";
 import { CallerIdentity } from "../engine/records";
 import { CallerFacts, requestContext } from "../identity/conditionKeys";
@@ -14,13 +16,14 @@ import {
     InvokeQuestion,
     invokeResourceArn,
 } from "./authorize";
+import { hostNamesDomain, resolveBasePath } from "./domains";
 import { Caller } from "./identity";
 import { withGatewayResponse } from "./gatewayResponses";
 import { runIntegration } from "./integrations";
 import { LambdaRuntimes } from "./lambdaRuntimes";
 import { MAX_HEADER_VALUES_BYTES, methodArnTooLong, requestLimitRefusal } from "./limits";
 import { ClientGone, headerPairs, readBody, requestTarget, sourceIpOf } from "./httpRequest";
-import { parseStagePath, ResourcePath } from "./path";
+import { parseResourcePath, parseStagePath, ResourcePath, StagePath } from "./path";
 import { responseHeaderBlock } from "./responseHeaders";
 import {
     accessDenied,
@@ -36,6 +39,7 @@ import {
 } from "./responses";
 import { buildRouteTable, findRoute, Route, RouteTable } from "./routing";
 import { headerValues, parseQuery, verifySigV4, WireRequest } from "./sigv4";
+import { CertificateAuthority, clientCertificateRefusal } from "./tls";
 import { CompiledTemplates, compileTemplates } from "./vtl";
 
 const LOOPBACK = "127.0.0.1";
@@ -90,7 +94,15 @@ export interface GatewayOptions {
     readonly evaluationTimeoutMs?: number;
     /** Receives each line a Lambda function writes, prefixed with its name. @default stderr */
     readonly functionLog?: (line: string) => void;
+    /** Port of the first custom domain's HTTPS listener; each further domain gets the next port. 0 picks free ports. @default 0 */
+    readonly domainPort?: number;
 }
+
+/** Where a request came in: a REST API's default endpoint, or a custom domain name's listener. */
+type Listener = { readonly restApiId: string } | { readonly domainName: string };
+
+/** The name of local mode's own certificate authority, which issues every custom domain's certificate. */
+export const LOCAL_CA_NAME = "secured-rest-api local mode CA";
 
 /** A request as the gateway received it, with its one parsed path, used by every stage. */
 interface GatewayRequest extends WireRequest {
@@ -123,6 +135,10 @@ interface Outcome {
  */
 export class LocalGateway {
     private readonly servers: http.Server[] = [];
+    /** The custom domains' HTTPS listeners, and where each listens (`127.0.0.1:<port>`), by domain name. */
+    private readonly domainServers: https.Server[] = [];
+    private readonly domainAddresses = new Map<string, string>();
+    private authority: CertificateAuthority | undefined;
     private closed = false;
     private account: LocalAwsAccount | undefined;
     /** Where callers' keys are looked up: the account itself, or every account of the run. */
@@ -155,38 +171,54 @@ export class LocalGateway {
         if (this.closed) throw new Error("The local gateway has stopped: it opens no listener for a new REST API.");
         const base = this.options.port ?? 0;
         const port = base === 0 ? 0 : base + this.servers.length;
-        const server = http.createServer(
-            // Every header line is seen (Node drops those past 2,000 entries by default), and a request
-            // without Host reaches the gateway, which answers it like any unknown host.
-            { maxHeaderSize: MAX_PARSED_HEADER_BYTES, requireHostHeader: false },
-            (req, res) => this.handle(restApiId, req, res),
-        );
-        server.maxHeadersCount = 0;
-        server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) =>
-            answerOnSocket(
-                socket,
-                error.code === "HPE_HEADER_OVERFLOW" ? headersTooLarge(MAX_HEADER_VALUES_BYTES) : badRequest(),
-            ),
-        );
-        // CONNECT names no resource of a REST API: answered like any method no route has.
-        server.on("connect", (_req: http.IncomingMessage, socket: Socket) =>
-            answerOnSocket(socket, missingAuthenticationToken()),
-        );
+        const server = http.createServer(HTTP_OPTIONS, (req, res) => this.handle({ restApiId }, req, res));
         this.servers.push(server);
-        await new Promise<void>((resolve, reject) => {
-            server.once("error", (e: NodeJS.ErrnoException) =>
-                reject(
-                    new Error(
-                        e.code === "EADDRINUSE" ? `Port ${port} is in use; choose another with --port.` : e.message,
-                    ),
-                ),
-            );
-            server.listen(port, LOOPBACK, resolve);
-        });
-        const listening = (server.address() as AddressInfo).port;
+        const listening = await listen(server, port, "--port");
         this.ports.set(restApiId, listening);
         return `http://${LOOPBACK}:${listening}`;
     };
+
+    /**
+     * Opens one HTTPS listener per custom domain name of the account (after the program ran: a domain's
+     * listener is local mode's, not part of what the program provisions), each with a server certificate
+     * local mode's CA issues for the name, the domain's minimum TLS version and, with mutual TLS, a
+     * request for the client's certificate checked against the truststore. Returns where each listens.
+     */
+    async serveDomains(account: LocalAwsAccount): Promise<ReadonlyMap<string, string>> {
+        if (this.closed) throw new Error("The local gateway has stopped: it opens no listener for a custom domain.");
+        const base = this.options.domainPort ?? 0;
+        for (const domain of account.domainNames.values()) {
+            if (this.domainAddresses.has(domain.domainName)) continue;
+            this.authority ??= await CertificateAuthority.create(LOCAL_CA_NAME);
+            const issued = await this.authority.issue({
+                commonName: domain.domainName,
+                use: "server",
+                dnsNames: [domain.domainName],
+            });
+            const server = https.createServer(
+                {
+                    ...HTTP_OPTIONS,
+                    key: issued.privateKeyPem,
+                    cert: `${issued.certificatePem}\n${this.authority.certificatePem}`,
+                    minVersion: domain.securityPolicy === "TLS_1_2" ? "TLSv1.2" : "TLSv1",
+                    // Checked by the gateway, not refused in the handshake: API Gateway answers an untrusted client in HTTP, 403.
+                    requestCert: domain.mutualTls !== undefined,
+                    rejectUnauthorized: false,
+                    ca: domain.mutualTls ? [...domain.mutualTls.certificates] : undefined,
+                },
+                (req, res) => this.handle({ domainName: domain.domainName }, req, res),
+            );
+            this.domainServers.push(server);
+            const port = await listen(server, base === 0 ? 0 : base + this.domainServers.length - 1, "--domain-port");
+            this.domainAddresses.set(domain.domainName, `${LOOPBACK}:${port}`);
+        }
+        return this.domainAddresses;
+    }
+
+    /** The PEM certificate of local mode's CA, which clients trust to call the custom domains; undefined before any domain. */
+    get certificateAuthorityPem(): string | undefined {
+        return this.authority?.certificatePem;
+    }
 
     /**
      * Starts answering requests from the account's deployed stages, for callers whose keys `credentials`
@@ -203,7 +235,7 @@ export class LocalGateway {
         this.closed = true;
         await this.lambdaRuntimes.close();
         await Promise.all(
-            this.servers.map(
+            [...this.servers, ...this.domainServers].map(
                 (s) =>
                     new Promise<void>((resolve) => {
                         s.closeAllConnections();
@@ -224,7 +256,7 @@ export class LocalGateway {
         return this.internalErrors.splice(0);
     }
 
-    private handle(restApiId: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    private handle(listener: Listener, req: http.IncomingMessage, res: http.ServerResponse): void {
         let sourceIp: string;
         try {
             sourceIp = sourceIpOf(req);
@@ -241,7 +273,7 @@ export class LocalGateway {
             receivedAt: Date.now(),
             sourceIp,
         };
-        void this.answer(restApiId, req, request)
+        void this.answer(listener, req, request)
             .then((outcome) => {
                 outcome = this.write(res, request, outcome);
                 this.options.log?.({
@@ -293,17 +325,21 @@ export class LocalGateway {
     }
 
     /** Quotas on what was sent first, then the body, then everything else; a failure of ours is a 500. */
-    private async answer(restApiId: string, req: http.IncomingMessage, head: GatewayRequest): Promise<Outcome> {
+    private async answer(listener: Listener, req: http.IncomingMessage, head: GatewayRequest): Promise<Outcome> {
         try {
             const account = this.account;
-            const api = account?.restApis.get(restApiId);
-            if (!account || !api) return { response: internalServerError("The local gateway is still starting.") };
+            const api = "restApiId" in listener ? account?.restApis.get(listener.restApiId) : undefined;
+            const domain = "domainName" in listener ? account?.domainNames.get(listener.domainName) : undefined;
+            if (!account || (!api && !domain))
+                return { response: internalServerError("The local gateway is still starting.") };
             const host = headerValues(head.headers, "host");
-            const tooMuch = requestLimitRefusal(req.url ?? "/", host[0] ?? "", head.headers, api.endpointType);
+            const endpointType = api?.endpointType ?? domain!.endpointType;
+            const tooMuch = requestLimitRefusal(req.url ?? "/", host[0] ?? "", head.headers, endpointType);
             if (tooMuch) return { response: tooMuch };
             const body = await readBody(req);
             if (body === undefined) return { response: requestTooLarge() };
-            return await this.respond(account, api, { ...head, body });
+            if (domain) return await this.respondOnDomain(account, domain, { ...head, body }, req.socket as TLSSocket);
+            return await this.respond(account, api!, { ...head, body });
         } catch (e) {
             // The client hung up before its body arrived: nobody to answer, and no fault of the gateway.
             if (e instanceof ClientGone) return { response: badRequest(), reason: "the client closed the connection" };
@@ -330,8 +366,48 @@ export class LocalGateway {
         if (api.disableExecuteApiEndpoint && !stage) return { response: forbidden() };
         if (!stagePath || !stage) return { response: missingAuthenticationToken() };
         const deployment = this.deployed(account, stage.deploymentId);
-        const outcome = await this.authorizeAndRun(account, api, request, stage, stagePath, deployment);
+        const outcome = await this.authorizeAndRun(
+            account,
+            api,
+            request,
+            stage,
+            stagePath,
+            deployment,
+            `/${stagePath.stage}`,
+        );
         // API Gateway's own answers, refusals and integration failures alike, take the API's gateway responses.
+        return { ...outcome, response: withGatewayResponse(deployment.document, request, outcome.response) };
+    }
+
+    /**
+     * A request to a custom domain: the client's certificate (mutual TLS), the Host, the base path
+     * mapping (which names the API and stage), then the same steps as on the default endpoint, the
+     * signature over the path as sent to the domain. A disabled default endpoint does not concern it.
+     */
+    private async respondOnDomain(
+        account: LocalAwsAccount,
+        domain: DomainNameRecord,
+        request: GatewayRequest,
+        socket: TLSSocket,
+    ): Promise<Outcome> {
+        // Before anything of the request is read: the developer guide says 403 ("Invoke an API … mutual TLS"); the body is inferred.
+        const refusal = domain.mutualTls ? clientCertificateRefusal(socket) : undefined;
+        if (refusal !== undefined) return { response: forbidden(), reason: `mutual TLS: ${refusal}` };
+        const hosts = headerValues(request.headers, "host");
+        const host = hosts.length === 1 ? hosts[0].trim().toLowerCase() : undefined;
+        const authority = request.authority?.toLowerCase() ?? host;
+        const port = Number(this.domainAddresses.get(domain.domainName)!.split(":")[1]);
+        if (host === undefined || authority !== host || !hostNamesDomain(domain.domainName, host, port))
+            return { response: forbidden(), reason: "the Host header names no custom domain served here" };
+        const route = resolveBasePath(account.basePathMappings.get(domain.domainName) ?? [], request.rawPath);
+        const api = route && account.restApis.get(route.restApiId);
+        const stage = route && api && account.stage(api.id, route.stageName);
+        // Inferred: a path no base path mapping covers reaches no API, and API Gateway answers it 403 Forbidden.
+        if (!route || !api || !stage)
+            return { response: forbidden(), reason: "no base path mapping of this custom domain covers the path" };
+        const deployment = this.deployed(account, stage.deploymentId);
+        const stagePath: StagePath = { stage: stage.stageName, resource: parseResourcePath(route.resourceWire) };
+        const outcome = await this.authorizeAndRun(account, api, request, stage, stagePath, deployment, route.prefix);
         return { ...outcome, response: withGatewayResponse(deployment.document, request, outcome.response) };
     }
 
@@ -341,8 +417,10 @@ export class LocalGateway {
         api: RestApiRecord,
         request: GatewayRequest,
         stage: StageRecord,
-        stagePath: NonNullable<ReturnType<typeof parseStagePath>>,
+        stagePath: StagePath,
         deployment: DeployedApi,
+        /** The path as sent before the resource path (`/<stage>`, or a custom domain's base path). */
+        pathPrefix: string,
     ): Promise<Outcome> {
         const credentials = this.credentials ?? account;
         const method = routedMethod(request);
@@ -419,7 +497,7 @@ export class LocalGateway {
 
         const started = performance.now();
         const integrated = await runIntegration(route, {
-            ...integrationRequest(request, account, api, stage, method, route, path, caller, deployment),
+            ...integrationRequest(request, account, api, stage, method, route, path, caller, deployment, pathPrefix),
             methodArns: resourceArns,
             lambda: { account, runtimes: this.lambdaRuntimes },
         });
@@ -529,6 +607,7 @@ function integrationRequest(
     path: ResourcePath,
     caller: Caller | undefined,
     deployment: DeployedApi,
+    pathPrefix: string,
 ) {
     return {
         requestId: request.requestId,
@@ -537,7 +616,8 @@ function integrationRequest(
         stage: stage.stageName,
         httpMethod: method,
         resourcePath: route.pathTemplate,
-        path: `/${stage.stageName}${path.decoded === "/" ? "" : path.decoded}`,
+        // `$context.path`: the path as called, so on a custom domain with its base path (and no stage).
+        path: `${pathPrefix}${path.decoded === "/" ? "" : path.decoded}` || "/",
         pathParams: route.pathParams,
         query: parseQuery(request.rawQuery),
         headers: request.headers,
@@ -574,6 +654,36 @@ function routedMethod(request: GatewayRequest): string | undefined {
 function ownHostNames(restApiId: string, region: string, port: number): ReadonlySet<string> {
     const awsName = `${restApiId}.execute-api.${region}.amazonaws.com`;
     return new Set([`${LOOPBACK}:${port}`, awsName, `${awsName}:${port}`]);
+}
+
+/**
+ * Every header line is seen (Node drops those past 2,000 entries by default), and a request without Host
+ * reaches the gateway, which answers it like any unknown host.
+ */
+const HTTP_OPTIONS = { maxHeaderSize: MAX_PARSED_HEADER_BYTES, requireHostHeader: false } as const;
+
+/** Listens on a loopback port with the gateway's answers to malformed requests; resolves with the port. */
+async function listen(server: http.Server | https.Server, port: number, flag: string): Promise<number> {
+    server.maxHeadersCount = 0;
+    server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) =>
+        answerOnSocket(
+            socket,
+            error.code === "HPE_HEADER_OVERFLOW" ? headersTooLarge(MAX_HEADER_VALUES_BYTES) : badRequest(),
+        ),
+    );
+    // CONNECT names no resource of a REST API: answered like any method no route has.
+    server.on("connect", (_req: http.IncomingMessage, socket: Socket) =>
+        answerOnSocket(socket, missingAuthenticationToken()),
+    );
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", (e: NodeJS.ErrnoException) =>
+            reject(
+                new Error(e.code === "EADDRINUSE" ? `Port ${port} is in use; choose another with ${flag}.` : e.message),
+            ),
+        );
+        server.listen(port, LOOPBACK, resolve);
+    });
+    return (server.address() as AddressInfo).port;
 }
 
 /** An answer in API Gateway's shape written on a raw socket (no request object to answer), then closed. */

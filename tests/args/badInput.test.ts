@@ -163,7 +163,7 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
     {
         name: "unknown argument with no close name",
         args: { openApiSpec: PETSTORE_OPENAPI, colour: "red" },
-        error: /Unknown argument "colour"; SecuredRestApi takes: openApiSpec, stageName, .*, tags, createUser, .*, cors\./,
+        error: /Unknown argument "colour"; SecuredRestApi takes: openApiSpec, stageName, .*, tags, createUser, .*, cors, domain, webAclArn\./,
     },
     {
         name: "misspelled accessLog field",
@@ -400,6 +400,49 @@ const CASES: { name: string; args: Record<string, unknown>; error: RegExp }[] = 
             grants: [{ roles: ["worker"] }, { roles: ["arn:aws:iam::123456789012:role/ci/worker"] }],
         },
         error: /grants\[1\]\.roles\[0\] "arn:aws:iam::123456789012:role\/ci\/worker" is the role grants\[0\]\.roles\[0\] already grants the same operations/,
+    },
+    {
+        name: "a custom domain without a certificate",
+        args: { openApiSpec: PETSTORE_OPENAPI, domain: { domainName: "api.example.com" } },
+        error: /domain needs a certificate for api\.example\.com: pass certificateArn .* or hostedZoneId/,
+    },
+    {
+        name: "an EDGE domain with a certificate outside us-east-1",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            domain: {
+                domainName: "api.example.com",
+                endpointType: "EDGE",
+                certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0e8c1a47-5b2d-4f4e-9a53-7d1e2f6a9b10",
+            },
+        },
+        error: /domain\.certificateArn is in eu-west-1, and an EDGE domain's certificate must be in us-east-1/,
+    },
+    {
+        name: "mutual TLS with the default endpoint kept on",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            disableExecuteApiEndpoint: false,
+            domain: {
+                domainName: "api.example.com",
+                hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                mutualTls: { truststoreUri: "s3://my-truststore-bucket/truststore.pem" },
+            },
+        },
+        error: /disableExecuteApiEndpoint: false leaves the default endpoint .* bypassing domain\.mutualTls/,
+    },
+    {
+        name: "a web ACL of CLOUDFRONT scope on a REGIONAL stage",
+        args: {
+            openApiSpec: PETSTORE_OPENAPI,
+            webAclArn: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api/a1b2c3d4-5678-90ab-cdef-111111111111",
+        },
+        error: /webAclArn is a CLOUDFRONT-scope web ACL .* a REGIONAL stage takes only a REGIONAL web ACL/,
+    },
+    {
+        name: "a domain that is not an object",
+        args: { openApiSpec: PETSTORE_OPENAPI, domain: "api.example.com" },
+        error: /domain must be an object such as \{ domainName: "api\.example\.com"/,
     },
 ];
 

@@ -20,6 +20,8 @@ type Args = Record<string, unknown>;
 interface Refusal {
     readonly name: string;
     readonly args: Args;
+    /** The stack's region, when the refusal needs it known at preview (the stack's `aws:region`). */
+    readonly region?: string;
     readonly fixes: readonly { readonly says: string; readonly apply: (args: Args) => Args }[];
 }
 
@@ -40,6 +42,23 @@ const unguardedDenyOutsideAccounts = (): ResourcePolicyStatement => {
 
 const GITHUB = "token.actions.githubusercontent.com";
 const GITHUB_PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${GITHUB}`;
+
+const DOMAIN = "api.example.com";
+const ZONE = "Z0123456789ABCDEFGHIJ";
+const CERTIFICATE_WEST = "arn:aws:acm:us-west-2:123456789012:certificate/0e8c1a47-5b2d-4f4e-9a53-7d1e2f6a9b10";
+const CERTIFICATE_EAST = "arn:aws:acm:us-east-1:123456789012:certificate/5d3b2c1a-7e6f-4a0b-9c8d-1e2f3a4b5c6d";
+const TRUSTSTORE = "s3://my-truststore-bucket/truststore.pem";
+const REGIONAL_ACL = "arn:aws:wafv2:us-west-2:123456789012:regional/webacl/api/a1b2c3d4-5678-90ab-cdef-111111111111";
+const GLOBAL_ACL = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/api/a1b2c3d4-5678-90ab-cdef-111111111111";
+/** The pet store behind a custom domain. */
+const withDomain = (domain: Args, extra: Args = {}): Args => ({ ...petstore, domain, ...extra });
+/** The same arguments with some of the domain's fields replaced (undefined removes one). */
+const domainWith = (a: Args, fields: Args): Args => ({
+    ...a,
+    domain: Object.fromEntries(
+        Object.entries({ ...(a.domain as Args), ...fields }).filter(([, value]) => value !== undefined),
+    ),
+});
 
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:items";
 const ok = { responses: { "200": { description: "ok" } } };
@@ -96,6 +115,179 @@ const withHttpUri = (uri: string, path = "/orders") => ({
 });
 
 const REFUSALS: Refusal[] = [
+    {
+        name: "a custom domain without a certificate",
+        args: withDomain({ domainName: DOMAIN }),
+        fixes: [
+            {
+                says: "pass certificateArn (an issued ACM certificate covering it, in the API's region)",
+                apply: (a) => domainWith(a, { certificateArn: CERTIFICATE_WEST }),
+            },
+            {
+                says: "or hostedZoneId (the component then requests one and validates it by DNS in that zone)",
+                apply: (a) => domainWith(a, { hostedZoneId: ZONE }),
+            },
+        ],
+    },
+    {
+        name: "an EDGE domain whose certificate is not in us-east-1",
+        args: withDomain({ domainName: DOMAIN, endpointType: "EDGE", certificateArn: CERTIFICATE_WEST }),
+        fixes: [
+            {
+                says: "request or import the certificate in us-east-1",
+                apply: (a) => domainWith(a, { certificateArn: CERTIFICATE_EAST }),
+            },
+            {
+                says: `or use endpointType "REGIONAL" with a certificate of the API's region`,
+                apply: (a) => domainWith(a, { endpointType: "REGIONAL" }),
+            },
+        ],
+    },
+    {
+        name: "a REGIONAL domain whose certificate is of another region than the stack's",
+        args: withDomain({ domainName: DOMAIN, certificateArn: CERTIFICATE_EAST }),
+        region: "us-west-2",
+        fixes: [
+            {
+                says: "use a certificate of us-west-2",
+                apply: (a) => domainWith(a, { certificateArn: CERTIFICATE_WEST }),
+            },
+            {
+                says: "or pass hostedZoneId instead of certificateArn to have one requested there",
+                apply: (a) => domainWith(a, { certificateArn: undefined, hostedZoneId: ZONE }),
+            },
+        ],
+    },
+    {
+        name: "mutual TLS on an EDGE domain",
+        args: withDomain({
+            domainName: DOMAIN,
+            hostedZoneId: ZONE,
+            endpointType: "EDGE",
+            mutualTls: { truststoreUri: TRUSTSTORE },
+        }),
+        fixes: [
+            { says: 'set domain.endpointType "REGIONAL"', apply: (a) => domainWith(a, { endpointType: "REGIONAL" }) },
+            { says: "or drop mutualTls", apply: (a) => domainWith(a, { mutualTls: undefined }) },
+        ],
+    },
+    {
+        name: "mutual TLS with the default endpoint kept on (it would bypass the client certificate)",
+        args: withDomain(
+            { domainName: DOMAIN, hostedZoneId: ZONE, mutualTls: { truststoreUri: TRUSTSTORE } },
+            { disableExecuteApiEndpoint: false },
+        ),
+        fixes: [
+            {
+                says: "remove disableExecuteApiEndpoint (with mutualTls it defaults to true)",
+                apply: (a) => without(a, "disableExecuteApiEndpoint"),
+            },
+            { says: "or drop mutualTls", apply: (a) => domainWith(a, { mutualTls: undefined }) },
+        ],
+    },
+    {
+        name: "mutual TLS below TLS 1.2",
+        args: withDomain({
+            domainName: DOMAIN,
+            hostedZoneId: ZONE,
+            securityPolicy: "TLS_1_0",
+            mutualTls: { truststoreUri: TRUSTSTORE },
+        }),
+        fixes: [
+            { says: 'needs securityPolicy "TLS_1_2"', apply: (a) => domainWith(a, { securityPolicy: "TLS_1_2" }) },
+            { says: "or leave securityPolicy out", apply: (a) => domainWith(a, { securityPolicy: undefined }) },
+        ],
+    },
+    {
+        name: "a truststore given as an https URL",
+        args: withDomain({
+            domainName: DOMAIN,
+            hostedZoneId: ZONE,
+            mutualTls: { truststoreUri: "https://my-truststore-bucket.s3.us-west-2.amazonaws.com/truststore.pem" },
+        }),
+        fixes: [
+            {
+                says: `write "${TRUSTSTORE}"`,
+                apply: (a) => domainWith(a, { mutualTls: { truststoreUri: TRUSTSTORE } }),
+            },
+        ],
+    },
+    {
+        name: "a base path written with slashes",
+        args: withDomain({ domainName: DOMAIN, hostedZoneId: ZONE, basePath: "/v1/" }),
+        fixes: [{ says: 'write "v1"', apply: (a) => domainWith(a, { basePath: "v1" }) }],
+    },
+    {
+        name: "a domain name written as a URL",
+        args: withDomain({ domainName: "https://API.example.com/", hostedZoneId: ZONE }),
+        fixes: [{ says: `write "${DOMAIN}"`, apply: (a) => domainWith(a, { domainName: DOMAIN }) }],
+    },
+    {
+        name: "a hosted zone id with its /hostedzone/ prefix",
+        args: withDomain({ domainName: DOMAIN, hostedZoneId: `/hostedzone/${ZONE}` }),
+        fixes: [{ says: `write "${ZONE}"`, apply: (a) => domainWith(a, { hostedZoneId: ZONE }) }],
+    },
+    {
+        name: "a public custom domain for a PRIVATE API",
+        args: withDomain(
+            { domainName: DOMAIN, hostedZoneId: ZONE },
+            { endpointType: "PRIVATE", resourcePolicy: allowAccountThroughVpcEndpoints("123456789012", ["vpce-1"]) },
+        ),
+        fixes: [
+            { says: "drop domain", apply: (a) => without(a, "domain") },
+            {
+                says: 'or make the API public with endpointType "REGIONAL" (and no VPC conditions in resourcePolicy)',
+                apply: (a) => without(without(a, "endpointType"), "resourcePolicy"),
+            },
+        ],
+    },
+    {
+        name: "a misspelled domain field",
+        args: withDomain({ domainName: DOMAIN, hostedZone: ZONE }),
+        fixes: [
+            {
+                says: 'Unknown argument "domain.hostedZone": did you mean "domain.hostedZoneId"?',
+                apply: () => withDomain({ domainName: DOMAIN, hostedZoneId: ZONE }),
+            },
+        ],
+    },
+    {
+        name: "a misspelled mutualTls field",
+        args: withDomain({ domainName: DOMAIN, hostedZoneId: ZONE, mutualTls: { truststoreURI: TRUSTSTORE } }),
+        fixes: [
+            {
+                says: 'Unknown argument "domain.mutualTls.truststoreURI": did you mean "domain.mutualTls.truststoreUri"?',
+                apply: (a) => domainWith(a, { mutualTls: { truststoreUri: TRUSTSTORE } }),
+            },
+        ],
+    },
+    {
+        name: "a web ACL of CLOUDFRONT scope on a REGIONAL stage",
+        args: { ...petstore, webAclArn: GLOBAL_ACL },
+        fixes: [
+            {
+                says: 'create the web ACL with scope "REGIONAL" in the API\'s region and pass its ARN',
+                apply: (a) => ({ ...a, webAclArn: REGIONAL_ACL }),
+            },
+        ],
+    },
+    {
+        name: "a web ACL of CLOUDFRONT scope on an EDGE API: where a web ACL goes for EDGE",
+        args: { ...petstore, endpointType: "EDGE", webAclArn: GLOBAL_ACL },
+        fixes: [
+            {
+                says: "associate a REGIONAL web ACL of the API's region with the stage instead",
+                apply: (a) => ({ ...a, webAclArn: REGIONAL_ACL }),
+            },
+            {
+                says: "or put a CloudFront distribution of your own, with this web ACL, in front of a REGIONAL custom domain",
+                apply: (a) => ({
+                    ...without(without(a, "webAclArn"), "endpointType"),
+                    domain: { domainName: DOMAIN, hostedZoneId: ZONE },
+                }),
+            },
+        ],
+    },
     {
         name: "an AWS variable API Gateway does not resolve",
         args: withHttpUri("https://orders-${AWS::AccountID}.example.com/orders"),
@@ -695,27 +887,33 @@ const REFUSALS: Refusal[] = [
 ];
 
 describe("every suggested fix, followed as written, makes the error go away", () => {
-    for (const { name, args, fixes } of REFUSALS) {
+    for (const { name, args, fixes, region } of REFUSALS) {
         it(name, async () => {
             await freshLocalAws(true);
-            let count = 0;
-            // Refused at construction, or by the body once the values it checks are known.
-            const refusal = async (a: Args): Promise<string> => {
-                try {
-                    const api = new SecuredRestApi(`api-${++count}`, a as unknown as SecuredRestApiArgs);
-                    return await valueOf(api.body).then(
-                        () => "",
-                        (e: Error) => e.message,
-                    );
-                } catch (e) {
-                    return (e as Error).message;
+            const configBefore = pulumi.runtime.allConfig();
+            if (region !== undefined) pulumi.runtime.setConfig("aws:region", region);
+            try {
+                let count = 0;
+                // Refused at construction, or by the body once the values it checks are known.
+                const refusal = async (a: Args): Promise<string> => {
+                    try {
+                        const api = new SecuredRestApi(`api-${++count}`, a as unknown as SecuredRestApiArgs);
+                        return await valueOf(api.body).then(
+                            () => "",
+                            (e: Error) => e.message,
+                        );
+                    } catch (e) {
+                        return (e as Error).message;
+                    }
+                };
+                const message = await refusal(args);
+                expect(message, "refused").not.to.equal("");
+                for (const fix of fixes) {
+                    expect(message).to.include(fix.says);
+                    expect(await refusal(fix.apply(args)), `after "${fix.says}"`).to.equal("");
                 }
-            };
-            const message = await refusal(args);
-            expect(message, "refused").not.to.equal("");
-            for (const fix of fixes) {
-                expect(message).to.include(fix.says);
-                expect(await refusal(fix.apply(args)), `after "${fix.says}"`).to.equal("");
+            } finally {
+                pulumi.runtime.setAllConfig(configBefore);
             }
         });
     }

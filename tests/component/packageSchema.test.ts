@@ -75,6 +75,8 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             cors: "#/types/secured-rest-api:index:CorsArgs",
             lambdaIntegrations: "object",
             specValues: "object",
+            domain: "#/types/secured-rest-api:index:DomainArgs",
+            webAclArn: "string",
         };
         expect(Object.keys(inputs).sort()).to.deep.equal(Object.keys(expected).sort());
         for (const [name, type] of Object.entries(expected)) {
@@ -91,6 +93,42 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             "EDGE",
             "PRIVATE",
         ]);
+    });
+
+    it("has the custom domain's inputs: the domain name alone required, enums for its endpoint type and TLS policy", () => {
+        const domain = schema.types["secured-rest-api:index:DomainArgs"] as Schema["types"][string] & {
+            required?: string[];
+        };
+        const properties = domain.properties!;
+        expect(Object.keys(properties).sort()).to.deep.equal([
+            "basePath",
+            "certificateArn",
+            "domainName",
+            "endpointType",
+            "hostedZoneId",
+            "mutualTls",
+            "securityPolicy",
+        ]);
+        for (const [name, property] of Object.entries(properties))
+            expect(property.description, `domain.${name} has a description`).to.be.a("string").and.not.equal("");
+        expect(domain.required).to.deep.equal(["domainName"]);
+        expect(properties.endpointType.$ref).to.equal("#/types/secured-rest-api:index:DomainEndpointType");
+        expect(properties.securityPolicy.$ref).to.equal("#/types/secured-rest-api:index:DomainSecurityPolicy");
+        expect(properties.mutualTls.$ref).to.equal("#/types/secured-rest-api:index:MutualTlsArgs");
+        expect(schema.types["secured-rest-api:index:DomainEndpointType"].enum!.map((e) => e.value)).to.deep.equal([
+            "REGIONAL",
+            "EDGE",
+        ]);
+        expect(schema.types["secured-rest-api:index:DomainSecurityPolicy"].enum!.map((e) => e.value)).to.deep.equal([
+            "TLS_1_2",
+            "TLS_1_0",
+        ]);
+        const mutualTls = schema.types["secured-rest-api:index:MutualTlsArgs"] as {
+            properties: Record<string, SchemaProperty>;
+            required?: string[];
+        };
+        expect(Object.keys(mutualTls.properties).sort()).to.deep.equal(["truststoreUri", "truststoreVersion"]);
+        expect(mutualTls.required).to.deep.equal(["truststoreUri"]);
     });
 
     it("has the outputs, the credentials marked secret and nothing else", () => {
@@ -111,12 +149,16 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
             "identityPoolId",
             "authenticatedRoleArn",
             "unauthenticatedRoleArn",
+            "domainUrl",
+            "domainTarget",
+            "domainTargetZoneId",
         ]) {
             expect(outputs[name]?.type, name).to.equal("string");
             expect(outputs[name].secret === true, `${name} secret`).to.equal(
                 name === "accessKeyId" || name === "secretAccessKey",
             );
         }
+        expect(outputs.disableExecuteApiEndpoint.type).to.equal("boolean");
         expect(outputs.operations.type).to.equal("array");
         expect(outputs.operations.items?.$ref).to.equal("#/types/secured-rest-api:index:DeployedOperation");
         expect(outputs.operations.secret).to.equal(undefined);
@@ -125,7 +167,16 @@ describe("the package schema other languages get (Pulumi's analyzer over the com
         expect(outputs.crossAccountPolicies.items?.$ref).to.equal("#/types/secured-rest-api:index:CrossAccountPolicy");
         // With createUser: false (or without role, identityPool) these do not exist, so no SDK may require them.
         const required = (component() as unknown as { required: string[] }).required;
-        for (const optional of ["userName", "userArn", "accessKeyId", "secretAccessKey", "roleArn", "identityPoolId"])
+        for (const optional of [
+            "userName",
+            "userArn",
+            "accessKeyId",
+            "secretAccessKey",
+            "roleArn",
+            "identityPoolId",
+            "domainUrl",
+            "domainTarget",
+        ])
             expect(required, optional).not.to.include(optional);
     });
 
