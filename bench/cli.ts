@@ -10,7 +10,8 @@ const command = {
         only: {
             type: "string",
             placeholder: "<section>",
-            description: "run one section (program, scale, gateway, lambda, start or tests), print it and record nothing",
+            description:
+                "run one section (program, scale, gateway, lambda, start or tests), print it and record nothing",
         },
     },
     examples: ["", "--quick", "--quick --only lambda"],
