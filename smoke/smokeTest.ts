@@ -54,6 +54,8 @@ export interface SmokeOptions {
      * known everywhere (IAM is eventually consistent). @default 0
      */
     readonly retryForSeconds?: number;
+    /** The wait before the first retry, doubled for each further one up to 10 s. @default 1000 */
+    readonly firstRetryDelayMs?: number;
     /** Called with a line for each retry, and for what the run found out about the API. */
     readonly log?: (line: string) => void;
     /** The endpoint to prove: the custom domain (the default when the outputs hold domainUrl) or the default one. */
@@ -265,7 +267,7 @@ async function runCheck(
     const deadline = Date.now() + (options.retryForSeconds ?? 0) * 1000;
     let attempts = 0;
     let answer: HttpAnswer;
-    for (let delay = 1000; ; delay = Math.min(delay * 2, 10_000)) {
+    for (let delay = options.firstRetryDelayMs ?? 1000; ; delay = Math.min(delay * 2, 10_000)) {
         attempts++;
         answer = await sendCheck(outputs, target, check);
         const mayBePropagating =

@@ -227,7 +227,11 @@ describe("the smoke test's verdict counts a failed row of every kind", function 
             [ownBodyWithErrorType, "FAIL"],
         ] as const) {
             gateway.answer = deniedOnce(afterwards);
-            const rows = await runSmokeTest(gateway.outputs, { operations, retryForSeconds: 10 });
+            const rows = await runSmokeTest(gateway.outputs, {
+                operations,
+                retryForSeconds: 10,
+                firstRetryDelayMs: 50,
+            });
             gateway.answered.splice(0);
             const signed = rows.find((r) => r.check === "signed GET")!;
             expect([signed.result, signed.attempts], signed.seen).to.deep.equal([result, 2]);
