@@ -162,14 +162,22 @@ export function allowPublicOperations(operations: readonly string[]): ResourcePo
 
 /** Condition keys API Gateway only sets for private APIs (`aws:SourceVpc`, `aws:SourceVpce`). */
 const PRIVATE_ONLY_KEYS = ["aws:sourcevpc", "aws:sourcevpce"];
-/** Condition keys that exist only for signed calls: an unsigned call to a public operation lacks them. */
-const SIGNED_ONLY_KEYS = [
+/**
+ * Condition keys in every signed request and in no unsigned one, so `Null: "true"` on one holds for
+ * unsigned callers only (IAM global condition keys, each one's Availability: "included in the request
+ * context for all signed requests"; anonymous requests do not include it).
+ */
+export const EVERY_SIGNED_REQUEST_KEYS = [
     "aws:principalaccount",
     "aws:principalarn",
-    "aws:principalorgid",
+    "aws:principaltype",
     "aws:userid",
-    "aws:username",
 ];
+/**
+ * Condition keys no unsigned call carries: those above, and some only signed callers of a kind carry
+ * (`aws:username` for IAM users only, `aws:PrincipalOrgID` for principals in an organization).
+ */
+const SIGNED_ONLY_KEYS = [...EVERY_SIGNED_REQUEST_KEYS, "aws:principalorgid", "aws:username"];
 
 interface LooseStatement {
     Sid?: unknown;
@@ -199,12 +207,15 @@ export function coversInvoke(statement: { Action?: unknown; NotAction?: unknown 
     return statement.NotAction !== undefined && !list(statement.NotAction).some(matches);
 }
 
-/** Whether a statement holds for unauthenticated requests only: it requires a signed-only key to be absent. */
+/**
+ * Whether a statement holds for unauthenticated requests only: it requires a key every signed request
+ * carries to be absent (a key only some signed callers carry, `aws:username`, would let the others in).
+ */
 export function appliesOnlyUnauthenticated(condition: unknown): boolean {
     return conditionEntries(condition).some(
         (c) =>
             c.operator === "Null" &&
-            SIGNED_ONLY_KEYS.includes(c.key) &&
+            EVERY_SIGNED_REQUEST_KEYS.includes(c.key) &&
             c.values.length > 0 &&
             c.values.every((v) => String(v) === "true"),
     );

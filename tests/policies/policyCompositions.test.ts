@@ -9,7 +9,8 @@ import {
     SecuredRestApi,
     SecuredRestApiArgs,
 } from "../../components";
-import { documentPolicyProblems } from "../../components/policies/resourcePolicy";
+import { documentPolicyProblems, EVERY_SIGNED_REQUEST_KEYS } from "../../components/policies/resourcePolicy";
+import { CONDITION_KEYS } from "../../local-aws/identity/conditionKeys";
 import { prepareSpec } from "../../components/openapi/prepare";
 import { crossAccountStatements } from "../../components/callers/callers";
 import { outputsAsJson } from "../../local-aws/engine/runProgram";
@@ -114,6 +115,34 @@ describe("what a policy names is all it opens", () => {
             expect(
                 through({ ...base, Principal: { AWS: ["111122223333"] }, NotResource: ["execute-api:/test/GET/pets"] }),
             ).to.equal("");
+        });
+
+        it("takes an Allow to everyone as unauthenticated-only only on a key every signed caller carries (local mode's condition-key table)", () => {
+            const signedKinds = ["user", "roleSession", "webIdentitySession", "identityPoolSession"] as const;
+            const through = (key: string) =>
+                documentPolicyProblems(
+                    {
+                        Version: "2012-10-17",
+                        Statement: [everyone(["execute-api:/*"], { Condition: { Null: { [key]: ["true"] } } })],
+                    },
+                    "REGIONAL",
+                    prepareSpec(PETS).operations,
+                    "test",
+                ).join("\n");
+            const accepted: string[] = [];
+            for (const row of CONDITION_KEYS.filter((r) => /^[\w-]+:[\w-]+$/.test(r.key))) {
+                const everySignedCaller = signedKinds.every((kind) => typeof row.cells[kind] === "function");
+                const opens = /allows everyone \("\*"\) to invoke/.test(through(row.key));
+                // A key some signed caller lacks (aws:username for role sessions) would let that caller in.
+                if (!everySignedCaller) expect(opens, `Null ${row.key}: "true"`).to.equal(true);
+                if (!opens) {
+                    expect("absent" in row.cells.anonymous, `${row.key} is absent for unsigned callers`).to.equal(true);
+                    accepted.push(row.key.toLowerCase());
+                }
+            }
+            expect(accepted.sort()).to.deep.equal([...EVERY_SIGNED_REQUEST_KEYS].sort());
+            for (const key of ["aws:username", "aws:PrincipalOrgID", "aws:SourceVpce", "aws:PrincipalTag/team"])
+                expect(through(key), key).to.match(/allows everyone/);
         });
 
         it("writes the public Allow for unauthenticated callers only, and an Allow's API id as ten ?", () => {
