@@ -41,6 +41,8 @@ export const POLICY = {
 /** The resource types the pack reads (Pulumi type tokens of `@pulumi/aws`, which the pack does not load). */
 export const TYPES = {
     restApi: "aws:apigateway/restApi:RestApi",
+    /** A body put into an existing API (PutRestApi): its methods are the API's, as a RestApi body's are. */
+    restApiPut: "aws:apigateway/restApiPut:RestApiPut",
     restApiPolicy: "aws:apigateway/restApiPolicy:RestApiPolicy",
     method: "aws:apigateway/method:Method",
     stage: "aws:apigateway/stage:Stage",
@@ -110,7 +112,7 @@ const IAM_FIX =
     "give it AWS_IAM (x-amazon-apigateway-auth: { type: AWS_IAM } and a SigV4 security requirement, as SecuredRestApi writes for every operation; callers then sign with SigV4 and need execute-api:Invoke on it)";
 
 function validateMethods(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
-    if (args.type !== TYPES.restApi && args.type !== TYPES.method) return;
+    if (args.type !== TYPES.restApi && args.type !== TYPES.restApiPut && args.type !== TYPES.method) return;
     const config = checkedConfig(POLICY.methodsRequireIam, args.getConfig<MethodsPolicyConfig>());
     const props = propsOf(args);
     const acceptable = [
@@ -157,7 +159,7 @@ const ANY_OPERATION: readonly SecuredOperation[] = [
 ];
 
 function validateResourcePolicy(args: ResourceValidationArgs, reportViolation: ReportViolation): void {
-    if (args.type !== TYPES.restApi && args.type !== TYPES.restApiPolicy) return;
+    if (args.type !== TYPES.restApi && args.type !== TYPES.restApiPut && args.type !== TYPES.restApiPolicy) return;
     const props = propsOf(args);
     const report = (
         subject: string,
@@ -191,7 +193,13 @@ function validateResourcePolicy(args: ResourceValidationArgs, reportViolation: R
     const policy = parsed?.policy ?? bodyPolicy(document);
     if (policy === undefined) return;
     const endpoint = isJsonObject(props.endpointConfiguration) ? props.endpointConfiguration.types : undefined;
-    const endpointType = Array.isArray(endpoint) && typeof endpoint[0] === "string" ? endpoint[0] : "EDGE";
+    // A RestApiPut has no endpoint of its own (it is its API's, unknown here): no endpoint-specific check.
+    const endpointType =
+        args.type === TYPES.restApiPut
+            ? undefined
+            : Array.isArray(endpoint) && typeof endpoint[0] === "string"
+              ? endpoint[0]
+              : "EDGE";
     const subject = `REST API "${apiName(props.name, document, args.name)}"`;
     if (document === undefined)
         report(`${subject} (without a body, every operation counts as AWS_IAM)`, policy, endpointType, ANY_OPERATION);
@@ -322,7 +330,7 @@ function validateStages(args: StackValidationArgs, reportViolation: ReportViolat
 const methodsPolicy: ResourceValidationPolicy = {
     name: POLICY.methodsRequireIam,
     description:
-        "Every method of every REST API (aws.apigateway.RestApi bodies, OpenAPI 3 or Swagger 2, and aws.apigateway.Method resources) requires AWS_IAM, unless the configuration lists it as public for that API; a Lambda or Cognito authorizer counts only when configured as accepted.",
+        "Every method of every REST API (aws.apigateway.RestApi and RestApiPut bodies, OpenAPI 3 or Swagger 2, and aws.apigateway.Method resources) requires AWS_IAM, unless the configuration lists it as public for that API; a Lambda or Cognito authorizer counts only when configured as accepted.",
     enforcementLevel: "mandatory",
     severity: "critical",
     configSchema: methodsConfigSchema,

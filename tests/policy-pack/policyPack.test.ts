@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -65,6 +66,38 @@ const SEEDED: {
             }),
         ),
         says: /REST API "raw-api": POST \/pets declares x-amazon-apigateway-auth NONE.*Fix: give it AWS_IAM.*publicOperations/,
+    },
+    {
+        name: "a body put into an API (aws.apigateway.RestApiPut) with a NONE operation",
+        policy: POLICY.methodsRequireIam,
+        level: "mandatory",
+        program: () => {
+            const shell = new aws.apigateway.RestApi("shell", { name: "shell-api" });
+            const document = openApi3({
+                "/open": { get: operation({ "x-amazon-apigateway-auth": { type: "NONE" } }) },
+            });
+            new aws.apigateway.RestApiPut("put", { restApiId: shell.id, body: JSON.stringify(document) });
+        },
+        says: /REST API "Test API": GET \/open declares x-amazon-apigateway-auth NONE.*Fix: give it AWS_IAM/,
+    },
+    {
+        name: "a body put into an API (aws.apigateway.RestApiPut) whose own policy allows everyone",
+        policy: POLICY.resourcePolicyScoped,
+        level: "mandatory",
+        program: () => {
+            const shell = new aws.apigateway.RestApi("shell", { name: "shell-api" });
+            const document = openApi3(
+                { "/pets": { get: operation(IAM) } },
+                {
+                    "x-amazon-apigateway-policy": {
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "*" }],
+                    },
+                },
+            );
+            new aws.apigateway.RestApiPut("put", { restApiId: shell.id, body: JSON.stringify(document) });
+        },
+        says: /REST API "Test API": Resource policy statement 0 allows everyone \("\*"\) to invoke GET \/pets, which requires AWS_IAM/,
     },
     {
         name: "a body with a Lambda authorizer",
@@ -166,6 +199,7 @@ describe("the policy pack: seeded programs fail with their policy's name", () =>
     it("reads the resource types the programs register (the pack names them without loading @pulumi/aws)", () => {
         const classes: Record<keyof typeof TYPES, unknown> = {
             restApi: aws.apigateway.RestApi,
+            restApiPut: aws.apigateway.RestApiPut,
             restApiPolicy: aws.apigateway.RestApiPolicy,
             method: aws.apigateway.Method,
             stage: aws.apigateway.Stage,
@@ -183,6 +217,35 @@ describe("the policy pack: seeded programs fail with their policy's name", () =>
         };
         for (const [key, cls] of Object.entries(classes))
             expect((cls as { __pulumiType: string }).__pulumiType, key).to.equal(TYPES[key as keyof typeof TYPES]);
+    });
+});
+
+describe("the policy pack reads every way @pulumi/aws writes a REST API's methods or policy", () => {
+    // Private custom domains' own policies are not judged: the pack's rules are about REST APIs.
+    const NOT_READ = new Map([["DomainName", "a private custom domain's policy (docs/policy-pack.md)"]]);
+
+    it("each aws.apigateway resource with a body, an authorization or a policy argument is one the pack reads", () => {
+        const dir = path.dirname(require.resolve("@pulumi/aws/apigateway/restApi"));
+        const writers = fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".d.ts"))
+            .flatMap((file) => {
+                const args = /export interface (\w+)Args \{([\s\S]*?)\n\}/.exec(
+                    fs.readFileSync(path.join(dir, file), "utf8"),
+                );
+                return args && /^ {4}(body|authorization|policy)\??:/m.test(args[2]) ? [args[1]] : [];
+            });
+        expect(writers, "the scan reads @pulumi/aws's declarations").to.include.members(["RestApi", "Method"]);
+        const read = new Set(Object.values(TYPES));
+        const unread = writers.filter(
+            (name) =>
+                !NOT_READ.has(name) &&
+                !read.has(
+                    (aws.apigateway as Record<string, unknown> & Record<string, { __pulumiType: string }>)[name]
+                        .__pulumiType,
+                ),
+        );
+        expect(unread, "add each to the pack's TYPES and its rules, or to NOT_READ with why").to.deep.equal([]);
     });
 });
 
