@@ -17,8 +17,10 @@ export const TEST_REGION = "us-west-2";
 export const TRANSPILED = { typeCheck: false } as const;
 export const TRANSPILED_ENV = { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } as const;
 
-/** A fresh local AWS account behind Pulumi's mock runtime, in preview or update mode. */
+/** A fresh local AWS account behind Pulumi's mock runtime, in preview or update mode, with no stack config. */
 export async function freshLocalAws(preview: boolean): Promise<{ account: LocalAwsAccount; mocks: LocalAwsMocks }> {
+    // No stack config either: a program run in this process before (runProgramLocally) leaves its stack's.
+    pulumi.runtime.setAllConfig({});
     const account = new LocalAwsAccount(TEST_REGION);
     const mocks = await useLocalAws({ account, project: "secured-rest-api", stack: "test", preview });
     return { account, mocks };
