@@ -17,6 +17,7 @@ import {
 /** What IAM's resources become in the local account: identities, policies, attachments and keys. */
 export const IAM_HANDLERS: HandlerTable = {
     "aws:iam/group:Group": (account, name, inputs) => {
+        refuseUnemulatedIdentityInputs(inputs, `aws.iam.Group "${name}"`);
         const groupName = nameOrAutoName(inputs.name, name);
         const arn = account.iamArn("group", groupName);
         account.groups.set(groupName, { name: groupName, arn });
@@ -26,6 +27,7 @@ export const IAM_HANDLERS: HandlerTable = {
         };
     },
     "aws:iam/policy:Policy": (account, name, inputs) => {
+        refuseUnemulatedIdentityInputs(inputs, `aws.iam.Policy "${name}"`);
         const policyName = nameOrAutoName(inputs.name, name);
         const document = requireValidPolicy(inputs.policy, "identity");
         const arn = account.iamArn("policy", policyName);
@@ -51,6 +53,7 @@ export const IAM_HANDLERS: HandlerTable = {
     "aws:iam/userPolicy:UserPolicy": (account, name, inputs) =>
         inlinePolicy(account.userInlinePolicies, account.requireUser(inputs.user), name, inputs),
     "aws:iam/user:User": (account, name, inputs) => {
+        refuseUnemulatedIdentityInputs(inputs, `aws.iam.User "${name}"`);
         const userName = nameOrAutoName(inputs.name, name);
         const arn = account.iamArn("user", userName);
         const uniqueId = newIamUniqueId("AIDA");
@@ -76,7 +79,7 @@ export const IAM_HANDLERS: HandlerTable = {
             id: newAccessKeyId(),
             secret: newSecretAccessKey(),
             userName: user,
-            status: "Active",
+            status: accessKeyStatus(inputs.status),
         };
         account.accessKeys.set(key.id, key);
         return {
@@ -85,10 +88,22 @@ export const IAM_HANDLERS: HandlerTable = {
         };
     },
     "aws:iam/role:Role": (account, name, inputs) => {
+        refuseUnemulatedIdentityInputs(inputs, `aws.iam.Role "${name}"`);
         const roleName = nameOrAutoName(inputs.name, name);
         if (account.roles.has(roleName))
             throw new LocalAwsError("EntityAlreadyExists", `Role with name ${roleName} already exists.`);
         const assumeRolePolicy = requireValidPolicy(inputs.assumeRolePolicy, "trust");
+        // A role's own inlinePolicies and managedPolicyArns are its identity policies, as RolePolicy and RolePolicyAttachment are.
+        const inline = Array.isArray(inputs.inlinePolicies) ? inputs.inlinePolicies : [];
+        const managed = (Array.isArray(inputs.managedPolicyArns) ? inputs.managedPolicyArns : []).map(String);
+        for (const arn of managed) account.policyDocument(arn);
+        const inlineDocuments = inline.flatMap((policy: unknown, i) => {
+            if (!isJsonObject(policy)) return [];
+            // The provider skips an entry without a policy (it stands for "no inline policies").
+            if (policy.policy === undefined || policy.policy === "") return [];
+            const policyName = typeof policy.name === "string" ? policy.name : `inline-${i}`;
+            return [{ name: policyName, document: requireValidPolicy(policy.policy, "identity") }];
+        });
         const uniqueId = newIamUniqueId("AROA");
         const arn = account.iamArn("role", roleName);
         const maxSessionDurationSeconds =
@@ -101,6 +116,8 @@ export const IAM_HANDLERS: HandlerTable = {
             tags: tagsOf(inputs),
             maxSessionDurationSeconds,
         });
+        for (const policy of inlineDocuments) pushTo(account.roleInlinePolicies, roleName, policy);
+        for (const arn of managed) addTo(account.roleAttachments, roleName, arn);
         return {
             id: roleName,
             state: {
@@ -135,6 +152,36 @@ export const IAM_HANDLERS: HandlerTable = {
     "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) =>
         inlinePolicy(account.roleInlinePolicies, account.requireRole(inputs.role), name, inputs),
 };
+
+/**
+ * Inputs of IAM's identities that change who may do what and that local mode does not emulate: refused
+ * by name, since running without them would let through what AWS refuses (a boundary limits a
+ * principal; a path is part of its ARN, which policies name).
+ */
+function refuseUnemulatedIdentityInputs(inputs: Inputs, what: string): void {
+    const unemulated = [
+        inputs.permissionsBoundary !== undefined && inputs.permissionsBoundary !== ""
+            ? "permissions boundaries (permissionsBoundary)"
+            : "",
+        inputs.path !== undefined && inputs.path !== "/"
+            ? `IAM paths (path ${JSON.stringify(inputs.path)}: AWS puts it in the ARN, :user/ops/name)`
+            : "",
+    ].filter((s) => s !== "");
+    if (unemulated.length > 0)
+        throw new Error(
+            `Local mode does not emulate ${unemulated.join(", ")} of ${what}; leave ${unemulated.length === 1 ? "it" : "them"} out to run the program locally.`,
+        );
+}
+
+/** An access key's `status` input: Active (the default) or Inactive, which IAM then refuses to sign with. */
+function accessKeyStatus(status: unknown): "Active" | "Inactive" {
+    if (status === undefined || status === "Active") return "Active";
+    if (status === "Inactive") return "Inactive";
+    throw new LocalAwsError(
+        "ValidationError",
+        `Access key status ${JSON.stringify(status)} must be Active or Inactive.`,
+    );
+}
 
 /** A resource's `tags` input, as IAM keeps them. */
 function tagsOf(inputs: Inputs): ReadonlyMap<string, string> {
