@@ -105,7 +105,10 @@ function compilerOptions(ts: typeof TypeScript, configFile: string): TypeScript.
         ? parseConfig(ts, configFile)
         : // Without a tsconfig.json, the language host compiles with defaults like these.
           { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true };
-    const repositoryPaths = REPOSITORY_TSCONFIG === undefined ? {} : (parseConfig(ts, REPOSITORY_TSCONFIG).paths ?? {});
+    const repositoryPaths =
+        REPOSITORY_TSCONFIG === undefined || installsItsOwnCopy(path.dirname(configFile))
+            ? {}
+            : (parseConfig(ts, REPOSITORY_TSCONFIG).paths ?? {});
     const absolute = Object.fromEntries(
         Object.entries(repositoryPaths).map(([name, targets]) => [
             name,
@@ -113,6 +116,19 @@ function compilerOptions(ts: typeof TypeScript, configFile: string): TypeScript.
         ]),
     );
     return { ...options, paths: { ...options.paths, ...absolute }, noEmit: true };
+}
+
+/**
+ * Whether a project outside this checkout installed the package itself: `pulumi up` then checks its
+ * program against that copy's declarations (skipLibCheck), never against this checkout's sources under
+ * the project's compiler options.
+ */
+function installsItsOwnCopy(projectDir: string): boolean {
+    if (!path.relative(PACKAGE_ROOT, projectDir).startsWith("..")) return false;
+    for (let dir = projectDir; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "node_modules", "secured-rest-api", "package.json"))) return true;
+        if (path.dirname(dir) === dir) return false;
+    }
 }
 
 function parseConfig(ts: typeof TypeScript, configFile: string): TypeScript.CompilerOptions {

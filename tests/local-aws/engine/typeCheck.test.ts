@@ -62,4 +62,47 @@ describe("local mode type-checks the program first, as pulumi up does", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
+    it("a project outside this checkout that installed the package is checked against its copy, not this checkout's sources", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "own-copy-"));
+        try {
+            // Options this checkout's sources do not compile with (a user's own choice), and an installed copy's declarations.
+            fs.writeFileSync(
+                path.join(project, "tsconfig.json"),
+                JSON.stringify({
+                    compilerOptions: {
+                        strict: true,
+                        noUncheckedIndexedAccess: true,
+                        exactOptionalPropertyTypes: true,
+                        target: "ES2022",
+                        module: "commonjs",
+                        skipLibCheck: true,
+                    },
+                }),
+            );
+            const installed = path.join(project, "node_modules", "secured-rest-api");
+            fs.mkdirSync(installed, { recursive: true });
+            fs.writeFileSync(path.join(installed, "package.json"), '{"name":"secured-rest-api","types":"index.d.ts"}');
+            fs.writeFileSync(
+                path.join(installed, "index.d.ts"),
+                "export declare class SecuredRestApi { constructor(name: string, args: { openApiSpec: unknown }); }\n",
+            );
+            const program = path.join(project, "index.ts");
+            fs.writeFileSync(
+                program,
+                'import { SecuredRestApi } from "secured-rest-api";\nnew SecuredRestApi("api", { openApiSpec: {} });\n',
+            );
+            expect(() => typeCheckProgram(program, project)).not.to.throw();
+            // Its own type errors are still its own.
+            fs.writeFileSync(
+                program,
+                'import { SecuredRestApi } from "secured-rest-api";\nnew SecuredRestApi("api", { openApiSpc: {} });\n',
+            );
+            expect(() => typeCheckProgram(program, project)).to.throw(
+                ProgramTypeErrors,
+                /index\.ts\(2,\d+\): error TS2561/,
+            );
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
 });
