@@ -61,7 +61,7 @@ const command = {
         "",
         "--port 9000",
         "--program my-api.ts --stack test",
-        "--program examples/consumer/index.ts --stack dev",
+        "--program examples/consumer/index.ts --stack dev --policy-pack-config examples/consumer/policy-pack-config.json",
     ],
 } as const;
 

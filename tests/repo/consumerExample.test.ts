@@ -1,8 +1,12 @@
+import * as fs from "fs";
 import * as path from "path";
+import { PolicyPackConfig } from "@pulumi/policy";
 import { expect } from "chai";
 import { createSignedFetch } from "../../clients";
 import { outputsAsJson } from "../../local-aws/engine/runProgram";
+import type { Registration } from "../../local-aws/engine/mocks";
 import { LocalMode, startLocalMode } from "../../local-aws/localMode";
+import { evaluatePolicyPack, readPolicyPackConfig } from "../../local-aws/policyPack";
 import { operationsFromOutputs } from "../../smoke/operations";
 import { runSmokeTest } from "../../smoke/smokeTest";
 import { TRANSPILED } from "../helpers/localAws";
@@ -13,11 +17,31 @@ const CONSUMER_DIR = path.join(PROJECT_DIR, "examples/consumer");
 describe("examples/consumer runs: its own project, program and stack, in local mode", () => {
     let local: LocalMode;
     let outputs: { invokeUrl: string; region: string; accessKeyId: string; secretAccessKey: string };
+    let registrations: readonly Registration[] = [];
     before(async () => {
-        local = await startLocalMode({ projectDir: CONSUMER_DIR, program: "index.ts", stack: "dev", ...TRANSPILED });
+        local = await startLocalMode({
+            projectDir: CONSUMER_DIR,
+            program: "index.ts",
+            stack: "dev",
+            ...TRANSPILED,
+            beforeServe: (run) => void (registrations = run.mocks.registrations),
+        });
         outputs = outputsAsJson(local.outputs) as typeof outputs;
     });
     after(() => local.close());
+
+    it("its README's npm start passes the policy pack with the configuration it names, and not without", async () => {
+        const readme = fs.readFileSync(path.join(CONSUMER_DIR, "README.md"), "utf8");
+        const start = /^npm start -- .*$/m.exec(readme)?.[0] ?? "";
+        const configFile = /--policy-pack-config (\S+)/.exec(start)?.[1];
+        expect(configFile, start).to.be.a("string");
+        const mandatory = async (config?: PolicyPackConfig) =>
+            (await evaluatePolicyPack(registrations, { config }))
+                .filter((d) => d.enforcementLevel === "mandatory")
+                .map((d) => d.message);
+        expect(await mandatory(readPolicyPackConfig(path.join(PROJECT_DIR, configFile!)))).to.deep.equal([]);
+        expect((await mandatory()).join("\n")).to.include("OPTIONS /orders");
+    });
 
     it("deploys stage v1 in its stack's region", () => {
         expect(outputs.invokeUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
