@@ -16,6 +16,7 @@ import { documentPolicyProblems } from "../components/policies/resourcePolicy";
 import { MethodSettingsView, stageGaps } from "../components/restApi/stageRules";
 import {
     apiName,
+    misnamedListings,
     bodyPolicy,
     checkedConfig,
     MethodsPolicyConfig,
@@ -145,9 +146,12 @@ function validateMethods(args: ResourceValidationArgs, reportViolation: ReportVi
         publicKeys ??= publicOperationsOf(config.publicOperations, name, () => props.tags);
         if (o.authorization === "NONE" && publicKeys.has(key)) continue;
         const authorizer = o.authorization === "CUSTOM" || o.authorization === "COGNITO_USER_POOLS";
+        const misnamed = authorizer ? undefined : misnamedListings(config.publicOperations, key, name, args.name);
         const accept = authorizer
             ? `, or set ${o.authorization === "CUSTOM" ? "acceptLambdaAuthorizers" : "acceptCognitoAuthorizers"}: true in the configuration of ${POLICY.methodsRequireIam} if your organisation accepts it`
-            : `, or, if it must be public, list it: { "restApi": "${name}", "operations": ["${key}"] } in publicOperations of the configuration of ${POLICY.methodsRequireIam}`;
+            : misnamed !== undefined
+              ? `, or, if it must be public: ${misnamed}`
+              : `, or, if it must be public, list it: { "restApi": "${name}", "operations": ["${key}"] } in publicOperations of the configuration of ${POLICY.methodsRequireIam}`;
         reportViolation(`REST API "${name}": ${key} ${notIamReason(o)}. Fix: ${IAM_FIX}${accept}.`);
     }
 }

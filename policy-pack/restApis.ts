@@ -115,6 +115,28 @@ export function publicOperationsOf(
     return keys;
 }
 
+/**
+ * Entries that list an operation for another API name than this one, or this API's resource name: most
+ * likely meant for it (names are matched exactly), so a refusal can say why the listing did not apply.
+ */
+export function misnamedListings(
+    entries: readonly PublicOperationsEntry[],
+    key: string,
+    name: string,
+    resourceName: string,
+): string | undefined {
+    const near = entries.find(
+        (e) =>
+            e.restApi !== undefined &&
+            e.restApi !== name &&
+            (e.restApi.toLowerCase() === name.toLowerCase() || e.restApi === resourceName) &&
+            e.operations.some((o) => parseOperationKey(o) === key),
+    );
+    return near === undefined
+        ? undefined
+        : `the configuration lists ${key} for restApi "${near.restApi}", which is not this API's name "${name}" (restApi is matched exactly, against the API's name argument or its body's info.title, never its resource name): write "${name}" there`;
+}
+
 /** Why an operation is not AWS_IAM, in words a violation can use. */
 export function notIamReason(o: OperationAuthorization): string {
     const scheme = (kind: string) => o.requirements.find((r) => r.kind === kind)?.name;

@@ -276,6 +276,25 @@ describe("the policy pack's configuration: public operations per API, accepted a
         }
     });
 
+    it("a listing under the API's name in another case, or its resource name, says so; the name it gives passes", async () => {
+        for (const misnamed of ["RAW-API", "raw"]) {
+            const entry = { restApi: misnamed, operations: ["GET /health"] };
+            const message = (await verdictOn(open, { config: config({ publicOperations: [entry] }) }))
+                .map((d) => d.message)
+                .join("\n");
+            expect(message).to.include(
+                `the configuration lists GET /health for restApi "${misnamed}", which is not this API's name "raw-api"`,
+            );
+            const named = /write "([^"]+)" there/.exec(message)?.[1];
+            const fixed = { ...entry, restApi: named };
+            expect(levels(await verdictOn(open, { config: config({ publicOperations: [fixed] }) }))).to.not.include(M);
+        }
+        const other = await verdictOn(open, {
+            config: config({ publicOperations: [{ restApi: "other-api", operations: ["GET /health"] }] }),
+        });
+        expect(other.map((d) => d.message).join("\n")).not.to.include("the configuration lists");
+    });
+
     it("accepts a Lambda or Cognito authorizer only when configured to", async () => {
         const lambda = SEEDED.find((s) => s.name === "a body with a Lambda authorizer")!.program;
         expect(levels(await verdictOn(lambda, { config: config({ acceptCognitoAuthorizers: true }) }))).to.include(M);
