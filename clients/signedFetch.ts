@@ -267,6 +267,8 @@ export function assertApiCredentials(value: unknown, where: string): asserts val
         );
     }
     if (missing.length > 0)
-        throw new Error(`${where} lacks ${missing.join(", ")}; export them from the program (see index.ts).`);
+        throw new Error(
+            `${where} lacks ${missing.join(", ")}; export them from your program (export const ${missing[0]} = api.${missing[0]}, as this repository's index.ts does)${missing.some((k) => k === "accessKeyId" || k === "secretAccessKey") ? ', or, for a stack without a user (createUser: false), give the tools --credential-process "<command>" that prints a caller\'s credentials (docs/clients.md)' : ""}.`,
+        );
     assertHttpUrl(record.invokeUrl, where);
 }

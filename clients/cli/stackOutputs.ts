@@ -81,7 +81,7 @@ export function readStackOutputs(choice: OutputsChoice = {}): LocatedOutputs {
     }
     if (candidates.length === 0) {
         throw new Error(
-            `No stack outputs found: ${pulumi.failure}, and ${displayPath(localStateDir())} holds no outputs file${choice.stack ? ` of stack ${choice.stack}` : ""} (${commandLine("start")} writes one while it serves). Run "${commandLine("start")}" in another terminal, or pass --outputs <file>.`,
+            `No stack outputs found: ${pulumi.failure}, and ${displayPath(localStateDir())} holds no outputs file${choice.stack ? ` of stack ${choice.stack}` : ""} (${commandLine("start")} writes one while it serves). Run "${commandLine("start", choice.stack ? `--stack ${choice.stack}` : "")}" in another terminal, or pass --outputs <file>.`,
         );
     }
     throw new Error(

@@ -50,7 +50,14 @@ describe("clients of the stack outputs, against local mode", () => {
             const answer = await forged("/pets");
             expect(answer.status).to.equal(403);
             expect(answer.headers.get("x-amzn-errortype")).to.equal("InvalidSignatureException");
-            expect(() => createSignedFetch({ ...outputs, region: "" })).to.throw(/credentials lacks region/);
+            expect(() => createSignedFetch({ ...outputs, region: "" })).to.throw(
+                /credentials lacks region; export them/,
+            );
+            expect(() => createSignedFetch({ ...outputs, region: "" })).not.to.throw(/credential-process/);
+            // A stack without a user (createUser: false) has no keys: the tools sign with a role's instead.
+            expect(() => createSignedFetch({ ...outputs, accessKeyId: "", secretAccessKey: "" })).to.throw(
+                /lacks accessKeyId, secretAccessKey; .*createUser: false.*--credential-process "<command>"/,
+            );
         });
     });
 
@@ -161,6 +168,7 @@ describe("clients of the stack outputs, against local mode", () => {
             expect(none.code).to.equal(2);
             expect(none.stderr).to.match(/the Pulumi CLI is not installed|pulumi stack output --stack prod failed/);
             expect(none.stderr).to.include("holds no outputs file of stack prod");
+            expect(none.stderr).to.include('Run "npm start -- --stack prod" in another terminal');
         });
     });
 
