@@ -361,6 +361,10 @@ function judge(expect: Expectation, answer: HttpAnswer): string[] {
  */
 function integrationProblems(answer: HttpAnswer): string[] {
     const errorType = answer.headers["x-amzn-errortype"];
+    if (errorType === "AccessDeniedException")
+        return [
+            "refused by the gateway's auth: the signature was valid, the caller is not allowed this operation (a caller granted only some operations: prove those with --spec <a document of them>, docs/clients.md)",
+        ];
     if (errorType !== undefined && AUTH_FAILURES.has(String(errorType))) return ["refused by the gateway's auth"];
     if (errorType !== undefined)
         return [`API Gateway's own error (x-amzn-ErrorType ${String(errorType)}), not the integration's answer`];

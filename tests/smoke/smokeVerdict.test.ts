@@ -206,6 +206,22 @@ describe("the smoke test's verdict counts a failed row of every kind", function 
             );
         });
 
+    it("a signed row the gateway refuses with AccessDeniedException fails, pointing to --spec for a caller granted only some operations", async () => {
+        gateway.answer = (request: StandInRequest, _index: number, working: StandInAnswer): StandInAnswer =>
+            request.reachedIntegration
+                ? {
+                      status: 403,
+                      headers: { ...json, "x-amzn-ErrorType": "AccessDeniedException" },
+                      body: '{"Message":"User: arn:aws:iam::123456789012:user/smoke is not authorized"}',
+                  }
+                : working;
+        const rows = await runSmokeTest(gateway.outputs, { operations: ITEMS.slice(0, 1) });
+        gateway.answered.splice(0);
+        const signed = rows.find((r) => r.check === "signed GET")!;
+        expect(signed.result).to.equal("FAIL");
+        expect(signed.seen).to.match(/the caller is not allowed this operation .*--spec <a document of them>/);
+    });
+
     it("a signed row retried while the key propagates fails if the integration then fails (and passes if it answers)", async () => {
         const deniedOnce = (afterwards: Breakage) => {
             let denied = false;
