@@ -1,4 +1,5 @@
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { ESLint } from "eslint";
@@ -10,6 +11,22 @@ import { PROJECT_DIR } from "../helpers/specs";
 const PRETTIER_IGNORE = [".gitignore", ".prettierignore"].map((f) => path.join(PROJECT_DIR, f));
 const formatChecked = async (file: string) =>
     !(await prettier.getFileInfo(path.join(PROJECT_DIR, file), { ignorePath: PRETTIER_IGNORE })).ignored;
+
+/**
+ * The project's files as git tracks them; undefined where the project is not a checkout of its own (no
+ * git, or a copy inside another checkout, as Stryker's sandbox is): the list is then unknown.
+ */
+function trackedFiles(...patterns: string[]): string[] | undefined {
+    try {
+        const top = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: PROJECT_DIR, encoding: "utf8" });
+        if (fs.realpathSync(top.trim()) !== fs.realpathSync(PROJECT_DIR)) return undefined;
+        return execFileSync("git", ["ls-files", ...patterns], { cwd: PROJECT_DIR, encoding: "utf8" })
+            .split("\n")
+            .filter((f) => f !== "");
+    } catch {
+        return undefined;
+    }
+}
 
 describe("npm run lint checks the project's files, never a user's own", function () {
     this.timeout(60_000);
@@ -33,17 +50,8 @@ describe("npm run lint checks the project's files, never a user's own", function
     });
 
     it("lints every JavaScript file of the project's own", async function () {
-        let tracked: string[];
-        try {
-            tracked = execFileSync("git", ["ls-files", "*.js", "*.mjs", "*.cjs"], {
-                cwd: PROJECT_DIR,
-                encoding: "utf8",
-            })
-                .split("\n")
-                .filter((f) => f !== "");
-        } catch {
-            return this.skip(); // not a git checkout: the list of the project's files is unknown
-        }
+        const tracked = trackedFiles("*.js", "*.mjs", "*.cjs");
+        if (tracked === undefined) return this.skip();
         expect(tracked).to.include("examples/lambda/app/index.mjs");
         for (const file of tracked)
             expect(await eslint.isPathIgnored(path.join(PROJECT_DIR, file)), file).to.equal(false);
@@ -59,12 +67,8 @@ describe("npm run lint checks the project's files, never a user's own", function
     });
 
     it("format-checks every file of the repository prettier can format (a new top-level entry must be listed)", async function () {
-        let tracked: string[];
-        try {
-            tracked = execFileSync("git", ["ls-files"], { cwd: PROJECT_DIR, encoding: "utf8" }).split("\n");
-        } catch {
-            return this.skip(); // not a git checkout: the list of the project's files is unknown
-        }
+        const tracked = trackedFiles();
+        if (tracked === undefined) return this.skip();
         const formattable = tracked.filter((f) => /\.(ts|mjs|json|md|ya?ml)$/.test(f));
         const intendedlyIgnored = ["package-lock.json", "bench/results.json", "bench/results.md", "docs/reference.md"];
         // The corpus of real documents stays byte for byte as its sources published it.
