@@ -9,6 +9,8 @@ import { CACHE_DIR, FROM_SOURCES, PACKAGE_ROOT } from "../packageLayout";
  * mode runs (as tsx resolves it); installed, a program resolves the package as installed.
  */
 const REPOSITORY_TSCONFIG = FROM_SOURCES ? path.join(PACKAGE_ROOT, "tsconfig.json") : undefined;
+/** The diagnostics ts-node ignores by default (its `ignoreDiagnostics`: 6059, 18002, 18003). */
+const TS_NODE_IGNORED_DIAGNOSTICS = [6059, 18002, 18003];
 /** Where clean checks are recorded: a tool cache, wiped with node_modules, so a reinstall checks again. */
 export const TYPE_CHECK_RECORD = path.join(CACHE_DIR, "typecheck.json");
 
@@ -56,11 +58,12 @@ export function typeCheckProgram(programFile: string, projectDir: string): void 
     if ((options as { noCheck?: boolean }).noCheck) return;
     const program = ts.createProgram({ rootNames: [programFile], options, host: compilerHost(ts, options) });
     const ownFiles = program.getSourceFiles().filter((f) => !f.fileName.includes("/node_modules/"));
-    const diagnostics = [
-        ...program.getOptionsDiagnostics(),
-        ...program.getGlobalDiagnostics(),
-        ...ownFiles.filter((f) => !f.isDeclarationFile).flatMap((f) => ts.getPreEmitDiagnostics(program, f)),
-    ];
+    // What ts-node reports (its TypeScript language service): each file's syntax and types, never the
+    // compiler's option diagnostics (TypeScript 6's deprecations among them), nor declaration emit's.
+    const diagnostics = ownFiles
+        .filter((f) => !f.isDeclarationFile)
+        .flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)])
+        .filter((d) => !TS_NODE_IGNORED_DIAGNOSTICS.includes(d.code));
     const errors = ts
         .sortAndDeduplicateDiagnostics(diagnostics)
         .filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -115,7 +118,8 @@ function compilerOptions(ts: typeof TypeScript, configFile: string): TypeScript.
             targets.map((t) => path.resolve(PACKAGE_ROOT, t)),
         ]),
     );
-    return { ...options, paths: { ...options.paths, ...absolute }, noEmit: true };
+    // ts-node compiles with declaration emit off whatever the tsconfig says (configuration.js, TS_NODE_COMPILER_OPTIONS).
+    return { ...options, paths: { ...options.paths, ...absolute }, noEmit: true, declaration: false, composite: false };
 }
 
 /**

@@ -105,4 +105,26 @@ describe("local mode type-checks the program first, as pulumi up does", () => {
             fs.rmSync(project, { recursive: true, force: true });
         }
     });
+    it("reports what ts-node reports: its declaration emit is off, so a tsconfig's declaration: true adds no errors", () => {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "declaration-"));
+        try {
+            fs.writeFileSync(
+                path.join(project, "tsconfig.json"),
+                JSON.stringify({
+                    compilerOptions: { strict: true, declaration: true, target: "ES2022", module: "commonjs" },
+                }),
+            );
+            const program = path.join(project, "index.ts");
+            // Declaration emit would refuse it (TS4094: a private member of an exported class expression); ts-node never emits one.
+            fs.writeFileSync(program, "export const Value = class { private n = 1; };\n");
+            expect(() => typeCheckProgram(program, project)).not.to.throw();
+            fs.writeFileSync(program, "export const value: number = 'one';\n");
+            expect(() => typeCheckProgram(program, project)).to.throw(
+                ProgramTypeErrors,
+                /index\.ts\(1,14\): error TS2322/,
+            );
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    });
 });
