@@ -20,7 +20,7 @@ export default {
     ],
     testRunner: "mocha",
     // The suite's own setup: its spec, extension and `require: ["tsx/cjs"]` (Stryker runs files in-process, not mocha's `parallel`).
-    mochaOptions: { config: ".mocharc.json" },
+    mochaOptions: { config: ".mocharc.cjs" },
     // The test runner and checker processes load the mocha runner too.
     testRunnerNodeArgs: mocha12,
     checkerNodeArgs: mocha12,
