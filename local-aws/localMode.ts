@@ -6,7 +6,7 @@ import { LocalRun, RunOptions, runProgramLocally, StackOutput } from "./engine/r
 
 export { outputsAsJson } from "./engine/runProgram";
 import { DEFAULT_EVALUATION_TIMEOUT_MS, IamEvaluator } from "./gateway/authorize";
-import { GatewayOptions, LocalGateway } from "./gateway/server";
+import { assertPortFree, GatewayOptions, LocalGateway } from "./gateway/server";
 import { LocalIdentityServices } from "./identity/server";
 
 export interface LocalModeOptions {
@@ -67,6 +67,7 @@ export interface LocalMode {
  * stage on loopback: `npm start` and the tests both use this.
  */
 export async function startLocalMode(options: LocalModeOptions): Promise<LocalMode> {
+    if (options.port) await assertPortFree(options.port, "--port");
     const gateway = new LocalGateway({
         port: options.port,
         now: options.now,

@@ -1,6 +1,6 @@
 import * as http from "http";
 import * as https from "https";
-import { AddressInfo, Socket } from "net";
+import { AddressInfo, createServer, Socket } from "net";
 import type { TLSSocket } from "tls";
 import { isJsonObject, OpenApiDocument } from "../../components/openapi/operations";
 import { requiresApiKey } from "../../components/openapi/secure";
@@ -662,6 +662,22 @@ function ownHostNames(restApiId: string, region: string, port: number): Readonly
  */
 const HTTP_OPTIONS = { maxHeaderSize: MAX_PARSED_HEADER_BYTES, requireHostHeader: false } as const;
 
+/**
+ * Refuses a loopback port something else listens on, before a program runs: found only when the program's
+ * stage is served, the refusal would reach the user inside Pulumi's "error serializing property" chain.
+ */
+export async function assertPortFree(port: number, flag: string): Promise<void> {
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => {
+        probe.once("error", (e: NodeJS.ErrnoException) => reject(listenError(e, port, flag)));
+        probe.listen(port, LOOPBACK, resolve);
+    });
+    await new Promise((resolve) => probe.close(resolve));
+}
+
+const listenError = (e: NodeJS.ErrnoException, port: number, flag: string) =>
+    new Error(e.code === "EADDRINUSE" ? `Port ${port} is in use; choose another with ${flag}.` : e.message);
+
 /** Listens on a loopback port with the gateway's answers to malformed requests; resolves with the port. */
 async function listen(server: http.Server | https.Server, port: number, flag: string): Promise<number> {
     server.maxHeadersCount = 0;
@@ -676,11 +692,7 @@ async function listen(server: http.Server | https.Server, port: number, flag: st
         answerOnSocket(socket, missingAuthenticationToken()),
     );
     await new Promise<void>((resolve, reject) => {
-        server.once("error", (e: NodeJS.ErrnoException) =>
-            reject(
-                new Error(e.code === "EADDRINUSE" ? `Port ${port} is in use; choose another with ${flag}.` : e.message),
-            ),
-        );
+        server.once("error", (e: NodeJS.ErrnoException) => reject(listenError(e, port, flag)));
         server.listen(port, LOOPBACK, resolve);
     });
     return (server.address() as AddressInfo).port;

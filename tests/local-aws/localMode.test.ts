@@ -150,6 +150,28 @@ describe("programs side by side (npm start on the next port)", () => {
         expect(defaultIdentityPort(0)).to.equal(0);
     });
 
+    it("a taken API port is named, with the flag that moves it, before the program runs", async () => {
+        const blocker = net.createServer();
+        await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+        const taken = (blocker.address() as net.AddressInfo).port;
+        try {
+            let ran = false;
+            const failure = await startLocalMode({
+                projectDir: PROJECT_DIR,
+                port: taken,
+                program: () => ((ran = true), {}),
+                ...TRANSPILED,
+            }).then(
+                async (local) => (await local.close(), undefined),
+                (e: Error) => e.message,
+            );
+            expect(failure).to.equal(`Port ${taken} is in use; choose another with --port.`);
+            expect(ran).to.equal(false);
+        } finally {
+            await new Promise((resolve) => blocker.close(resolve));
+        }
+    });
+
     it("a taken STS port is named, with the flag that moves it", async () => {
         const blocker = net.createServer();
         await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
