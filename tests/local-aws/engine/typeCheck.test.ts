@@ -62,69 +62,63 @@ describe("local mode type-checks the program first, as pulumi up does", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
-    it("a project outside this checkout that installed the package is checked against its copy, not this checkout's sources", () => {
-        const project = fs.mkdtempSync(path.join(os.tmpdir(), "own-copy-"));
+    /** A project of its own in a temporary folder: its tsconfig's compiler options, its index.ts, and what else it holds. */
+    function inProject(
+        compilerOptions: Record<string, unknown>,
+        files: Record<string, string>,
+        check: (program: string, project: string) => void,
+    ): void {
+        const project = fs.mkdtempSync(path.join(os.tmpdir(), "project-"));
         try {
-            // Options this checkout's sources do not compile with (a user's own choice), and an installed copy's declarations.
-            fs.writeFileSync(
-                path.join(project, "tsconfig.json"),
-                JSON.stringify({
-                    compilerOptions: {
-                        strict: true,
-                        noUncheckedIndexedAccess: true,
-                        exactOptionalPropertyTypes: true,
-                        target: "ES2022",
-                        module: "commonjs",
-                        skipLibCheck: true,
-                    },
-                }),
-            );
-            const installed = path.join(project, "node_modules", "secured-rest-api");
-            fs.mkdirSync(installed, { recursive: true });
-            fs.writeFileSync(path.join(installed, "package.json"), '{"name":"secured-rest-api","types":"index.d.ts"}');
-            fs.writeFileSync(
-                path.join(installed, "index.d.ts"),
+            fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({ compilerOptions }));
+            for (const [file, text] of Object.entries(files)) {
+                fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+                fs.writeFileSync(path.join(project, file), text);
+            }
+            check(path.join(project, "index.ts"), project);
+        } finally {
+            fs.rmSync(project, { recursive: true, force: true });
+        }
+    }
+
+    it("a project outside this checkout that installed the package is checked against its copy, not this checkout's sources", () => {
+        // Options this checkout's sources do not compile with (a user's own choice), and an installed copy's declarations.
+        const options = {
+            strict: true,
+            noUncheckedIndexedAccess: true,
+            exactOptionalPropertyTypes: true,
+            target: "ES2022",
+            module: "commonjs",
+            skipLibCheck: true,
+        };
+        const installed = {
+            "node_modules/secured-rest-api/package.json": '{"name":"secured-rest-api","types":"index.d.ts"}',
+            "node_modules/secured-rest-api/index.d.ts":
                 "export declare class SecuredRestApi { constructor(name: string, args: { openApiSpec: unknown }); }\n",
-            );
-            const program = path.join(project, "index.ts");
-            fs.writeFileSync(
-                program,
-                'import { SecuredRestApi } from "secured-rest-api";\nnew SecuredRestApi("api", { openApiSpec: {} });\n',
-            );
+        };
+        const use = (argument: string) =>
+            `import { SecuredRestApi } from "secured-rest-api";\nnew SecuredRestApi("api", { ${argument}: {} });\n`;
+        inProject(options, { ...installed, "index.ts": use("openApiSpec") }, (program, project) => {
             expect(() => typeCheckProgram(program, project)).not.to.throw();
             // Its own type errors are still its own.
-            fs.writeFileSync(
-                program,
-                'import { SecuredRestApi } from "secured-rest-api";\nnew SecuredRestApi("api", { openApiSpc: {} });\n',
-            );
+            fs.writeFileSync(program, use("openApiSpc"));
             expect(() => typeCheckProgram(program, project)).to.throw(
                 ProgramTypeErrors,
                 /index\.ts\(2,\d+\): error TS2561/,
             );
-        } finally {
-            fs.rmSync(project, { recursive: true, force: true });
-        }
+        });
     });
+
     it("reports what ts-node reports: its declaration emit is off, so a tsconfig's declaration: true adds no errors", () => {
-        const project = fs.mkdtempSync(path.join(os.tmpdir(), "declaration-"));
-        try {
-            fs.writeFileSync(
-                path.join(project, "tsconfig.json"),
-                JSON.stringify({
-                    compilerOptions: { strict: true, declaration: true, target: "ES2022", module: "commonjs" },
-                }),
-            );
-            const program = path.join(project, "index.ts");
-            // Declaration emit would refuse it (TS4094: a private member of an exported class expression); ts-node never emits one.
-            fs.writeFileSync(program, "export const Value = class { private n = 1; };\n");
+        const options = { strict: true, declaration: true, target: "ES2022", module: "commonjs" };
+        // Declaration emit would refuse it (TS4094: a private member of an exported class expression); ts-node never emits one.
+        inProject(options, { "index.ts": "export const Value = class { private n = 1; };\n" }, (program, project) => {
             expect(() => typeCheckProgram(program, project)).not.to.throw();
             fs.writeFileSync(program, "export const value: number = 'one';\n");
             expect(() => typeCheckProgram(program, project)).to.throw(
                 ProgramTypeErrors,
                 /index\.ts\(1,14\): error TS2322/,
             );
-        } finally {
-            fs.rmSync(project, { recursive: true, force: true });
-        }
+        });
     });
 });
