@@ -427,6 +427,16 @@ export class LocalGateway {
         const path = stagePath.resource;
         const route = path && method ? findRoute(deployment.routes, method, path.segments) : undefined;
         if (!path || !method || !route) return { response: missingAuthenticationToken() };
+        // AWS does not document whether an encoded "/" routes as data or as a separator: where the two
+        // readings reach different operations, neither is served (the reading that can never open a hole).
+        if (path.segments.some((s) => s.includes("/"))) {
+            const split = findRoute(deployment.routes, method, path.segments.flatMap((s) => s.split("/")));
+            if (split !== undefined && split.operation !== route.operation)
+                return {
+                    response: missingAuthenticationToken(),
+                    reason: `an encoded "/" makes ${route.pathTemplate} and ${split.pathTemplate} both readings of the path`,
+                };
+        }
 
         const auth = route.operation["x-amazon-apigateway-auth"];
         const authType = isJsonObject(auth) && typeof auth.type === "string" ? auth.type.toUpperCase() : "NONE";

@@ -172,11 +172,14 @@ describe("local gateway: one path, strict SigV4, bounded work (issue classes fou
         });
         it("an invokeOperations Deny on …/GET/pets/*/secret holds for encoded letters and encoded slashes", async () => {
             expect((await get(narrow, "/pets/1", narrowKeys)).status).to.equal(200);
-            for (const spelling of ["/pets/1/secret", "/pets/1/%73ecret", "/pets/1/secre%74", "/pets/1%2Fsecret"]) {
+            for (const spelling of ["/pets/1/secret", "/pets/1/%73ecret", "/pets/1/secre%74"]) {
                 const answer = await get(narrow, spelling, narrowKeys);
                 expect(answer.status, spelling).to.equal(403);
                 expect(errorType(answer), spelling).to.equal("AccessDeniedException");
             }
+            // An encoded slash reads as /pets/{id} or /pets/{id}/secret: two operations, so neither is served.
+            const slash = await get(narrow, "/pets/1%2Fsecret", narrowKeys);
+            expect([slash.status, errorType(slash)]).to.deep.equal([403, "MissingAuthenticationTokenException"]);
         });
         it("non-ASCII segments are decoded once as UTF-8; malformed escapes and raw non-ASCII match no route", async () => {
             expect(JSON.parse((await get(strict, "/files/caf%C3%A9")).body)).to.deep.equal({ name: "café" });
