@@ -430,7 +430,11 @@ export class LocalGateway {
         // AWS does not document whether an encoded "/" routes as data or as a separator: where the two
         // readings reach different operations, neither is served (the reading that can never open a hole).
         if (path.segments.some((s) => s.includes("/"))) {
-            const split = findRoute(deployment.routes, method, path.segments.flatMap((s) => s.split("/")));
+            const split = findRoute(
+                deployment.routes,
+                method,
+                path.segments.flatMap((s) => s.split("/")),
+            );
             if (split !== undefined && split.operation !== route.operation)
                 return {
                     response: missingAuthenticationToken(),
