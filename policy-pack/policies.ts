@@ -33,6 +33,7 @@ export const POLICY_PACK_NAME = "secured-rest-api-guard";
 export const POLICY = {
     methodsRequireIam: "rest-api-methods-require-iam",
     resourcePolicyScoped: "rest-api-resource-policy-scoped",
+    resourcePolicyCoversAddedMethods: "rest-api-resource-policy-covers-added-methods",
     invokeNotAccountWide: "iam-invoke-not-account-wide",
     noInvokeFullAccess: "iam-no-invoke-full-access",
     noAccessKeys: "iam-no-access-keys-for-api-callers",
@@ -191,23 +192,63 @@ function validateResourcePolicy(args: ResourceValidationArgs, reportViolation: R
             );
         return;
     }
+    const api = apiPolicy(args.type, args.name, props, parsed);
+    if (api === undefined) return;
+    if (api.document === undefined)
+        report(
+            `${api.subject} (without a body, every operation counts as AWS_IAM)`,
+            api.policy,
+            api.endpointType,
+            ANY_OPERATION,
+        );
+    else report(api.subject, api.policy, api.endpointType, securedOperations(api.document));
+}
+
+/** A REST API's (or a RestApiPut's) resource policy, with its body and endpoint type; undefined without one. */
+function apiPolicy(type: string, name: string, props: Props, parsed: { policy: unknown } | undefined) {
     const body = readBody(props.body);
     const document = body !== undefined && "document" in body ? body.document : undefined;
     // The provider re-applies a non-empty `policy` argument after each import, so it wins over the body's.
     const policy = parsed?.policy ?? bodyPolicy(document);
-    if (policy === undefined) return;
+    if (policy === undefined) return undefined;
     const endpoint = isJsonObject(props.endpointConfiguration) ? props.endpointConfiguration.types : undefined;
     // A RestApiPut has no endpoint of its own (it is its API's, unknown here): no endpoint-specific check.
     const endpointType =
-        args.type === TYPES.restApiPut
+        type === TYPES.restApiPut
             ? undefined
             : Array.isArray(endpoint) && typeof endpoint[0] === "string"
               ? endpoint[0]
               : "EDGE";
-    const subject = `REST API "${apiName(props.name, document, args.name)}"`;
-    if (document === undefined)
-        report(`${subject} (without a body, every operation counts as AWS_IAM)`, policy, endpointType, ANY_OPERATION);
-    else report(subject, policy, endpointType, securedOperations(document));
+    return { policy, document, endpointType, subject: `REST API "${apiName(props.name, document, name)}"` };
+}
+
+/**
+ * A REST API's policy is judged above against its own body; where the stack also adds methods to REST
+ * APIs (aws.apigateway.Method, RestApiPut), those may be this API's, and every one counts as AWS_IAM.
+ */
+function validatePoliciesBesideAddedMethods(args: StackValidationArgs, reportViolation: ReportViolation): void {
+    const adders = args.resources.filter((r) => r.type === TYPES.method || r.type === TYPES.restApiPut);
+    if (adders.length === 0) return;
+    for (const resource of args.resources.filter((r) => r.type === TYPES.restApi)) {
+        const props = propsOf(resource);
+        const parsed = readKnown(() => parsePolicy(props.policy), undefined);
+        if (parsed !== undefined && "unreadable" in parsed) continue; // the resource's own check reports it
+        const api = readKnown(() => apiPolicy(resource.type, resource.name, props, parsed), undefined);
+        if (api?.document === undefined) continue; // without a body it was judged against every operation
+        const own = securedOperations(api.document);
+        const judged = new Set(documentPolicyProblems(api.policy, api.endpointType, own, ANY_STAGE));
+        for (const problem of documentPolicyProblems(
+            api.policy,
+            api.endpointType,
+            [...own, ...ANY_OPERATION],
+            ANY_STAGE,
+        ))
+            if (!judged.has(problem))
+                reportViolation(
+                    `${api.subject}: ${problem} (this stack also adds methods to REST APIs with ${adders.map((r) => `"${r.name}"`).join(", ")}, which may be this API's: they count as AWS_IAM operations besides its body's)`,
+                    resource.urn,
+                );
+    }
 }
 
 /** The body's operations as the resource-policy checker reads them: AWS_IAM, or anything else as NONE (unsigned callers). */
@@ -350,6 +391,14 @@ const policies: Policies = [
         enforcementLevel: "mandatory",
         severity: "critical",
         validateResource: validateResourcePolicy,
+    },
+    {
+        name: POLICY.resourcePolicyCoversAddedMethods,
+        description:
+            "Where a stack adds methods to REST APIs beside their bodies (aws.apigateway.Method, RestApiPut), no REST API resource policy has an Allow to everyone that would open them.",
+        enforcementLevel: "mandatory",
+        severity: "critical",
+        validateStack: validatePoliciesBesideAddedMethods,
     },
     {
         name: POLICY.invokeNotAccountWide,

@@ -27,6 +27,38 @@ const LAMBDA_AUTHORIZER = {
     "x-amazon-apigateway-authorizer": { type: "token", authorizerUri: "arn:aws:apigateway:us-west-2:lambda:path/fn" },
 };
 
+/** An Allow to everyone on every operation: fit for a body whose every operation is public, and nothing more. */
+const EVERYONE_EVERYWHERE = {
+    Effect: "Allow",
+    Principal: "*",
+    Action: "execute-api:Invoke",
+    Resource: "execute-api:/*",
+};
+
+/** A REST API whose body has one public operation, its policy, and an AWS_IAM method added beside the body. */
+const besideAddedMethod =
+    (statement: Record<string, unknown>, addMethod = true) =>
+    () => {
+        const body = openApi3({ "/health": { get: operation({ "x-amazon-apigateway-auth": { type: "NONE" } }) } });
+        const api = new aws.apigateway.RestApi("mixed", {
+            name: "mixed-api",
+            body: JSON.stringify(body),
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+        });
+        if (!addMethod) return;
+        const admin = new aws.apigateway.Resource("admin", {
+            restApi: api.id,
+            parentId: api.rootResourceId,
+            pathPart: "admin",
+        });
+        new aws.apigateway.Method("admin-get", {
+            restApi: api.id,
+            resourceId: admin.id,
+            httpMethod: "GET",
+            authorization: "AWS_IAM",
+        });
+    };
+
 /** Seeded programs, each of which must fail with its policy's name (and pass with that policy removed). */
 const SEEDED: {
     name: string;
@@ -142,6 +174,16 @@ const SEEDED: {
         says: /REST API "raw-api": Resource policy statement 0 allows everyone \("\*"\) to invoke GET \/pets\/\{id\}\/owner, which requires AWS_IAM/,
     },
     {
+        name: "a resource policy fit for its body, beside an aws.apigateway.Method it would open",
+        policy: POLICY.resourcePolicyCoversAddedMethods,
+        level: "mandatory",
+        program: besideAddedMethod(EVERYONE_EVERYWHERE),
+        config: {
+            [POLICY.methodsRequireIam]: { publicOperations: [{ restApi: "mixed-api", operations: ["GET /health"] }] },
+        },
+        says: /REST API "mixed-api": Resource policy statement 0 allows everyone \("\*"\) to invoke ANY \/.*which require.* AWS_IAM.*this stack also adds methods to REST APIs with "admin-get"/,
+    },
+    {
         name: "an identity policy on execute-api:*",
         policy: POLICY.invokeNotAccountWide,
         level: "advisory",
@@ -240,6 +282,25 @@ describe("the policy pack reads every way @pulumi/aws writes a REST API's method
         const classes = aws.apigateway as unknown as Record<string, { __pulumiType: string }>;
         const unread = writers.filter((name) => !NOT_READ.has(name) && !read.has(classes[name].__pulumiType));
         expect(unread, "add each to the pack's TYPES and its rules, or to NOT_READ with why").to.deep.equal([]);
+    });
+});
+
+describe("a REST API's resource policy beside methods the stack adds to REST APIs", () => {
+    const listed = {
+        [POLICY.methodsRequireIam]: { publicOperations: [{ restApi: "mixed-api", operations: ["GET /health"] }] },
+    };
+    const mandatory = async (program: () => void) =>
+        levels(await verdictOn(program, { config: listed })).filter((l) => l.startsWith("mandatory"));
+
+    it("passes without an added method, and with the Allow limited to unauthenticated callers", async () => {
+        expect(await mandatory(besideAddedMethod(EVERYONE_EVERYWHERE, false))).to.deep.equal([]);
+        const unauthenticatedOnly = { ...EVERYONE_EVERYWHERE, Condition: { Null: { "aws:PrincipalAccount": "true" } } };
+        expect(await mandatory(besideAddedMethod(unauthenticatedOnly))).to.deep.equal([]);
+    });
+
+    it("at preview too, with the API's id unknown", async () => {
+        const diagnostics = await verdictOn(besideAddedMethod(EVERYONE_EVERYWHERE), { config: listed, preview: true });
+        expect(levels(diagnostics)).to.include(`mandatory ${POLICY.resourcePolicyCoversAddedMethods}`);
     });
 });
 
