@@ -116,8 +116,10 @@ export const IAM_HANDLERS: HandlerTable = {
             tags: tagsOf(inputs),
             maxSessionDurationSeconds,
         });
-        for (const policy of inlineDocuments) pushTo(account.roleInlinePolicies, roleName, policy);
+        for (const policy of inlineDocuments) putInline(account.roleInlinePolicies, roleName, policy);
         for (const arn of managed) addTo(account.roleAttachments, roleName, arn);
+        if (inputs.inlinePolicies !== undefined) exclusiveOf(account).inline.add(roleName);
+        if (inputs.managedPolicyArns !== undefined) exclusiveOf(account).managed.add(roleName);
         return {
             id: roleName,
             state: {
@@ -130,8 +132,12 @@ export const IAM_HANDLERS: HandlerTable = {
             },
         };
     },
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (account, _name, inputs) => {
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (account, name, inputs) => {
         const role = account.requireRole(inputs.role);
+        if (exclusiveOf(account).managed.has(role))
+            throw new Error(
+                `aws.iam.RolePolicyAttachment "${name}": role ${role} sets managedPolicyArns, which the provider keeps exclusive (its next update detaches every other policy, this one included). List the policy in the role's managedPolicyArns instead.`,
+            );
         const policyArn = String(inputs.policyArn);
         account.policyDocument(policyArn);
         addTo(account.roleAttachments, role, policyArn);
@@ -149,8 +155,14 @@ export const IAM_HANDLERS: HandlerTable = {
         account.oidcProviders.set(issuer, { arn, issuer, clientIds });
         return { id: arn, state: { ...inputs, arn } };
     },
-    "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) =>
-        inlinePolicy(account.roleInlinePolicies, account.requireRole(inputs.role), name, inputs),
+    "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) => {
+        const role = account.requireRole(inputs.role);
+        if (exclusiveOf(account).inline.has(role))
+            throw new Error(
+                `aws.iam.RolePolicy "${name}": role ${role} sets inlinePolicies, which the provider keeps exclusive (its next update removes every other inline policy, this one included). Put the policy in the role's inlinePolicies instead.`,
+            );
+        return inlinePolicy(account.roleInlinePolicies, role, name, inputs);
+    },
 };
 
 /**
@@ -183,6 +195,27 @@ function accessKeyStatus(status: unknown): "Active" | "Inactive" {
     );
 }
 
+/** Roles whose inlinePolicies or managedPolicyArns the provider keeps exclusive, per account. */
+const exclusive = new WeakMap<LocalAwsAccount, { inline: Set<string>; managed: Set<string> }>();
+function exclusiveOf(account: LocalAwsAccount): { inline: Set<string>; managed: Set<string> } {
+    let sets = exclusive.get(account);
+    if (!sets) exclusive.set(account, (sets = { inline: new Set(), managed: new Set() }));
+    return sets;
+}
+
+/**
+ * An inline policy, one per name as IAM keeps them: a second of the same name would replace the first
+ * (PutRolePolicy), whichever the provider applies last, so local mode refuses it rather than keep both.
+ */
+function putInline(policies: Map<string, AttachedPolicy[]>, owner: string, policy: AttachedPolicy): void {
+    if ((policies.get(owner) ?? []).some((p) => p.name === policy.name))
+        throw new LocalAwsError(
+            "EntityAlreadyExists",
+            `${owner} already has an inline policy named ${policy.name}: IAM keeps one per name, the one put last. Give each a name of its own.`,
+        );
+    pushTo(policies, owner, policy);
+}
+
 /** A resource's `tags` input, as IAM keeps them. */
 function tagsOf(inputs: Inputs): ReadonlyMap<string, string> {
     return new Map(Object.entries(isJsonObject(inputs.tags) ? inputs.tags : {}).map(([k, v]) => [k, String(v)]));
@@ -196,7 +229,7 @@ function inlinePolicy(
     inputs: Inputs,
 ): ProvisionResult {
     const policyName = nameOrAutoName(inputs.name, name);
-    pushTo(policies, owner, { name: policyName, document: requireValidPolicy(inputs.policy, "identity") });
+    putInline(policies, owner, { name: policyName, document: requireValidPolicy(inputs.policy, "identity") });
     return { id: `${owner}:${policyName}`, state: { ...inputs, name: policyName } };
 }
 

@@ -119,6 +119,56 @@ describe("local mode's IAM reads every input that changes who may call, or refus
         ]);
     });
 
+    for (const [what, declare, says] of [
+        [
+            "a RolePolicy beside the role's exclusive inlinePolicies",
+            () => {
+                const role = new aws.iam.Role("exclusive", {
+                    assumeRolePolicy: TRUST_ACCOUNT,
+                    inlinePolicies: [{ name: "a", policy: policy(ALLOW_INVOKE) }],
+                });
+                new aws.iam.RolePolicy("beside", { role: role.name, policy: policy(ALLOW_INVOKE) });
+            },
+            /role exclusive-\w+ sets inlinePolicies, which the provider keeps exclusive.*Put the policy in the role's inlinePolicies/,
+        ],
+        [
+            "a RolePolicyAttachment beside the role's exclusive managedPolicyArns",
+            () => {
+                const allowed = new aws.iam.Policy("allowed", { policy: policy(ALLOW_INVOKE) });
+                const role = new aws.iam.Role("exclusive", { assumeRolePolicy: TRUST_ACCOUNT, managedPolicyArns: [] });
+                new aws.iam.RolePolicyAttachment("beside", { role: role.name, policyArn: allowed.arn });
+            },
+            /sets managedPolicyArns, which the provider keeps exclusive.*List the policy in the role's managedPolicyArns/,
+        ],
+        [
+            "two inline policies of one name on one role (IAM keeps the one put last)",
+            () => {
+                const role = new aws.iam.Role("twice", { name: "twice", assumeRolePolicy: TRUST_ACCOUNT });
+                new aws.iam.RolePolicy("narrow", { name: "p", role: role.name, policy: policy(DENY_INVOKE) });
+                new aws.iam.RolePolicy("broad", { name: "p", role: role.name, policy: policy(ALLOW_INVOKE) });
+            },
+            /twice already has an inline policy named p: IAM keeps one per name/,
+        ],
+    ] as const) {
+        it(`refuses ${what}, which would keep more than AWS keeps`, async () => {
+            const refused = await startLocalMode({
+                projectDir: PROJECT_DIR,
+                program: () => {
+                    declare();
+                    return {};
+                },
+                ...TRANSPILED,
+            }).then(
+                async (l) => {
+                    await l.close();
+                    return "served";
+                },
+                (e: Error) => e.message,
+            );
+            expect(refused).to.match(says);
+        });
+    }
+
     for (const [what, declare] of [
         [
             "a user's permissionsBoundary",
