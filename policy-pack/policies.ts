@@ -194,7 +194,14 @@ function validateResourcePolicy(args: ResourceValidationArgs, reportViolation: R
     }
     const api = apiPolicy(args.type, args.name, props, parsed);
     if (api === undefined) return;
-    if (api.document === undefined)
+    if (api.document !== undefined && importsUnderBasePath(props))
+        report(
+            `${api.subject} (imported with parameters.basepath ${JSON.stringify((props.parameters as Props).basepath)}, so its routes are not the body's paths: every operation counts as AWS_IAM besides the body's)`,
+            api.policy,
+            api.endpointType,
+            [...securedOperations(api.document), ...ANY_OPERATION],
+        );
+    else if (api.document === undefined)
         report(
             `${api.subject} (without a body, every operation counts as AWS_IAM)`,
             api.policy,
@@ -203,6 +210,15 @@ function validateResourcePolicy(args: ResourceValidationArgs, reportViolation: R
         );
     else report(api.subject, api.policy, api.endpointType, securedOperations(api.document));
 }
+
+/**
+ * Whether the import prefixes the body's paths (`parameters: { basepath: "prepend" | "split" }`, API
+ * Gateway's import parameter): the routes then differ from the paths the pack reads.
+ */
+const importsUnderBasePath = (props: Props): boolean =>
+    isJsonObject(props.parameters) &&
+    typeof props.parameters.basepath === "string" &&
+    props.parameters.basepath.toLowerCase() !== "ignore";
 
 /** A REST API's (or a RestApiPut's) resource policy, with its body and endpoint type; undefined without one. */
 function apiPolicy(type: string, name: string, props: Props, parsed: { policy: unknown } | undefined) {

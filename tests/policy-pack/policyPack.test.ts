@@ -304,6 +304,45 @@ describe("a REST API's resource policy beside methods the stack adds to REST API
     });
 });
 
+describe("a REST API imported under a base path (parameters.basepath): its routes are not its body's paths", () => {
+    const underV1 = (parameters?: Record<string, string>) => () => {
+        const body = openApi3(
+            {
+                "/health": { get: operation({ "x-amazon-apigateway-auth": { type: "NONE" } }) },
+                "/admin": { get: operation(IAM) },
+            },
+            { servers: [{ url: "https://api.example.com/v1" }] },
+        );
+        // Written for the routes API Gateway makes under /v1; the body's own paths have no /v1.
+        const statement = { ...EVERYONE_EVERYWHERE, Resource: "execute-api:/*/GET/v1/*" };
+        new aws.apigateway.RestApi("based", {
+            name: "based-api",
+            body: JSON.stringify(body),
+            parameters,
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
+        });
+    };
+    const config = {
+        [POLICY.methodsRequireIam]: { publicOperations: [{ restApi: "based-api", operations: ["GET /health"] }] },
+    };
+    const messages = async (program: () => void) =>
+        (await verdictOn(program, { config }))
+            .filter((d) => d.policyName === POLICY.resourcePolicyScoped)
+            .map((d) => d.message);
+
+    it("judges its policy with every operation as AWS_IAM besides the body's, for prepend and split", async () => {
+        for (const basepath of ["prepend", "split"])
+            expect((await messages(underV1({ basepath }))).join("\n"), basepath).to.match(
+                /imported with parameters\.basepath "(prepend|split)".*allows everyone \("\*"\) to invoke/,
+            );
+    });
+
+    it("reads the body's paths as the routes when the base path is ignored (the default)", async () => {
+        for (const program of [underV1(), underV1({ basepath: "ignore" })])
+            expect((await messages(program)).join("\n")).not.to.match(/allows everyone/);
+    });
+});
+
 describe("the policy pack's configuration: public operations per API, accepted authorizers", () => {
     const open = restApi(
         openApi3(
