@@ -60,10 +60,13 @@ export function typeCheckProgram(programFile: string, projectDir: string): void 
     const ownFiles = program.getSourceFiles().filter((f) => !f.fileName.includes("/node_modules/"));
     // What ts-node reports (its TypeScript language service): each file's syntax and types, never the
     // compiler's option diagnostics (TypeScript 6's deprecations among them), nor declaration emit's.
-    const diagnostics = ownFiles
-        .filter((f) => !f.isDeclarationFile)
-        .flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)])
-        .filter((d) => !TS_NODE_IGNORED_DIAGNOSTICS.includes(d.code));
+    const diagnostics = [
+        // The tsconfig's own errors (an unknown option), which ts-node throws on too.
+        ...(fs.existsSync(configFile) ? configErrors(ts, configFile) : []),
+        ...ownFiles
+            .filter((f) => !f.isDeclarationFile)
+            .flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+    ].filter((d) => !TS_NODE_IGNORED_DIAGNOSTICS.includes(d.code));
     const errors = ts
         .sortAndDeduplicateDiagnostics(diagnostics)
         .filter((d) => d.category === ts.DiagnosticCategory.Error);
@@ -128,7 +131,9 @@ function compilerOptions(ts: typeof TypeScript, configFile: string): TypeScript.
  * the project's compiler options.
  */
 function installsItsOwnCopy(projectDir: string): boolean {
-    if (!path.relative(PACKAGE_ROOT, projectDir).startsWith("..")) return false;
+    const relative = path.relative(PACKAGE_ROOT, projectDir);
+    const outside = relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+    if (!outside) return false;
     for (let dir = projectDir; ; dir = path.dirname(dir)) {
         if (fs.existsSync(path.join(dir, "node_modules", "secured-rest-api", "package.json"))) return true;
         if (path.dirname(dir) === dir) return false;
@@ -136,6 +141,14 @@ function installsItsOwnCopy(projectDir: string): boolean {
 }
 
 function parseConfig(ts: typeof TypeScript, configFile: string): TypeScript.CompilerOptions {
+    return parsedConfig(ts, configFile).options;
+}
+
+function configErrors(ts: typeof TypeScript, configFile: string): readonly TypeScript.Diagnostic[] {
+    return parsedConfig(ts, configFile).errors;
+}
+
+function parsedConfig(ts: typeof TypeScript, configFile: string): TypeScript.ParsedCommandLine {
     const parsed = ts.getParsedCommandLineOfConfigFile(
         configFile,
         {},
@@ -147,7 +160,7 @@ function parseConfig(ts: typeof TypeScript, configFile: string): TypeScript.Comp
         },
     );
     if (!parsed) throw new Error(`${configFile} could not be read.`);
-    return parsed.options;
+    return parsed;
 }
 
 /** Declaration files of installed packages do not change while a process runs: parse each once. */

@@ -121,4 +121,16 @@ describe("local mode type-checks the program first, as pulumi up does", () => {
             );
         });
     });
+    it("refuses a tsconfig.json with an option TypeScript does not know, as ts-node does", () => {
+        inProject(
+            { strict: true, notAnOption: true },
+            { "index.ts": "export const value = 1;\n" },
+            (program, project) => {
+                expect(() => typeCheckProgram(program, project)).to.throw(
+                    ProgramTypeErrors,
+                    /error TS5023: Unknown compiler option 'notAnOption'/,
+                );
+            },
+        );
+    });
 });
