@@ -217,7 +217,7 @@ export function appliesOnlyUnauthenticated(condition: unknown): boolean {
             c.operator === "Null" &&
             EVERY_SIGNED_REQUEST_KEYS.includes(c.key) &&
             c.values.length > 0 &&
-            c.values.every((v) => String(v) === "true"),
+            c.values.every((v) => (typeof v === "string" || typeof v === "boolean") && String(v) === "true"),
     );
 }
 const conditionEntries = (condition: unknown): { operator: string; key: string; name: string; values: unknown[] }[] =>

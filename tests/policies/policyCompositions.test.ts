@@ -9,7 +9,11 @@ import {
     SecuredRestApi,
     SecuredRestApiArgs,
 } from "../../components";
-import { documentPolicyProblems, EVERY_SIGNED_REQUEST_KEYS } from "../../components/policies/resourcePolicy";
+import {
+    appliesOnlyUnauthenticated,
+    documentPolicyProblems,
+    EVERY_SIGNED_REQUEST_KEYS,
+} from "../../components/policies/resourcePolicy";
 import { CONDITION_KEYS } from "../../local-aws/identity/conditionKeys";
 import { prepareSpec } from "../../components/openapi/prepare";
 import { crossAccountStatements } from "../../components/callers/callers";
@@ -143,6 +147,9 @@ describe("what a policy names is all it opens", () => {
             expect(accepted.sort()).to.deep.equal([...EVERY_SIGNED_REQUEST_KEYS].sort());
             for (const key of ["aws:username", "aws:PrincipalOrgID", "aws:SourceVpce", "aws:PrincipalTag/team"])
                 expect(through(key), key).to.match(/allows everyone/);
+            // Only "true" itself: a value that is not one (a nested list) makes no condition IAM would read.
+            expect(appliesOnlyUnauthenticated({ Null: { "aws:PrincipalAccount": [["true"]] } })).to.equal(false);
+            expect(appliesOnlyUnauthenticated({ Null: { "aws:PrincipalAccount": true } })).to.equal(true);
         });
 
         it("writes the public Allow for unauthenticated callers only, and an Allow's API id as ten ?", () => {
