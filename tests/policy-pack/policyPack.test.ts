@@ -45,19 +45,23 @@ const besideAddedMethod =
             body: JSON.stringify(body),
             policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
         });
-        if (!addMethod) return;
-        const admin = new aws.apigateway.Resource("admin", {
-            restApi: api.id,
-            parentId: api.rootResourceId,
-            pathPart: "admin",
-        });
-        new aws.apigateway.Method("admin-get", {
-            restApi: api.id,
-            resourceId: admin.id,
-            httpMethod: "GET",
-            authorization: "AWS_IAM",
-        });
+        if (addMethod) methodOn(api, "admin", "AWS_IAM");
     };
+
+/** An aws.apigateway.Method `GET /<part>` of an API, with its resource, as another team's stack would add it. */
+function methodOn(api: aws.apigateway.RestApi, part: string, authorization: string): void {
+    const resource = new aws.apigateway.Resource(part, {
+        restApi: api.id,
+        parentId: api.rootResourceId,
+        pathPart: part,
+    });
+    new aws.apigateway.Method(`${part}-get`, {
+        restApi: api.id,
+        resourceId: resource.id,
+        httpMethod: "GET",
+        authorization,
+    });
+}
 
 /** Seeded programs, each of which must fail with its policy's name (and pass with that policy removed). */
 const SEEDED: {
@@ -72,20 +76,7 @@ const SEEDED: {
         name: 'an aws.apigateway.Method with authorization: "NONE"',
         policy: POLICY.methodsRequireIam,
         level: "mandatory",
-        program: () => {
-            const api = new aws.apigateway.RestApi("methods", { name: "methods-api" });
-            const items = new aws.apigateway.Resource("items", {
-                restApi: api.id,
-                parentId: api.rootResourceId,
-                pathPart: "items",
-            });
-            new aws.apigateway.Method("items-get", {
-                restApi: api.id,
-                resourceId: items.id,
-                httpMethod: "GET",
-                authorization: "NONE",
-            });
-        },
+        program: () => methodOn(new aws.apigateway.RestApi("methods", { name: "methods-api" }), "items", "NONE"),
         says: /aws\.apigateway\.Method "items-get" \(GET on its resource\) has authorization "NONE".*Fix: set authorization: "AWS_IAM"/,
     },
     {

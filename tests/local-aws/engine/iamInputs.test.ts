@@ -69,6 +69,24 @@ function program(): Record<string, unknown> {
     };
 }
 
+/** What local mode stops with when a program declares only what `declare` does, or "served". */
+function refusalOf(declare: () => unknown): Promise<string> {
+    return startLocalMode({
+        projectDir: PROJECT_DIR,
+        program: () => {
+            declare();
+            return {};
+        },
+        ...TRANSPILED,
+    }).then(
+        async (l) => {
+            await l.close();
+            return "served";
+        },
+        (e: Error) => e.message,
+    );
+}
+
 describe("local mode's IAM reads every input that changes who may call, or refuses it", () => {
     let local: LocalMode;
     let o: { invokeUrl: string; assumer: Credentials; active: Credentials; inactive: Credentials };
@@ -151,20 +169,7 @@ describe("local mode's IAM reads every input that changes who may call, or refus
         ],
     ] as const) {
         it(`refuses ${what}, which would keep more than AWS keeps`, async () => {
-            const refused = await startLocalMode({
-                projectDir: PROJECT_DIR,
-                program: () => {
-                    declare();
-                    return {};
-                },
-                ...TRANSPILED,
-            }).then(
-                async (l) => {
-                    await l.close();
-                    return "served";
-                },
-                (e: Error) => e.message,
-            );
+            const refused = await refusalOf(declare);
             expect(refused).to.match(says);
         });
     }
@@ -186,20 +191,7 @@ describe("local mode's IAM reads every input that changes who may call, or refus
         ["a role's path", () => new aws.iam.Role("pathed", { assumeRolePolicy: TRUST_ACCOUNT, path: "/ops/" })],
     ] as const) {
         it(`refuses ${what}, which it does not emulate, naming it (running without it would let in what AWS refuses)`, async () => {
-            const refused = await startLocalMode({
-                projectDir: PROJECT_DIR,
-                program: () => {
-                    declare();
-                    return {};
-                },
-                ...TRANSPILED,
-            }).then(
-                async (l) => {
-                    await l.close();
-                    return "served";
-                },
-                (e: Error) => e.message,
-            );
+            const refused = await refusalOf(declare);
             expect(refused).to.match(/Local mode does not emulate (permissions boundaries|IAM paths)/);
             expect(refused).to.match(/leave it out to run the program locally/);
         });
