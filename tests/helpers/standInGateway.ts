@@ -37,7 +37,7 @@ export interface StandInGateway {
 
 /** Fixed, made-up test credentials: never a real account's. */
 const CREDENTIALS = {
-    accessKeyId: "AKIASTANDINGATEWAYXX",
+    accessKeyId: "TESTSTANDINGATEWAYXX", // not AKIA…: no scanner takes it for a real key
     secretAccessKey: "standInGatewaySecretKeyForTests0123456789",
 };
 const STAGE = "/test";
