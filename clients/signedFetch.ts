@@ -266,9 +266,14 @@ export function assertApiCredentials(value: unknown, where: string): asserts val
             `${where} holds no stack outputs of a SecuredRestApi (no ${missing.join(", ")}). Use the file local mode writes (.local/outputs-<stack>.json), or "pulumi stack output --json --show-secrets > outputs.json".`,
         );
     }
-    if (missing.length > 0)
+    if (missing.length > 0) {
+        const keysMissing = missing.some((k) => k === "accessKeyId" || k === "secretAccessKey");
+        const otherCredentials = keysMissing
+            ? ', or, for a stack without a user (createUser: false), give the tools --credential-process "<command>" that prints a caller\'s credentials (docs/clients.md)'
+            : "";
         throw new Error(
-            `${where} lacks ${missing.join(", ")}; export them from your program (export const ${missing[0]} = api.${missing[0]}, as this repository's index.ts does)${missing.some((k) => k === "accessKeyId" || k === "secretAccessKey") ? ', or, for a stack without a user (createUser: false), give the tools --credential-process "<command>" that prints a caller\'s credentials (docs/clients.md)' : ""}.`,
+            `${where} lacks ${missing.join(", ")}; export them from your program (export const ${missing[0]} = api.${missing[0]}, as this repository's index.ts does)${otherCredentials}.`,
         );
+    }
     assertHttpUrl(record.invokeUrl, where);
 }

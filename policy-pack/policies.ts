@@ -193,22 +193,7 @@ function validateResourcePolicy(args: ResourceValidationArgs, reportViolation: R
         return;
     }
     const api = apiPolicy(args.type, args.name, props, parsed);
-    if (api === undefined) return;
-    if (api.document !== undefined && importsUnderBasePath(props))
-        report(
-            `${api.subject} (imported with parameters.basepath ${JSON.stringify((props.parameters as Props).basepath)}, so its routes are not the body's paths: every operation counts as AWS_IAM besides the body's)`,
-            api.policy,
-            api.endpointType,
-            [...securedOperations(api.document), ...ANY_OPERATION],
-        );
-    else if (api.document === undefined)
-        report(
-            `${api.subject} (without a body, every operation counts as AWS_IAM)`,
-            api.policy,
-            api.endpointType,
-            ANY_OPERATION,
-        );
-    else report(api.subject, api.policy, api.endpointType, securedOperations(api.document));
+    if (api !== undefined) report(api.subject, api.policy, api.endpointType, api.operations);
 }
 
 /**
@@ -235,7 +220,23 @@ function apiPolicy(type: string, name: string, props: Props, parsed: { policy: u
             : Array.isArray(endpoint) && typeof endpoint[0] === "string"
               ? endpoint[0]
               : "EDGE";
-    return { policy, document, endpointType, subject: `REST API "${apiName(props.name, document, name)}"` };
+    const subject = `REST API "${apiName(props.name, document, name)}"`;
+    // The operations the policy is judged against: the body's, and every one as AWS_IAM where the body is not all of the routes.
+    if (document === undefined)
+        return {
+            policy,
+            endpointType,
+            subject: `${subject} (without a body, every operation counts as AWS_IAM)`,
+            operations: ANY_OPERATION,
+        };
+    if (importsUnderBasePath(props))
+        return {
+            policy,
+            endpointType,
+            subject: `${subject} (imported with parameters.basepath ${JSON.stringify((props.parameters as Props).basepath)}, so its routes are not the body's paths: every operation counts as AWS_IAM besides the body's)`,
+            operations: [...securedOperations(document), ...ANY_OPERATION],
+        };
+    return { policy, endpointType, subject, operations: securedOperations(document) };
 }
 
 /**
@@ -250,8 +251,8 @@ function validatePoliciesBesideAddedMethods(args: StackValidationArgs, reportVio
         const parsed = readKnown(() => parsePolicy(props.policy), undefined);
         if (parsed !== undefined && "unreadable" in parsed) continue; // the resource's own check reports it
         const api = readKnown(() => apiPolicy(resource.type, resource.name, props, parsed), undefined);
-        if (api?.document === undefined) continue; // without a body it was judged against every operation
-        const own = securedOperations(api.document);
+        if (api === undefined) continue;
+        const own = api.operations;
         const judged = new Set(documentPolicyProblems(api.policy, api.endpointType, own, ANY_STAGE));
         for (const problem of documentPolicyProblems(
             api.policy,

@@ -115,11 +115,13 @@ export const IAM_HANDLERS: HandlerTable = {
             assumeRolePolicy,
             tags: tagsOf(inputs),
             maxSessionDurationSeconds,
+            exclusive: {
+                inlinePolicies: inputs.inlinePolicies !== undefined,
+                managedPolicyArns: inputs.managedPolicyArns !== undefined,
+            },
         });
         for (const policy of inlineDocuments) putInline(account.roleInlinePolicies, roleName, policy);
         for (const arn of managed) addTo(account.roleAttachments, roleName, arn);
-        if (inputs.inlinePolicies !== undefined) exclusiveOf(account).inline.add(roleName);
-        if (inputs.managedPolicyArns !== undefined) exclusiveOf(account).managed.add(roleName);
         return {
             id: roleName,
             state: {
@@ -134,7 +136,7 @@ export const IAM_HANDLERS: HandlerTable = {
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (account, name, inputs) => {
         const role = account.requireRole(inputs.role);
-        if (exclusiveOf(account).managed.has(role))
+        if (account.roles.get(role)?.exclusive.managedPolicyArns)
             throw new Error(
                 `aws.iam.RolePolicyAttachment "${name}": role ${role} sets managedPolicyArns, which the provider keeps exclusive (its next update detaches every other policy, this one included). List the policy in the role's managedPolicyArns instead.`,
             );
@@ -157,7 +159,7 @@ export const IAM_HANDLERS: HandlerTable = {
     },
     "aws:iam/rolePolicy:RolePolicy": (account, name, inputs) => {
         const role = account.requireRole(inputs.role);
-        if (exclusiveOf(account).inline.has(role))
+        if (account.roles.get(role)?.exclusive.inlinePolicies)
             throw new Error(
                 `aws.iam.RolePolicy "${name}": role ${role} sets inlinePolicies, which the provider keeps exclusive (its next update removes every other inline policy, this one included). Put the policy in the role's inlinePolicies instead.`,
             );
@@ -193,14 +195,6 @@ function accessKeyStatus(status: unknown): "Active" | "Inactive" {
         "ValidationError",
         `Access key status ${JSON.stringify(status)} must be Active or Inactive.`,
     );
-}
-
-/** Roles whose inlinePolicies or managedPolicyArns the provider keeps exclusive, per account. */
-const exclusive = new WeakMap<LocalAwsAccount, { inline: Set<string>; managed: Set<string> }>();
-function exclusiveOf(account: LocalAwsAccount): { inline: Set<string>; managed: Set<string> } {
-    let sets = exclusive.get(account);
-    if (!sets) exclusive.set(account, (sets = { inline: new Set(), managed: new Set() }));
-    return sets;
 }
 
 /**

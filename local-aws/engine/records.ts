@@ -61,6 +61,8 @@ export interface RoleRecord {
     readonly tags: ReadonlyMap<string, string>;
     /** The longest session the role allows, in seconds (IAM's default is one hour). */
     readonly maxSessionDurationSeconds: number;
+    /** Whether the role sets `inlinePolicies` / `managedPolicyArns`, which the provider keeps exclusive. */
+    readonly exclusive: { readonly inlinePolicies: boolean; readonly managedPolicyArns: boolean };
 }
 
 /** An OpenID Connect identity provider of the account (`aws:iam/openIdConnectProvider`). */

@@ -54,7 +54,7 @@ export function typeCheckProgram(programFile: string, projectDir: string): void 
     // Loaded only for a check: the compiler takes a few hundred milliseconds to load, a recorded check none.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const ts = require("typescript") as typeof TypeScript;
-    const options = compilerOptions(ts, configFile);
+    const { options, configErrors } = compilerOptions(ts, configFile);
     if ((options as { noCheck?: boolean }).noCheck) return;
     const program = ts.createProgram({ rootNames: [programFile], options, host: compilerHost(ts, options) });
     const ownFiles = program.getSourceFiles().filter((f) => !f.fileName.includes("/node_modules/"));
@@ -62,7 +62,7 @@ export function typeCheckProgram(programFile: string, projectDir: string): void 
     // compiler's option diagnostics (TypeScript 6's deprecations among them), nor declaration emit's.
     const diagnostics = [
         // The tsconfig's own errors (an unknown option), which ts-node throws on too.
-        ...(fs.existsSync(configFile) ? configErrors(ts, configFile) : []),
+        ...configErrors,
         ...ownFiles
             .filter((f) => !f.isDeclarationFile)
             .flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
@@ -102,17 +102,26 @@ function checkInputs(configFile: string): (string | undefined)[] {
         fileHash(configFile),
         extended === undefined ? undefined : fileHash(path.resolve(path.dirname(configFile), extended)),
         REPOSITORY_TSCONFIG === undefined ? undefined : fileHash(REPOSITORY_TSCONFIG),
+        // The project's own installed copy, which the check then reads instead of this checkout.
+        ownInstalledCopy(path.dirname(configFile)) ?? "",
     ];
 }
 
-/** The project's tsconfig.json (or PULUMI_NODEJS_TSCONFIG_PATH), plus the `secured-rest-api` mapping local mode runs with. */
-function compilerOptions(ts: typeof TypeScript, configFile: string): TypeScript.CompilerOptions {
-    const options = fs.existsSync(configFile)
-        ? parseConfig(ts, configFile)
+/**
+ * The project's tsconfig.json (or PULUMI_NODEJS_TSCONFIG_PATH), plus the `secured-rest-api` mapping local
+ * mode runs with, and the tsconfig's own errors.
+ */
+function compilerOptions(
+    ts: typeof TypeScript,
+    configFile: string,
+): { options: TypeScript.CompilerOptions; configErrors: readonly TypeScript.Diagnostic[] } {
+    const parsed = fs.existsSync(configFile) ? parsedConfig(ts, configFile) : undefined;
+    const options = parsed
+        ? parsed.options
         : // Without a tsconfig.json, the language host compiles with defaults like these.
           { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true };
     const repositoryPaths =
-        REPOSITORY_TSCONFIG === undefined || installsItsOwnCopy(path.dirname(configFile))
+        REPOSITORY_TSCONFIG === undefined || ownInstalledCopy(path.dirname(configFile)) !== undefined
             ? {}
             : (parseConfig(ts, REPOSITORY_TSCONFIG).paths ?? {});
     const absolute = Object.fromEntries(
@@ -122,30 +131,36 @@ function compilerOptions(ts: typeof TypeScript, configFile: string): TypeScript.
         ]),
     );
     // ts-node compiles with declaration emit off whatever the tsconfig says (configuration.js, TS_NODE_COMPILER_OPTIONS).
-    return { ...options, paths: { ...options.paths, ...absolute }, noEmit: true, declaration: false, composite: false };
+    return {
+        options: {
+            ...options,
+            paths: { ...options.paths, ...absolute },
+            noEmit: true,
+            declaration: false,
+            composite: false,
+        },
+        configErrors: parsed?.errors ?? [],
+    };
 }
 
 /**
- * Whether a project outside this checkout installed the package itself: `pulumi up` then checks its
- * program against that copy's declarations (skipLibCheck), never against this checkout's sources under
- * the project's compiler options.
+ * The package as a project outside this checkout installed it itself (its package.json's path and hash),
+ * or undefined: `pulumi up` checks such a program against that copy's declarations (skipLibCheck), never
+ * against this checkout's sources under the project's compiler options.
  */
-function installsItsOwnCopy(projectDir: string): boolean {
+function ownInstalledCopy(projectDir: string): string | undefined {
     const relative = path.relative(PACKAGE_ROOT, projectDir);
     const outside = relative === ".." || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-    if (!outside) return false;
+    if (!outside) return undefined;
     for (let dir = projectDir; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "node_modules", "secured-rest-api", "package.json"))) return true;
-        if (path.dirname(dir) === dir) return false;
+        const manifest = path.join(dir, "node_modules", "secured-rest-api", "package.json");
+        if (fs.existsSync(manifest)) return `${manifest} ${fileHash(manifest) ?? ""}`;
+        if (path.dirname(dir) === dir) return undefined;
     }
 }
 
 function parseConfig(ts: typeof TypeScript, configFile: string): TypeScript.CompilerOptions {
     return parsedConfig(ts, configFile).options;
-}
-
-function configErrors(ts: typeof TypeScript, configFile: string): readonly TypeScript.Diagnostic[] {
-    return parsedConfig(ts, configFile).errors;
 }
 
 function parsedConfig(ts: typeof TypeScript, configFile: string): TypeScript.ParsedCommandLine {

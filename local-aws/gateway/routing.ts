@@ -72,6 +72,26 @@ export function findRoute(table: RouteTable, method: string, segments: readonly 
     };
 }
 
+/**
+ * {@link findRoute}, unless an encoded `/` in a segment makes the path reach another operation read as a
+ * separator than read as data: AWS does not document which reading it routes by, so neither is served
+ * (the reading that can never open a hole).
+ */
+export function findUnambiguousRoute(
+    table: RouteTable,
+    method: string,
+    segments: readonly string[],
+): Route | undefined {
+    const route = findRoute(table, method, segments);
+    if (route === undefined || !segments.some((s) => s.includes("/"))) return route;
+    const split = findRoute(
+        table,
+        method,
+        segments.flatMap((s) => s.split("/")),
+    );
+    return split === undefined || split.operation === route.operation ? route : undefined;
+}
+
 const OPERATION_VERB_NAMES = new Set(OPERATION_VERBS.values());
 const tables = new WeakMap<OpenApiDocument, RouteTable>();
 

@@ -37,7 +37,7 @@ import {
     requestTooLarge,
     uriTooLong,
 } from "./responses";
-import { buildRouteTable, findRoute, Route, RouteTable } from "./routing";
+import { buildRouteTable, findUnambiguousRoute, Route, RouteTable } from "./routing";
 import { headerValues, parseQuery, verifySigV4, WireRequest } from "./sigv4";
 import { CertificateAuthority, clientCertificateRefusal } from "./tls";
 import { CompiledTemplates, compileTemplates } from "./vtl";
@@ -425,22 +425,8 @@ export class LocalGateway {
         const credentials = this.credentials ?? account;
         const method = routedMethod(request);
         const path = stagePath.resource;
-        const route = path && method ? findRoute(deployment.routes, method, path.segments) : undefined;
+        const route = path && method ? findUnambiguousRoute(deployment.routes, method, path.segments) : undefined;
         if (!path || !method || !route) return { response: missingAuthenticationToken() };
-        // AWS does not document whether an encoded "/" routes as data or as a separator: where the two
-        // readings reach different operations, neither is served (the reading that can never open a hole).
-        if (path.segments.some((s) => s.includes("/"))) {
-            const split = findRoute(
-                deployment.routes,
-                method,
-                path.segments.flatMap((s) => s.split("/")),
-            );
-            if (split !== undefined && split.operation !== route.operation)
-                return {
-                    response: missingAuthenticationToken(),
-                    reason: `an encoded "/" makes ${route.pathTemplate} and ${split.pathTemplate} both readings of the path`,
-                };
-        }
 
         const auth = route.operation["x-amazon-apigateway-auth"];
         const authType = isJsonObject(auth) && typeof auth.type === "string" ? auth.type.toUpperCase() : "NONE";
